@@ -1,0 +1,45 @@
+# Two commands matter: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+# Local runs and tests use the embedded defaults with development-only settings.
+LOCAL_ENV := DEBUG=$${DEBUG:-true}
+PORT ?= 8000
+
+.PHONY: run test install lint format migrate superuser benchmark clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(BIN)/uv pyproject.toml uv.lock
+	UV_PYTHON_DOWNLOADS=never $(BIN)/uv sync --frozen --python $(BIN)/python
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(LOCAL_ENV) PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+
+test: install
+	$(LOCAL_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: install
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
+
+superuser: install
+	$(LOCAL_ENV) $(BIN)/python manage.py createsuperuser
+
+clean:
+	rm -rf $(VENV) var/broker var/celerybeat-schedule*

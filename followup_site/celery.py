@@ -1,0 +1,19 @@
+"""The Celery application: one worker runs tasks, exactly one beat schedules the sweeps."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followup_site.settings")
+
+app = Celery("followup")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The whole periodic schedule lives here, so that exactly one beat runs exactly this list.
+app.conf.beat_schedule = {
+    # Beat records that it is alive; /healthz reads the time of the last tick.
+    "beat-heartbeat": {"task": "reminders.tasks.beat_heartbeat", "schedule": 60.0},
+}

@@ -1,0 +1,159 @@
+"""Mail captured on disk in the embedded mode, and the pages that read it.
+
+In the embedded mode nothing leaves the machine: every message is written as one ``.eml``
+file under ``var/mail/``, and ``/mail/`` shows a signed-in user the messages addressed to
+them (a superuser sees all). Production sets EMAIL_BACKEND to an anymail ESP instead, and
+then neither the backend nor these pages are in use.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage as ParsedMessage
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import EmailMessage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+_NAME = re.compile(r"^[0-9TZ]{16}-[0-9a-f]{32}$")
+
+
+class CapturedMailBackend(BaseEmailBackend):
+    """Write each message to its own file; the rename makes a half-written file invisible."""
+
+    def send_messages(self, email_messages: list[EmailMessage]) -> int:
+        directory = Path(settings.CAPTURED_MAIL_DIR)
+        directory.mkdir(parents=True, exist_ok=True)
+        sent = 0
+        for message in email_messages:
+            if not message.recipients():
+                continue
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            name = f"{stamp}-{uuid.uuid4().hex}"
+            fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(message.message().as_bytes(linesep="\r\n"))
+                os.replace(tmp, directory / f"{name}.eml")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                if not self.fail_silently:
+                    raise
+                continue
+            sent += 1
+        return sent
+
+
+@dataclass(frozen=True)
+class CapturedMessage:
+    id: str
+    message: ParsedMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message.get("Subject", ""))
+
+    @property
+    def sender(self) -> str:
+        return str(self.message.get("From", ""))
+
+    @property
+    def to(self) -> str:
+        return str(self.message.get("To", ""))
+
+    @property
+    def date(self) -> datetime | None:
+        raw = self.message.get("Date")
+        return parsedate_to_datetime(str(raw)) if raw else None
+
+    @property
+    def recipients(self) -> set[str]:
+        fields = [str(v) for key in ("To", "Cc", "Bcc") for v in self.message.get_all(key, [])]
+        return {address.lower() for _, address in getaddresses(fields)}
+
+    def part(self, subtype: str) -> str | None:
+        body = self.message.get_body(preferencelist=(subtype,))
+        return body.get_content() if body is not None else None
+
+    @property
+    def text(self) -> str:
+        return self.part("plain") or ""
+
+    @property
+    def html(self) -> str | None:
+        return self.part("html")
+
+
+def _load(path: Path) -> CapturedMessage:
+    with path.open("rb") as handle:
+        parsed = email.message_from_binary_file(handle, policy=email.policy.default)
+    return CapturedMessage(id=path.stem, message=parsed)  # type: ignore[arg-type]
+
+
+def captured_messages(*, recipient: str | None = None) -> list[CapturedMessage]:
+    """All captured messages, newest first; only those to ``recipient`` when given."""
+    directory = Path(settings.CAPTURED_MAIL_DIR)
+    if not directory.is_dir():
+        return []
+    messages = [_load(path) for path in sorted(directory.glob("*.eml"), reverse=True)]
+    if recipient is not None:
+        messages = [m for m in messages if recipient.lower() in m.recipients]
+    return messages
+
+
+def _visible_message(request: HttpRequest, message_id: str) -> CapturedMessage:
+    if not _NAME.match(message_id):
+        raise Http404
+    path = Path(settings.CAPTURED_MAIL_DIR) / f"{message_id}.eml"
+    if not path.is_file():
+        raise Http404
+    message = _load(path)
+    if not request.user.is_superuser and request.user.email.lower() not in message.recipients:
+        raise Http404
+    return message
+
+
+@login_required
+@require_GET
+def mailbox_list(request: HttpRequest) -> HttpResponse:
+    recipient = None if request.user.is_superuser else request.user.email
+    return render(
+        request, "mailbox/list.html", {"messages_": captured_messages(recipient=recipient)}
+    )
+
+
+@login_required
+@require_GET
+def mailbox_detail(request: HttpRequest, message_id: str) -> HttpResponse:
+    return render(request, "mailbox/detail.html", {"mail": _visible_message(request, message_id)})
+
+
+@login_required
+@require_GET
+def mailbox_html(request: HttpRequest, message_id: str) -> HttpResponse:
+    """The HTML part, sandboxed: no scripts, and links open in the whole window."""
+    html = _visible_message(request, message_id).html
+    if html is None:
+        raise Http404
+    response = HttpResponse('<base target="_top">' + html)
+    response["Content-Security-Policy"] = (
+        "sandbox allow-popups allow-popups-to-escape-sandbox "
+        "allow-top-navigation-by-user-activation; default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:"
+    )
+    # The detail page frames this part; everything else stays unframeable.
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from followup_site import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("tasks/", include("reminders.urls")),
+    path("", include("interviews.urls")),
+]
+
+if settings.MAIL_CAPTURE_ENABLED:
+    urlpatterns.insert(0, path("mail/", include("followup_site.mailbox_urls")))

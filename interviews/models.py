@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from accounts.models import validate_timezone
+
+
+class Company(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="companies"
+    )
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True, max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "companies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("user", Lower("name"), name="company_name_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Application(models.Model):
+    class Stage(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        SCREENING = "screening", "Screening"
+        INTERVIEWING = "interviewing", "Interviewing"
+        OFFER = "offer", "Offer"
+        CLOSED = "closed", "Closed"
+
+    class ClosedReason(models.TextChoices):
+        OFFER = "offer", "Took an offer"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrew"
+        NO_RESPONSE = "no_response", "No response"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="applications")
+    role = models.CharField(max_length=200)
+    posting_url = models.URLField("job posting", blank=True, max_length=1000)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.APPLIED)
+    applied_on = models.DateField("date applied", null=True, blank=True)
+    closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage="closed", closed_reason__gt="")
+                | (~models.Q(stage="closed") & models.Q(closed_reason="")),
+                name="application_closed_reason_iff_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "stage"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} at {self.company}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interviews:application_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage != self.Stage.CLOSED
+
+
+class Contact(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    profile_url = models.URLField("profile link", blank=True, max_length=500)
+    interests = models.TextField(
+        blank=True, max_length=2000, help_text="Hobbies or events they mentioned."
+    )
+    notes = models.TextField(blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("interviews:contact_detail", args=[self.pk])
+
+    @property
+    def first_name(self) -> str:
+        return (self.name.split() or [""])[0]
+
+
+class Interview(models.Model):
+    class Format(models.TextChoices):
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video"
+        ONSITE = "onsite", "On-site"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="interviews"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
+    location = models.CharField("place or link", max_length=500, blank=True)
+    interviewers = models.ManyToManyField(Contact, related_name="interviews", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="interview_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} interview for {self.application}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interviews:interview_detail", args=[self.pk])
+
+
+class Note(models.Model):
+    class Kind(models.TextChoices):
+        TOPIC = "topic", "Topic discussed"
+        INTEREST = "interest", "Interest they mentioned"
+        SKILL = "skill", "Skill they noticed"
+        ANSWER_TO_FIX = "answer_to_fix", "Answer to fix"
+        QUESTION = "question", "Question they asked"
+        FOLLOW_UP = "follow_up", "Follow-up preference"
+        OTHER = "other", "Other"
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="notes")
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interview_notes",
+        help_text="Whom the note is about; for a follow-up preference, whom to follow up with.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TOPIC)
+    text = models.TextField(max_length=5000)
+    link = models.URLField(blank=True, max_length=1000)
+    follow_up_not_before = models.DateField(
+        null=True, blank=True, help_text="For a follow-up preference: not before this date."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"
