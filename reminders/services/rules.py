@@ -1,4 +1,4 @@
-"""Writes of the reminder engine: applying the follow-up rules and recording outreach."""
+"""Applying the follow-up rules to an application's reminders."""
 
 from __future__ import annotations
 
@@ -9,5 +9,5 @@ def rules_apply_for_application(*, application: Application) -> None:
     """Bring the application's reminders in line with the follow-up rules.
 
     Called by the interviews services, inside their transaction, whenever an interview is
-    logged or edited or the application changes stage. The rules engine fills this in.
+    logged, edited or deleted, or the application changes stage or closes.
     """

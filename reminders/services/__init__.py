@@ -1,0 +1,1 @@
+"""Writes of the reminder engine, one module per concern; import from the submodules."""
