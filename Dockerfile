@@ -1,0 +1,27 @@
+# One image for web, worker and beat; the command differs per service in docker-compose.yml.
+FROM python:3.12-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH=/opt/venv/bin:$PATH
+
+RUN pip install --no-cache-dir uv==0.13.8 \
+    && useradd --create-home --uid 1000 followup
+
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+
+COPY --chown=followup:followup . .
+# collectstatic needs settings that import; these throwaway values never reach a running app.
+RUN DEBUG=false SECRET_KEY=build-only-collectstatic-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+    ALLOWED_HOSTS=build FOLLOWUP_VAR_DIR=/tmp/build-var STATIC_ROOT=/app/staticfiles \
+    python manage.py collectstatic --noinput \
+    && mkdir -p /app/var && chown followup:followup /app/var
+
+USER followup
+ENV STATIC_ROOT=/app/staticfiles
+EXPOSE 8000
+CMD ["gunicorn", "followup_site.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
