@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import Application, Company, Contact, Interview, Note
+from reminders.models import Outreach, Reminder
 
 DEFAULT_PASSWORD = "a-long-and-unusual-passphrase-42"
 
@@ -76,3 +77,29 @@ class NoteFactory(factory.django.DjangoModelFactory):
     interview = factory.SubFactory(InterviewFactory)
     kind = Note.Kind.TOPIC
     text = "Their move from a monolith to services"
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reminder
+
+    user = factory.SubFactory(UserFactory)
+    application = factory.SubFactory(ApplicationFactory, user=factory.SelfAttribute("..user"))
+    kind = Reminder.Kind.FOLLOW_UP
+    state = Reminder.State.PENDING
+    title = factory.Sequence(lambda n: f"Follow up on interview {n}")
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    notify_at = factory.LazyAttribute(lambda o: o.due_at)
+    occurrence = factory.Sequence(lambda n: f"test:{n}")
+
+
+class OutreachFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outreach
+
+    user = factory.SubFactory(UserFactory)
+    application = factory.SubFactory(ApplicationFactory, user=factory.SelfAttribute("..user"))
+    direction = Outreach.Direction.OUTGOING
+    channel = Outreach.Channel.EMAIL
+    subject = "Thank you for your time"
+    occurred_at = factory.LazyFunction(timezone.now)
