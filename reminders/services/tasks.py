@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, new_token
 from interviews.models import Application
 from reminders.models import Reminder
 
@@ -27,6 +27,17 @@ def reminder_complete(*, reminder: Reminder) -> Reminder:
     reminder.nudge_at = None
     reminder.save(update_fields=_ACTION_FIELDS)
     return reminder
+
+
+def snooze_until(*, reminder: Reminder, days: int, now: datetime | None = None) -> datetime:
+    """``days`` later on the wall clock of the user's zone, from now or from a later due time.
+
+    Counting from the due time keeps "snooze a day" from pulling a task due next week
+    forward; counting on the wall clock keeps a 9:00 task at 9:00 across a DST change.
+    """
+    now = now or timezone.now()
+    base = max(now, reminder.due_at).astimezone(reminder.user.zone)
+    return (base + timedelta(days=days)).astimezone(UTC)
 
 
 def reminder_snooze(*, reminder: Reminder, until: datetime) -> Reminder:
@@ -81,3 +92,10 @@ def reminder_create_custom(
         # Each custom task is its own occurrence: no rule ever re-applies it.
         occurrence=f"custom:{uuid4().hex}",
     )
+
+
+def calendar_token_regenerate(*, user: User) -> str:
+    """Give the user a new secret calendar-feed address; the old one stops working at once."""
+    user.calendar_token = new_token()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
