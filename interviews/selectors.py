@@ -1,0 +1,184 @@
+"""Reads for the interviews app. Every function is scoped to one user's rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Case, Count, IntegerField, Max, Min, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from interviews.models import Application, Company, Contact, Interview, Note
+
+
+@dataclass
+class NoteGroup:
+    """The notes of one kind, in the order they were written."""
+
+    kind: str
+    label: str
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class InterviewerNotes:
+    """One interviewer of an interview and the notes about them, grouped by kind."""
+
+    contact: Contact
+    groups: list[NoteGroup]
+
+
+@dataclass
+class InterviewSummary:
+    interview: Interview
+    interviewers: list[InterviewerNotes]
+    # Notes about no one in particular, or about someone no longer on the interview.
+    other_groups: list[NoteGroup]
+
+
+def notes_group_by_kind(*, notes: list[Note]) -> list[NoteGroup]:
+    """Group notes by kind in the order of ``Note.Kind``, leaving out empty kinds."""
+    groups = {kind: NoteGroup(kind=kind, label=label) for kind, label in Note.Kind.choices}
+    for note in notes:
+        groups[note.kind].notes.append(note)
+    return [group for group in groups.values() if group.notes]
+
+
+# --- Applications ---------------------------------------------------------------------------
+
+
+def application_list_for_dashboard(*, user: User, now: datetime | None = None) -> QuerySet:
+    """The user's applications, open ones first, then most recently active.
+
+    Each row carries ``last_interview_at`` (the latest interview that has started) and
+    ``next_interview_at`` (the earliest one still to come), computed in the same query.
+    """
+    now = now or timezone.now()
+    return (
+        Application.objects.filter(user=user)
+        .select_related("company")
+        .annotate(
+            last_interview_at=Max(
+                "interviews__starts_at", filter=Q(interviews__starts_at__lte=now)
+            ),
+            next_interview_at=Min("interviews__starts_at", filter=Q(interviews__starts_at__gt=now)),
+            interview_count=Count("interviews"),
+            closed_last=Case(
+                When(stage=Application.Stage.CLOSED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("closed_last", "-updated_at", "-pk")
+    )
+
+
+def application_get(*, user: User, pk: int) -> Application:
+    """The user's application, or 404: another user's id is indistinguishable from none."""
+    return get_object_or_404(Application.objects.select_related("company"), pk=pk, user=user)
+
+
+def application_timeline(*, application: Application) -> list[InterviewSummary]:
+    """The application's interviews, newest first, with interviewers and their notes."""
+    interviews = (
+        Interview.objects.filter(application=application)
+        .prefetch_related(
+            Prefetch("interviewers", queryset=Contact.objects.order_by("name", "pk")),
+            Prefetch("notes", queryset=Note.objects.select_related("contact")),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+    return [interview_summarize(interview=interview) for interview in interviews]
+
+
+def interview_summarize(*, interview: Interview) -> InterviewSummary:
+    """Group an interview's (prefetched) notes per interviewer and kind."""
+    interviewers = list(interview.interviewers.all())
+    notes = list(interview.notes.all())
+    by_contact: dict[int, list[Note]] = {contact.pk: [] for contact in interviewers}
+    others = []
+    for note in notes:
+        if note.contact_id in by_contact:
+            by_contact[note.contact_id].append(note)
+        else:
+            others.append(note)
+    return InterviewSummary(
+        interview=interview,
+        interviewers=[
+            InterviewerNotes(
+                contact=contact, groups=notes_group_by_kind(notes=by_contact[contact.pk])
+            )
+            for contact in interviewers
+        ],
+        other_groups=notes_group_by_kind(notes=others),
+    )
+
+
+# --- Interviews and notes -------------------------------------------------------------------
+
+
+def interview_get(*, user: User, pk: int) -> Interview:
+    return get_object_or_404(
+        Interview.objects.select_related("application__company").prefetch_related(
+            Prefetch("interviewers", queryset=Contact.objects.order_by("name", "pk")),
+            Prefetch("notes", queryset=Note.objects.select_related("contact")),
+        ),
+        pk=pk,
+        application__user=user,
+    )
+
+
+def note_get(*, user: User, pk: int) -> Note:
+    return get_object_or_404(
+        Note.objects.select_related("interview__application__company", "contact"),
+        pk=pk,
+        interview__application__user=user,
+    )
+
+
+# --- Contacts -------------------------------------------------------------------------------
+
+
+def contact_list(*, user: User) -> QuerySet:
+    return (
+        Contact.objects.filter(user=user)
+        .select_related("company")
+        .annotate(interview_count=Count("interviews", distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def contact_get(*, user: User, pk: int) -> Contact:
+    return get_object_or_404(Contact.objects.select_related("company"), pk=pk, user=user)
+
+
+def contact_choices(
+    *, user: User, company: Company | None = None, including: Sequence[Contact] = ()
+) -> QuerySet:
+    """Contacts to pick from: the company's people (and ``including``), or all of the user's."""
+    contacts = Contact.objects.filter(user=user).select_related("company")
+    if company is not None:
+        contacts = contacts.filter(Q(company=company) | Q(pk__in=[c.pk for c in including]))
+    return contacts.order_by("name", "pk")
+
+
+def contact_interviews(*, contact: Contact) -> QuerySet:
+    """The interviews a contact sat in, newest first."""
+    return (
+        Interview.objects.filter(interviewers=contact, application__user=contact.user_id)
+        .select_related("application__company")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def contact_note_groups(*, contact: Contact) -> list[NoteGroup]:
+    """Everything noted about a contact, across interviews, grouped by kind."""
+    notes = list(
+        Note.objects.filter(contact=contact, interview__application__user=contact.user_id)
+        .select_related("interview__application__company")
+        .order_by("interview__starts_at", "created_at", "pk")
+    )
+    return notes_group_by_kind(notes=notes)

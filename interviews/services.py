@@ -1,0 +1,424 @@
+"""Writes for the interviews app: applications, interviews, interviewers and notes.
+
+Every function that changes something a follow-up depends on (an interview, its interviewers
+or notes, an application's stage) re-applies the follow-up rules for the application inside
+the same transaction, so reminders never disagree with what the user recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from interviews.models import Application, Company, Contact, Interview, Note
+from reminders.services.rules import rules_apply_for_application
+
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+# Punctuation that ends a sentence rather than a link: "see https://x.example/a."
+URL_TRAILING_PUNCTUATION = ".,;:!?)]}"
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    """One note to record, before it has an interview and a row."""
+
+    kind: str
+    text: str
+    link: str = ""
+    follow_up_not_before: date | None = None
+
+
+@dataclass(frozen=True)
+class InterviewerDraft:
+    """One interviewer: an existing contact, or the details of a new one, and notes on them."""
+
+    contact: Contact | None = None
+    name: str = ""
+    job_title: str = ""
+    email: str = ""
+    phone: str = ""
+    notes: Sequence[NoteDraft] = field(default_factory=tuple)
+
+
+def link_find(*, text: str) -> str:
+    """The first web address in a line of text, without trailing sentence punctuation."""
+    match = URL_IN_TEXT.search(text)
+    if match is None:
+        return ""
+    return match.group(0).rstrip(URL_TRAILING_PUNCTUATION)
+
+
+def notes_from_lines(*, kind: str, text: str) -> list[NoteDraft]:
+    """Every non-empty line becomes one note of ``kind``; a web address in it is its link."""
+    drafts = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            drafts.append(NoteDraft(kind=kind, text=line, link=link_find(text=line)))
+    return drafts
+
+
+# --- Companies ------------------------------------------------------------------------------
+
+
+def company_get_or_create(*, user: User, name: str) -> Company:
+    """The user's company with this name, ignoring case; created on first use."""
+    name = " ".join(name.split())
+    company = Company.objects.filter(user=user, name__iexact=name).first()
+    if company is not None:
+        return company
+    try:
+        # A savepoint, so that losing the race to a concurrent insert leaves the outer
+        # transaction usable and we can read the row the other request created.
+        with transaction.atomic():
+            return Company.objects.create(user=user, name=name)
+    except IntegrityError:
+        return Company.objects.get(user=user, name__iexact=name)
+
+
+# --- Applications ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_create(
+    *,
+    user: User,
+    company_name: str,
+    role: str,
+    posting_url: str = "",
+    stage: str = Application.Stage.APPLIED,
+    applied_on: date | None = None,
+) -> Application:
+    if stage == Application.Stage.CLOSED:
+        raise ValidationError("A new application cannot start closed.")
+    application = Application.objects.create(
+        user=user,
+        company=company_get_or_create(user=user, name=company_name),
+        role=role,
+        posting_url=posting_url,
+        stage=stage,
+        applied_on=applied_on,
+    )
+    rules_apply_for_application(application=application)
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: Application,
+    company_name: str,
+    role: str,
+    posting_url: str,
+    applied_on: date | None,
+    stage: str | None = None,
+) -> Application:
+    """Change the details; ``stage`` (an open stage) is only changed while the application is
+    open. Closing and reopening have their own functions because they carry a reason."""
+    application.company = company_get_or_create(user=application.user, name=company_name)
+    application.role = role
+    application.posting_url = posting_url
+    application.applied_on = applied_on
+    if stage is not None and application.is_open:
+        if stage == Application.Stage.CLOSED:
+            raise ValidationError("Use application_close to close an application.")
+        application.stage = stage
+    application.save()
+    rules_apply_for_application(application=application)
+    return application
+
+
+@transaction.atomic
+def application_close(*, application: Application, reason: str) -> Application:
+    """Close with a reason; the rules engine then cancels the application's pending tasks."""
+    if reason not in Application.ClosedReason.values:
+        raise ValidationError(f"{reason!r} is not a reason for closing.")
+    application.stage = Application.Stage.CLOSED
+    application.closed_reason = reason
+    application.closed_at = timezone.now()
+    application.save(update_fields=["stage", "closed_reason", "closed_at", "updated_at"])
+    rules_apply_for_application(application=application)
+    return application
+
+
+@transaction.atomic
+def application_reopen(*, application: Application, stage: str) -> Application:
+    if stage == Application.Stage.CLOSED or stage not in Application.Stage.values:
+        raise ValidationError(f"{stage!r} is not a stage an application can be reopened in.")
+    application.stage = stage
+    application.closed_reason = ""
+    application.closed_at = None
+    application.save(update_fields=["stage", "closed_reason", "closed_at", "updated_at"])
+    rules_apply_for_application(application=application)
+    return application
+
+
+@transaction.atomic
+def application_delete(*, application: Application) -> None:
+    # Its interviews, notes and reminders go with it (CASCADE); the company and the
+    # contacts stay, since they may matter for other applications.
+    application.delete()
+
+
+# --- Interviews -----------------------------------------------------------------------------
+
+
+def _contact_for_interviewer(
+    *, user: User, company: Company, interviewer: InterviewerDraft
+) -> Contact:
+    if interviewer.contact is not None:
+        if interviewer.contact.user_id != user.pk:
+            raise ValidationError("That contact is not one of yours.")
+        return interviewer.contact
+    if not interviewer.name.strip():
+        raise ValidationError("A new interviewer needs a name.")
+    return Contact.objects.create(
+        user=user,
+        company=company,
+        name=interviewer.name.strip(),
+        job_title=interviewer.job_title.strip(),
+        email=interviewer.email.strip(),
+        phone=interviewer.phone.strip(),
+    )
+
+
+def _notes_create(
+    *, interview: Interview, contact: Contact | None, notes: Sequence[NoteDraft]
+) -> None:
+    Note.objects.bulk_create(
+        Note(
+            interview=interview,
+            contact=contact,
+            kind=draft.kind,
+            text=draft.text,
+            link=draft.link,
+            follow_up_not_before=draft.follow_up_not_before,
+        )
+        for draft in notes
+    )
+
+
+def _interviewers_record(
+    *,
+    interview: Interview,
+    interviewers: Sequence[InterviewerDraft],
+    notes: Sequence[NoteDraft],
+) -> None:
+    """Resolve or create each interviewer, attach them, and add every new note."""
+    application = interview.application
+    contacts = []
+    for interviewer in interviewers:
+        contact = _contact_for_interviewer(
+            user=application.user, company=application.company, interviewer=interviewer
+        )
+        if contact not in contacts:
+            contacts.append(contact)
+        _notes_create(interview=interview, contact=contact, notes=interviewer.notes)
+    interview.interviewers.set(contacts)
+    _notes_create(interview=interview, contact=None, notes=notes)
+
+
+def _interview_times_check(*, starts_at: datetime, ends_at: datetime) -> None:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise ValidationError("Interview times must carry their time zone.")
+    if ends_at <= starts_at:
+        raise ValidationError("An interview has to end after it starts.")
+
+
+@transaction.atomic
+def interview_log(
+    *,
+    user: User,
+    application: Application,
+    starts_at: datetime,
+    ends_at: datetime,
+    timezone_name: str,
+    format: str = Interview.Format.VIDEO,
+    location: str = "",
+    interviewers: Sequence[InterviewerDraft] = (),
+    notes: Sequence[NoteDraft] = (),
+) -> Interview:
+    """Record an interview that happened (or is about to), with its interviewers and notes.
+
+    1. Check that the application is the user's and the times make sense.
+    2. Create the interview; an application still at "applied" or "screening" moves on to
+       "interviewing", since that is now true.
+    3. Attach each interviewer (an existing contact of the user, or a new contact at the
+       application's company) and the notes about them; ``notes`` are about no one person.
+    4. Re-apply the follow-up rules, in the same transaction.
+    """
+    if application.user_id != user.pk:
+        raise ValidationError("That application is not one of yours.")
+    _interview_times_check(starts_at=starts_at, ends_at=ends_at)
+    interview = Interview.objects.create(
+        application=application,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=timezone_name,
+        format=format,
+        location=location,
+    )
+    _interviewers_record(interview=interview, interviewers=interviewers, notes=notes)
+    if application.stage in (Application.Stage.APPLIED, Application.Stage.SCREENING):
+        application.stage = Application.Stage.INTERVIEWING
+    # Saving bumps updated_at, which orders the dashboard by recent activity.
+    application.save(update_fields=["stage", "updated_at"])
+    rules_apply_for_application(application=application)
+    return interview
+
+
+@transaction.atomic
+def interview_update(
+    *,
+    interview: Interview,
+    starts_at: datetime,
+    ends_at: datetime,
+    timezone_name: str,
+    format: str,
+    location: str,
+    interviewers: Sequence[InterviewerDraft],
+    notes: Sequence[NoteDraft] = (),
+) -> Interview:
+    """Change when and how, set who the interviewers were, and add new notes.
+
+    Existing notes are kept (they are edited one by one); an interviewer taken off the
+    interview keeps the notes already written about them.
+    """
+    _interview_times_check(starts_at=starts_at, ends_at=ends_at)
+    interview.starts_at = starts_at
+    interview.ends_at = ends_at
+    interview.timezone = timezone_name
+    interview.format = format
+    interview.location = location
+    interview.save()
+    _interviewers_record(interview=interview, interviewers=interviewers, notes=notes)
+    interview.application.save(update_fields=["updated_at"])
+    rules_apply_for_application(application=interview.application)
+    return interview
+
+
+@transaction.atomic
+def interview_delete(*, interview: Interview) -> None:
+    application = interview.application
+    interview.delete()
+    rules_apply_for_application(application=application)
+
+
+# --- Notes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_update(
+    *,
+    note: Note,
+    kind: str,
+    text: str,
+    link: str = "",
+    follow_up_not_before: date | None = None,
+    contact: Contact | None = None,
+) -> Note:
+    application = note.interview.application
+    if contact is not None and contact.user_id != application.user_id:
+        raise ValidationError("That contact is not one of yours.")
+    note.kind = kind
+    note.text = text
+    note.link = link
+    note.follow_up_not_before = follow_up_not_before
+    note.contact = contact
+    note.save()
+    rules_apply_for_application(application=application)
+    return note
+
+
+@transaction.atomic
+def note_delete(*, note: Note) -> None:
+    application = note.interview.application
+    note.delete()
+    rules_apply_for_application(application=application)
+
+
+# --- Contacts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    user: User,
+    name: str,
+    company_name: str = "",
+    job_title: str = "",
+    email: str = "",
+    phone: str = "",
+    profile_url: str = "",
+    interests: str = "",
+    notes: str = "",
+) -> Contact:
+    company = company_get_or_create(user=user, name=company_name) if company_name.strip() else None
+    return Contact.objects.create(
+        user=user,
+        company=company,
+        name=name,
+        job_title=job_title,
+        email=email,
+        phone=phone,
+        profile_url=profile_url,
+        interests=interests,
+        notes=notes,
+    )
+
+
+def _applications_of_contact(*, contact: Contact) -> list[Application]:
+    return list(
+        Application.objects.filter(user=contact.user_id)
+        .filter(Q(interviews__interviewers=contact) | Q(interviews__notes__contact=contact))
+        .distinct()
+    )
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact: Contact,
+    name: str,
+    company_name: str = "",
+    job_title: str = "",
+    email: str = "",
+    phone: str = "",
+    profile_url: str = "",
+    interests: str = "",
+    notes: str = "",
+) -> Contact:
+    contact.company = (
+        company_get_or_create(user=contact.user, name=company_name)
+        if company_name.strip()
+        else None
+    )
+    contact.name = name
+    contact.job_title = job_title
+    contact.email = email
+    contact.phone = phone
+    contact.profile_url = profile_url
+    contact.interests = interests
+    contact.notes = notes
+    contact.save()
+    # A new email address or name changes what a follow-up to them looks like.
+    for application in _applications_of_contact(contact=contact):
+        rules_apply_for_application(application=application)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact) -> None:
+    """Delete the person; notes about them stay on their interviews, about no one."""
+    applications = _applications_of_contact(contact=contact)
+    contact.delete()
+    for application in applications:
+        rules_apply_for_application(application=application)

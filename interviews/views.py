@@ -1,0 +1,448 @@
+"""Pages for applications, interviews, interviewers and notes.
+
+Views stay thin: they find the user's object (404 for anyone else's), validate a form, call
+one service and redirect. Anything that changes state is a POST; a GET on those URLs shows a
+confirmation page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet, Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from interviews import selectors, services
+from interviews.forms import (
+    INTERVIEWER_PREFIX,
+    ApplicationCloseForm,
+    ApplicationForm,
+    ApplicationReopenForm,
+    ContactForm,
+    InterviewerEditFormSet,
+    InterviewerFormSet,
+    InterviewForm,
+    NoteForm,
+)
+from interviews.models import Application, Interview
+
+GET_POST = require_http_methods(["GET", "POST"])
+ADD_INTERVIEWER = "add_interviewer"
+
+
+def _typed_values(form: Form) -> dict[str, object]:
+    """What the user typed into a bound form, as initial values: re-showing it this way
+    does not validate, so asking for another interviewer card shows no premature errors."""
+    return {name: form[name].data for name in form.fields}
+
+
+def _confirm(request: HttpRequest, **context: object) -> HttpResponse:
+    return render(request, "interviews/confirm.html", context)
+
+
+# --- Dashboard and applications -------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    applications = list(selectors.application_list_for_dashboard(user=request.user))
+    return render(
+        request,
+        "interviews/dashboard.html",
+        {
+            "applications": applications,
+            "open_count": sum(1 for application in applications if application.is_open),
+        },
+    )
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    stage = request.GET.get("stage", "")
+    applications = selectors.application_list_for_dashboard(user=request.user)
+    if stage in Application.Stage.values:
+        applications = applications.filter(stage=stage)
+    else:
+        stage = ""
+    return render(
+        request,
+        "interviews/application_list.html",
+        {"applications": applications, "stage": stage, "stages": Application.Stage.choices},
+    )
+
+
+@login_required
+@GET_POST
+def application_create(request: HttpRequest) -> HttpResponse:
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        application = services.application_create(user=request.user, **form.cleaned_data)
+        messages.success(
+            request, "Application saved. After each interview, log it here to plan follow-ups."
+        )
+        return redirect(application)
+    return render(request, "interviews/application_form.html", {"form": form})
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "interviews/application_detail.html",
+        {
+            "application": application,
+            "timeline": selectors.application_timeline(application=application),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    form = ApplicationForm(
+        request.POST or None,
+        initial=ApplicationForm.initial_for(application),
+        with_stage=application.is_open,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.application_update(application=application, **form.cleaned_data)
+        messages.success(request, "Changes saved.")
+        return redirect(application)
+    return render(
+        request, "interviews/application_form.html", {"form": form, "application": application}
+    )
+
+
+@login_required
+@GET_POST
+def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.application_delete(application=application)
+        messages.success(request, f"Deleted “{application}”.")
+        return redirect("interviews:dashboard")
+    return _confirm(
+        request,
+        title="Delete this application?",
+        subject=str(application),
+        explanation="Its interviews, notes and reminders are deleted too. "
+        "The people you met stay in your contacts. This cannot be undone.",
+        button_label="Delete application",
+        button_class="btn-danger",
+        cancel_url=application.get_absolute_url(),
+    )
+
+
+@login_required
+@GET_POST
+def application_close(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    form = ApplicationCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.application_close(application=application, reason=form.cleaned_data["reason"])
+        messages.success(request, "Application closed. Its pending reminders are cancelled.")
+        return redirect(application)
+    return _confirm(
+        request,
+        title="Close this application?",
+        subject=str(application),
+        explanation="Closing stops every follow-up reminder for it. You can reopen it later.",
+        form=form,
+        button_label="Close application",
+        button_class="btn-warning",
+        cancel_url=application.get_absolute_url(),
+    )
+
+
+@login_required
+@GET_POST
+def application_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    form = ApplicationReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.application_reopen(application=application, stage=form.cleaned_data["stage"])
+        messages.success(request, "Application reopened. Follow-up reminders are back on.")
+        return redirect(application)
+    return _confirm(
+        request,
+        title="Reopen this application?",
+        subject=str(application),
+        explanation="Reminders for it start again from where things stand now.",
+        form=form,
+        button_label="Reopen application",
+        button_class="btn-primary",
+        cancel_url=application.get_absolute_url(),
+    )
+
+
+# --- Interviews -----------------------------------------------------------------------------
+
+
+def _interview_page(
+    request: HttpRequest,
+    *,
+    application: Application,
+    interview: Interview | None,
+    form: InterviewForm,
+    formset: BaseFormSet,
+) -> HttpResponse:
+    return render(
+        request,
+        "interviews/interview_form.html",
+        {"application": application, "interview": interview, "form": form, "formset": formset},
+    )
+
+
+def _interview_forms(
+    request: HttpRequest,
+    *,
+    formset_class: type[BaseFormSet],
+    contact_queryset: object,
+    initial: dict[str, object],
+    interviewers_initial: list[dict[str, object]] | None,
+) -> tuple[InterviewForm, BaseFormSet, bool]:
+    """The interview form and interviewer cards, and whether they are ready to save.
+
+    "Add another interviewer" (the no-JavaScript path) re-shows what was typed, unvalidated,
+    with one more empty card.
+    """
+    kwargs = {"form_kwargs": {"contact_queryset": contact_queryset}, "prefix": INTERVIEWER_PREFIX}
+    if request.method != "POST":
+        form = InterviewForm(initial=initial)
+        return form, formset_class(initial=interviewers_initial, **kwargs), False
+    form = InterviewForm(request.POST)
+    formset = formset_class(request.POST, **kwargs)
+    if ADD_INTERVIEWER in request.POST and formset.is_bound and formset.management_form.is_valid():
+        typed = [_typed_values(card) for card in formset.forms]
+        return (
+            InterviewForm(initial=_typed_values(form)),
+            formset_class(initial=typed, **kwargs),
+            False,
+        )
+    # Validate both, so every error shows at once.
+    return form, formset, all([form.is_valid(), formset.is_valid()])
+
+
+@login_required
+@GET_POST
+def interview_log(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    now = timezone.localtime(timezone.now(), request.user.zone)
+    form, formset, ready = _interview_forms(
+        request,
+        formset_class=InterviewerFormSet,
+        contact_queryset=selectors.contact_choices(user=request.user, company=application.company),
+        initial={"timezone": request.user.timezone, "date": now.date()},
+        interviewers_initial=None,
+    )
+    if ready:
+        try:
+            interview = services.interview_log(
+                user=request.user,
+                application=application,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                timezone_name=form.cleaned_data["timezone"],
+                format=form.cleaned_data["format"],
+                location=form.cleaned_data["location"],
+                interviewers=formset.drafts(),
+                notes=form.notes(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Interview saved. We will remind you to thank each interviewer."
+            )
+            return redirect(f"{application.get_absolute_url()}#interview-{interview.pk}")
+    return _interview_page(
+        request, application=application, interview=None, form=form, formset=formset
+    )
+
+
+@login_required
+def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = selectors.interview_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "interviews/interview_detail.html",
+        {
+            "interview": interview,
+            "application": interview.application,
+            "summary": selectors.interview_summarize(interview=interview),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = selectors.interview_get(user=request.user, pk=pk)
+    application = interview.application
+    current = list(interview.interviewers.all())
+    form, formset, ready = _interview_forms(
+        request,
+        formset_class=InterviewerEditFormSet,
+        contact_queryset=selectors.contact_choices(
+            user=request.user, company=application.company, including=current
+        ),
+        initial=InterviewForm.initial_for(interview),
+        interviewers_initial=[{"contact": contact.pk} for contact in current],
+    )
+    if ready:
+        try:
+            services.interview_update(
+                interview=interview,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                timezone_name=form.cleaned_data["timezone"],
+                format=form.cleaned_data["format"],
+                location=form.cleaned_data["location"],
+                interviewers=formset.drafts(),
+                notes=form.notes(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Interview updated.")
+            return redirect(interview)
+    return _interview_page(
+        request, application=application, interview=interview, form=form, formset=formset
+    )
+
+
+@login_required
+@GET_POST
+def interview_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = selectors.interview_get(user=request.user, pk=pk)
+    application = interview.application
+    if request.method == "POST":
+        services.interview_delete(interview=interview)
+        messages.success(request, "Interview deleted.")
+        return redirect(application)
+    return _confirm(
+        request,
+        title="Delete this interview?",
+        subject=f"{interview.get_format_display()} interview, {application}",
+        explanation="Its notes and its reminders are deleted too. "
+        "The interviewers stay in your contacts.",
+        button_label="Delete interview",
+        button_class="btn-danger",
+        cancel_url=interview.get_absolute_url(),
+    )
+
+
+# --- Notes ----------------------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    note = selectors.note_get(user=request.user, pk=pk)
+    form = NoteForm(
+        request.POST or None,
+        initial=NoteForm.initial_for(note),
+        contact_queryset=selectors.contact_choices(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.note_update(note=note, **form.cleaned_data)
+        messages.success(request, "Note saved.")
+        return redirect(note.interview)
+    return render(request, "interviews/note_form.html", {"form": form, "note": note})
+
+
+@login_required
+@GET_POST
+def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    note = selectors.note_get(user=request.user, pk=pk)
+    interview = note.interview
+    if request.method == "POST":
+        services.note_delete(note=note)
+        messages.success(request, "Note deleted.")
+        return redirect(interview)
+    return _confirm(
+        request,
+        title="Delete this note?",
+        subject=note.text,
+        explanation="This cannot be undone.",
+        button_label="Delete note",
+        button_class="btn-danger",
+        cancel_url=interview.get_absolute_url(),
+    )
+
+
+# --- Contacts -------------------------------------------------------------------------------
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "interviews/contact_list.html",
+        {"contacts": selectors.contact_list(user=request.user)},
+    )
+
+
+@login_required
+@GET_POST
+def contact_create(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = services.contact_create(user=request.user, **form.cleaned_data)
+        messages.success(request, f"Added {contact.name} to your contacts.")
+        return redirect(contact)
+    return render(request, "interviews/contact_form.html", {"form": form})
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "interviews/contact_detail.html",
+        {
+            "contact": contact,
+            "interviews": selectors.contact_interviews(contact=contact),
+            "note_groups": selectors.contact_note_groups(contact=contact),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    form = ContactForm(request.POST or None, initial=ContactForm.initial_for(contact))
+    if request.method == "POST" and form.is_valid():
+        services.contact_update(contact=contact, **form.cleaned_data)
+        messages.success(request, "Contact saved.")
+        return redirect(contact)
+    return render(request, "interviews/contact_form.html", {"form": form, "contact": contact})
+
+
+@login_required
+@GET_POST
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.contact_delete(contact=contact)
+        messages.success(request, f"Deleted {contact.name} from your contacts.")
+        return redirect(reverse("interviews:contact_list"))
+    return _confirm(
+        request,
+        title="Delete this contact?",
+        subject=contact.name,
+        explanation="Notes about them stay on their interviews, about no one in particular; "
+        "reminders to follow up with them are dropped.",
+        button_label="Delete contact",
+        button_class="btn-danger",
+        cancel_url=contact.get_absolute_url(),
+    )
