@@ -4,10 +4,12 @@ import secrets
 import zoneinfo
 from datetime import time
 
+import holidays
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 
 
@@ -20,6 +22,16 @@ def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
             "%(value)s is not a known time zone; pick one like Europe/Berlin.",
+            params={"value": value},
+        )
+
+
+def validate_country(value: str) -> None:
+    """Accept only a two-letter code the ``holidays`` package has a calendar for."""
+    if value not in holidays.list_supported_countries():
+        raise ValidationError(
+            "%(value)s is not a country we have public holidays for; use a two-letter code "
+            "like US, GB or DE.",
             params={"value": value},
         )
 
@@ -68,6 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     country = models.CharField(
         max_length=2,
         default="US",
+        validators=[validate_country],
         help_text="Two-letter country code; its public holidays are not business days.",
     )
     signature = models.TextField(blank=True, max_length=1000)
@@ -114,6 +127,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = "user"
         verbose_name_plural = "users"
+        constraints = [
+            # Addresses are stored lower-cased; this keeps a stray upper-case write from
+            # creating a second account for the same inbox.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="An account with this email address already exists.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email

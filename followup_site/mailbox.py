@@ -28,7 +28,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-_NAME = re.compile(r"^[0-9TZ]{16}-[0-9a-f]{32}$")
+# A UTC timestamp (with microseconds, so names sort in sending order) and a random suffix.
+_NAME = re.compile(r"^[0-9TZ]{16,23}-[0-9a-f]{32}$")
+# Bcc never appears in the written headers, so the envelope recipients are kept here.
+_ENVELOPE_HEADER = "X-Captured-Envelope-To"
+_HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 
 
 class CapturedMailBackend(BaseEmailBackend):
@@ -41,12 +45,14 @@ class CapturedMailBackend(BaseEmailBackend):
         for message in email_messages:
             if not message.recipients():
                 continue
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             name = f"{stamp}-{uuid.uuid4().hex}"
             fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
             try:
+                mime = message.message()
+                mime[_ENVELOPE_HEADER] = ", ".join(message.recipients())
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(message.message().as_bytes(linesep="\r\n"))
+                    handle.write(mime.as_bytes(linesep="\r\n"))
                 os.replace(tmp, directory / f"{name}.eml")
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -77,16 +83,27 @@ class CapturedMessage:
     @property
     def date(self) -> datetime | None:
         raw = self.message.get("Date")
-        return parsedate_to_datetime(str(raw)) if raw else None
+        try:
+            return parsedate_to_datetime(str(raw)) if raw else None
+        except (TypeError, ValueError):
+            return None
 
     @property
     def recipients(self) -> set[str]:
-        fields = [str(v) for key in ("To", "Cc", "Bcc") for v in self.message.get_all(key, [])]
-        return {address.lower() for _, address in getaddresses(fields)}
+        keys = ("To", "Cc", "Bcc", _ENVELOPE_HEADER)
+        fields = [str(v) for key in keys for v in self.message.get_all(key, [])]
+        return {address.lower() for _, address in getaddresses(fields) if address}
 
     def part(self, subtype: str) -> str | None:
         body = self.message.get_body(preferencelist=(subtype,))
-        return body.get_content() if body is not None else None
+        if body is None or body.get_content_subtype() != subtype:
+            return None
+        try:
+            return body.get_content()
+        except (LookupError, UnicodeError):
+            # An unknown or lying charset: show what can be read rather than fail.
+            payload = body.get_payload(decode=True) or b""
+            return payload.decode("utf-8", errors="replace")
 
     @property
     def text(self) -> str:
@@ -148,11 +165,17 @@ def mailbox_html(request: HttpRequest, message_id: str) -> HttpResponse:
     html = _visible_message(request, message_id).html
     if html is None:
         raise Http404
-    response = HttpResponse('<base target="_top">' + html)
+    # The <base> goes inside <head> when there is one: before a doctype it would push the
+    # message into quirks mode.
+    base = '<base target="_top">'
+    html, found = _HEAD.subn(lambda match: match.group(0) + base, html, count=1)
+    if not found:
+        html = base + html
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = (
         "sandbox allow-popups allow-popups-to-escape-sandbox "
         "allow-top-navigation-by-user-activation; default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src data:"
+        "style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
     )
     # The detail page frames this part; everything else stays unframeable.
     response["X-Frame-Options"] = "SAMEORIGIN"

@@ -1,0 +1,286 @@
+"""Forms for signing up, logging in, passwords, settings and the admin.
+
+Forms only validate input and describe their layout; saving goes through accounts.services.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from crispy_forms.bootstrap import AppendedText, StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from accounts.models import User
+from accounts.selectors import country_choices, timezone_choices
+from accounts.services import DUPLICATE_EMAIL_MESSAGE, SETTINGS_FIELDS
+
+
+def _helper(*layout: object, submit: str, wide_button: bool = True) -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = "post"
+    helper.layout = Layout(
+        *layout,
+        StrictButton(
+            submit,
+            type="submit",
+            css_class="btn btn-primary" + (" w-100 mt-2" if wide_button else ""),
+        ),
+    )
+    return helper
+
+
+class SignupForm(auth_forms.BaseUserCreationForm):
+    """Email, name and a password typed twice; Django's password validators apply."""
+
+    # Filled in by the page's script from the browser's own zone, so reminders are timed
+    # right from the first day; anything unknown is quietly ignored.
+    timezone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+        labels = {"email": "Email address", "full_name": "Your name"}
+        help_texts = {"email": "You'll log in with this address and get your reminders here."}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["password1"].label = "Choose a password"
+        self.fields["password2"].label = "Type it again"
+        self.helper = _helper(
+            Field("email", autocomplete="email"),
+            Field("full_name", autocomplete="name"),
+            Field("password1", autocomplete="new-password"),
+            Field("password2", autocomplete="new-password"),
+            "timezone",
+            submit="Create account",
+        )
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                DUPLICATE_EMAIL_MESSAGE + " Log in instead, or reset your password if you've "
+                "forgotten it.",
+                code="duplicate_email",
+            )
+        return email
+
+    def clean_timezone(self) -> str:
+        value = self.cleaned_data.get("timezone", "")
+        return value if value in zoneinfo.available_timezones() else ""
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email address and password don't match an account. Check them and try "
+            "again, or reset your password."
+        ),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email", "maxlength": 254}
+        )
+        self.helper = _helper(
+            "username", Field("password", autocomplete="current-password"), submit="Log in"
+        )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.helper = _helper(Field("email", autocomplete="email"), submit="Send me a reset link")
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password2"].label = "Type it again"
+        self.helper = _helper(
+            Field("new_password1", autocomplete="new-password"),
+            Field("new_password2", autocomplete="new-password"),
+            submit="Set my new password",
+        )
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password2"].label = "Type the new one again"
+        self.helper = _helper(
+            Field("old_password", autocomplete="current-password"),
+            Field("new_password1", autocomplete="new-password"),
+            Field("new_password2", autocomplete="new-password"),
+            submit="Change password",
+            wide_button=False,
+        )
+
+
+_DIGEST_HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+class SettingsForm(forms.ModelForm):
+    """Profile and follow-up preferences. Bind it to a copy of the user, not request.user."""
+
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Reminders, quiet hours and the digest follow this zone. Type a city name "
+        "to jump to it.",
+    )
+    country = forms.ChoiceField(
+        label="Country for public holidays",
+        help_text="Its public holidays don't count as business days when we wait for a reply.",
+    )
+    digest_hour = forms.TypedChoiceField(
+        label="Send the digest at",
+        choices=_DIGEST_HOURS,
+        coerce=int,
+        help_text="Your local time. Only used when reminders come as a daily digest.",
+    )
+
+    class Meta:
+        model = User
+        fields = SETTINGS_FIELDS
+        labels = {
+            "full_name": "Your name",
+            "signature": "Email signature",
+            "notification_mode": "How should we remind you?",
+            "thank_you_notify_delay_minutes": "Remind me to say thank you",
+            "quiet_hours_start": "Quiet hours from",
+            "quiet_hours_end": "until",
+            "call_after_business_days": "Suggest a phone call after",
+            "checkin_interval_days": "Suggest a check-in after",
+            "min_gap_days": "Leave at least",
+            "checkin_min_gap_days": "Before a check-in, leave at least",
+            "max_unanswered_outreaches": "Suggest closing an application after",
+        }
+        help_texts = {
+            "full_name": "Used to sign your follow-up drafts.",
+            "signature": "Added at the end of the emails you send to interviewers.",
+            "thank_you_notify_delay_minutes": (
+                "Minutes after an interview ends (0 to 720). A thank-you counts most within "
+                "a day, so we never wait past that."
+            ),
+            "quiet_hours_start": (
+                "We hold reminders during these hours and send them when quiet hours end. "
+                "They may run past midnight, like 21:00 to 08:00."
+            ),
+            "call_after_business_days": (
+                "When an email gets no answer for this many business days (1 to 30), we "
+                "suggest calling instead. Weekends and public holidays don't count."
+            ),
+            "checkin_interval_days": (
+                "While an application is open, we suggest a friendly check-in this many "
+                "days (7 to 120) after you last heard from each other."
+            ),
+            "min_gap_days": (
+                "Days between two messages to the same person (1 to 60), so nobody feels chased."
+            ),
+            "checkin_min_gap_days": (
+                "Days since your last message to that person before a check-in (7 to 120)."
+            ),
+            "max_unanswered_outreaches": (
+                "Messages and calls in a row with no reply (1 to 10). After that we suggest "
+                "closing the application rather than following up again."
+            ),
+        }
+        widgets = {
+            "signature": forms.Textarea(attrs={"rows": 4}),
+            "notification_mode": forms.RadioSelect,
+            "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = timezone_choices()
+        self.fields["country"].choices = country_choices()
+        self._limit_number_inputs()
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_id = "settings-form"
+        self.helper.layout = Layout(
+            Div(
+                Fieldset(
+                    "Profile",
+                    Field("full_name", autocomplete="name"),
+                    "timezone",
+                    "country",
+                    "signature",
+                ),
+                css_class="card card-body mb-4",
+            ),
+            Div(
+                Fieldset(
+                    "Follow-up preferences",
+                    HTML(
+                        '<p class="text-secondary">Followup suggests when and how to follow '
+                        "up. These settings change its timing; the suggestions stay yours "
+                        "to accept, move or skip.</p>"
+                    ),
+                    "notification_mode",
+                    "digest_hour",
+                    AppendedText("thank_you_notify_delay_minutes", "minutes after it ends"),
+                    Row(
+                        Column("quiet_hours_start", css_class="col-6"),
+                        Column("quiet_hours_end", css_class="col-6"),
+                    ),
+                    AppendedText("call_after_business_days", "business days without a reply"),
+                    AppendedText("checkin_interval_days", "days of silence"),
+                    AppendedText("min_gap_days", "days between follow-ups"),
+                    AppendedText("checkin_min_gap_days", "days"),
+                    AppendedText("max_unanswered_outreaches", "unanswered messages"),
+                ),
+                css_class="card card-body mb-4",
+            ),
+            StrictButton("Save settings", type="submit", css_class="btn btn-primary"),
+        )
+
+    def _limit_number_inputs(self) -> None:
+        """Let the browser show the model's ranges, so a phone offers a number pad."""
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.IntegerField):
+                continue
+            for validator in User._meta.get_field(name).validators:
+                if isinstance(validator, MinValueValidator):
+                    field.widget.attrs["min"] = validator.limit_value
+                elif isinstance(validator, MaxValueValidator):
+                    field.widget.attrs["max"] = validator.limit_value
+
+
+# --- Admin ----------------------------------------------------------------------------------
+
+
+class AdminUserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
+        return email
+
+
+class AdminUserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
+        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
+        return email

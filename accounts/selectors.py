@@ -1,0 +1,77 @@
+"""Reads for the accounts app: the choice lists the settings form offers."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from functools import cache
+
+import holidays
+from holidays.registry import COUNTRIES
+
+# Zones under these areas are the ones people look for; the rest (aliases such as
+# "US/Eastern" and fixed offsets such as "Etc/GMT+5") stay selectable under "Other".
+_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+_SMALL_WORDS = {"and", "of", "the", "da"}
+_COUNTRY_NAME_FIXES = {"HK": "Hong Kong", "CD": "DR Congo"}
+
+Choices = list[tuple[str, str]]
+GroupedChoices = list[tuple[str, Choices]]
+
+
+def _offset_label(zone: str, *, at: datetime) -> str:
+    offset = at.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def timezone_choices(*, at: datetime | None = None) -> GroupedChoices:
+    """Every IANA zone, grouped by area and sorted by place name, with today's UTC offset.
+
+    Labels start with the place ("Berlin (UTC+01:00)") so that typing a city name in the
+    select jumps to it; the offset is the one in force at ``at`` (now by default).
+    """
+    at = at or datetime.now(zoneinfo.ZoneInfo("UTC"))
+    groups: dict[str, Choices] = {}
+    for zone in sorted(zoneinfo.available_timezones()):
+        area, _, place = zone.partition("/")
+        if area not in _REGIONS or not place:
+            area, place = "Other", zone
+        label = f"{place.replace('_', ' ').replace('/', ' / ')} ({_offset_label(zone, at=at)})"
+        groups.setdefault(area, []).append((zone, label))
+    ordered = [("UTC", [("UTC", "UTC (Coordinated Universal Time)")])]
+    ordered += [(area, sorted(groups[area], key=lambda c: c[1])) for area in _REGIONS]
+    ordered.append(("Other", [c for c in groups.get("Other", []) if c[0] != "UTC"]))
+    return [(area, choices) for area, choices in ordered if choices]
+
+
+def _country_name(module_name: str, code: str) -> str:
+    if code in _COUNTRY_NAME_FIXES:
+        return _COUNTRY_NAME_FIXES[code]
+    words = module_name.split("_")
+    return " ".join(w if i and w in _SMALL_WORDS else w.capitalize() for i, w in enumerate(words))
+
+
+@cache
+def country_choices() -> Choices:
+    """The countries whose public holidays we know, by name, as two-letter codes."""
+    supported = holidays.list_supported_countries()
+    choices = [
+        (entry[1], f"{_country_name(module_name, entry[1])} ({entry[1]})")
+        for module_name, entry in COUNTRIES.items()
+        if entry[1] in supported
+    ]
+    return sorted(choices, key=lambda c: c[1])
