@@ -1,0 +1,200 @@
+"""Reads for the reminders UI: the task list, one task, an application's panel, the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from interviews.models import Application, Contact, Note
+from reminders.forms import OUTREACH_FORMS, OutreachForm
+from reminders.models import Outreach, Reminder
+
+# How far back the task list shows finished tasks, and how many at most.
+RECENTLY_DONE_DAYS = 14
+RECENTLY_DONE_LIMIT = 20
+
+# Notes worth rereading before acting on a task; hobbies stay out (DESIGN R2).
+HELPFUL_NOTE_KINDS = (
+    Note.Kind.TOPIC,
+    Note.Kind.SKILL,
+    Note.Kind.ANSWER_TO_FIX,
+    Note.Kind.QUESTION,
+    Note.Kind.FOLLOW_UP,
+)
+
+
+def reminders_of(*, user: User) -> QuerySet[Reminder]:
+    """Every task of the user, with what a task row shows joined in one query."""
+    return Reminder.objects.filter(user=user).select_related(
+        "application__company", "contact", "interview"
+    )
+
+
+def _local_day_bounds(*, user: User, now: datetime) -> tuple[datetime, datetime]:
+    """The start of today and of tomorrow in the user's zone (DST-safe: both are midnights)."""
+    local_now = now.astimezone(user.zone)
+    start = datetime.combine(local_now.date(), datetime.min.time(), tzinfo=user.zone)
+    end = datetime.combine(local_now.date() + timedelta(days=1), datetime.min.time(), user.zone)
+    return start, end
+
+
+@dataclass
+class TaskGroups:
+    overdue: list[Reminder] = field(default_factory=list)
+    today: list[Reminder] = field(default_factory=list)
+    upcoming: list[Reminder] = field(default_factory=list)
+    done: list[Reminder] = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return len(self.overdue) + len(self.today) + len(self.upcoming)
+
+
+def task_groups(*, user: User, now: datetime | None = None) -> TaskGroups:
+    """The user's tasks as the task list shows them, in two queries whatever their number.
+
+    Overdue: open and due before now. Today: due from now until midnight in the user's zone.
+    Upcoming: due after that. Done: finished (or skipped) in the last two weeks, newest first.
+    """
+    now = now or timezone.now()
+    _, end_of_today = _local_day_bounds(user=user, now=now)
+    groups = TaskGroups()
+    for reminder in reminders_of(user=user).filter(state__in=Reminder.OPEN_STATES):
+        if reminder.due_at < now:
+            groups.overdue.append(reminder)
+        elif reminder.due_at < end_of_today:
+            groups.today.append(reminder)
+        else:
+            groups.upcoming.append(reminder)
+    groups.done = list(
+        reminders_of(user=user)
+        .filter(
+            state__in=(Reminder.State.DONE, Reminder.State.SKIPPED),
+            completed_at__gte=now - timedelta(days=RECENTLY_DONE_DAYS),
+        )
+        .order_by("-completed_at", "-pk")[:RECENTLY_DONE_LIMIT]
+    )
+    return groups
+
+
+def open_task_counts(*, user: User, now: datetime | None = None) -> dict[str, int]:
+    """How many open tasks are overdue and how many are due later today, in one query."""
+    now = now or timezone.now()
+    _, end_of_today = _local_day_bounds(user=user, now=now)
+    counts = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES).aggregate(
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        today=Count("pk", filter=Q(due_at__gte=now, due_at__lt=end_of_today)),
+    )
+    return {"overdue": counts["overdue"] or 0, "today": counts["today"] or 0}
+
+
+def next_actions_by_application(
+    *, user: User, application_ids: Iterable[int], now: datetime | None = None
+) -> dict[int, Reminder]:
+    """The earliest open task of each application, keyed by application id, in one query.
+
+    Each reminder gets ``is_overdue`` (due before now) for the dashboard's badge.
+    """
+    now = now or timezone.now()
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    open_tasks = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
+    earliest = (
+        open_tasks.filter(application_id=OuterRef("application_id"))
+        .order_by("due_at", "pk")
+        .values("pk")[:1]
+    )
+    rows = open_tasks.filter(application_id__in=ids, pk=Subquery(earliest)).select_related(
+        "contact"
+    )
+    actions = {}
+    for reminder in rows:
+        reminder.is_overdue = reminder.due_at < now
+        actions[reminder.application_id] = reminder
+    return actions
+
+
+def helpful_notes(*, reminder: Reminder) -> list[Note]:
+    """The interview notes worth rereading for this task: about its contact, or about no one."""
+    if reminder.application_id is None:
+        return []
+    notes = Note.objects.filter(
+        interview__application_id=reminder.application_id,
+        interview__application__user_id=reminder.user_id,
+        kind__in=HELPFUL_NOTE_KINDS,
+    ).select_related("contact", "interview")
+    if reminder.contact_id is not None:
+        notes = notes.filter(Q(contact_id=reminder.contact_id) | Q(contact__isnull=True))
+    return list(notes.order_by("kind", "created_at", "pk"))
+
+
+def application_contacts(*, user: User, application: Application) -> QuerySet[Contact]:
+    """The people one can follow up with: its interviewers and the company's contacts."""
+    return (
+        Contact.objects.filter(user=user)
+        .filter(Q(interviews__application=application) | Q(company_id=application.company_id))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def open_applications(*, user: User) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(user=user)
+        .exclude(stage=Application.Stage.CLOSED)
+        .select_related("company")
+        .order_by("company__name", "role", "pk")
+    )
+
+
+def application_panel_data(*, user: User, application: Application) -> dict[str, object]:
+    """The open tasks and the outreach timeline of one application (forms not included)."""
+    if application.user_id != user.pk:
+        raise Application.DoesNotExist
+    return {
+        "application": application,
+        "panel_tasks": list(
+            reminders_of(user=user).filter(application=application, state__in=Reminder.OPEN_STATES)
+        ),
+        "panel_outreaches": list(
+            Outreach.objects.filter(user=user, application=application).select_related("contact")
+        ),
+    }
+
+
+def application_panel_context(
+    *,
+    user: User,
+    application: Application,
+    reminder: Reminder | None = None,
+    bound_form: OutreachForm | None = None,
+) -> dict[str, object]:
+    """Everything ``reminders/includes/application_panel.html`` needs, for one application.
+
+    Keys: ``application``, ``panel_reminder`` (the task the forms log against, or None),
+    ``panel_tasks`` (open tasks), ``panel_outreaches`` (the timeline, newest first) and
+    ``sent_form``, ``call_form``, ``reply_form``. ``bound_form`` replaces its unbound twin
+    so that a form that failed validation shows again with its errors.
+    """
+    context = application_panel_data(user=user, application=application)
+    contacts = application_contacts(user=user, application=application)
+    default_contact = reminder.contact if reminder is not None else None
+    forms_by_what = {
+        what: form_class(contacts=contacts, default_contact=default_contact)
+        for what, form_class in OUTREACH_FORMS.items()
+    }
+    if bound_form is not None:
+        forms_by_what[bound_form.what] = bound_form
+    context.update(
+        panel_reminder=reminder,
+        sent_form=forms_by_what["sent"],
+        call_form=forms_by_what["call"],
+        reply_form=forms_by_what["reply"],
+    )
+    return context

@@ -1,0 +1,199 @@
+"""Pages of the reminders UI: the task list, one task, your own reminder, outreach logs and
+the calendar feed. Every read is scoped to the signed-in user; every change is a POST."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from interviews.models import Application
+from reminders import selectors
+from reminders.feeds import calendar_feed_build
+from reminders.forms import OUTREACH_FORMS, CustomReminderForm
+from reminders.models import Outreach, Reminder
+from reminders.services.outreach import outreach_record
+from reminders.services.tasks import (
+    calendar_token_regenerate,
+    reminder_complete,
+    reminder_create_custom,
+    reminder_skip,
+    reminder_snooze,
+    snooze_until,
+)
+
+SNOOZE_DAYS = {"1": 1, "7": 7}
+
+
+def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the button was on, if it is one of ours; else to ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _own_reminder(request: HttpRequest, pk: int) -> Reminder:
+    return get_object_or_404(selectors.reminders_of(user=request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    groups = selectors.task_groups(user=request.user)
+    return render(request, "reminders/task_list.html", {"groups": groups})
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reminder = _own_reminder(request, pk)
+    return render(request, "reminders/task_detail.html", _detail_context(request, reminder))
+
+
+def _detail_context(request: HttpRequest, reminder: Reminder, **panel: object) -> dict:
+    context: dict[str, object] = {
+        "reminder": reminder,
+        "notes": selectors.helpful_notes(reminder=reminder),
+    }
+    if reminder.application is not None:
+        context.update(
+            selectors.application_panel_context(
+                user=request.user, application=reminder.application, reminder=reminder, **panel
+            )
+        )
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request: HttpRequest) -> HttpResponse:
+    applications = selectors.open_applications(user=request.user)
+    form = CustomReminderForm(request.POST or None, applications=applications)
+    if request.method == "POST" and form.is_valid():
+        reminder = reminder_create_custom(user=request.user, **form.cleaned_data)
+        messages.success(request, "Reminder added. We will email you when it is due.")
+        return redirect("reminders:task_detail", pk=reminder.pk)
+    return render(request, "reminders/task_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    reminder = reminder_complete(reminder=_own_reminder(request, pk))
+    messages.success(request, f"Done: {reminder.title}")
+    return _redirect_back(request, reverse("reminders:task_list"))
+
+
+@login_required
+@require_POST
+def task_snooze(request: HttpRequest, pk: int) -> HttpResponse:
+    reminder = _own_reminder(request, pk)
+    days = SNOOZE_DAYS.get(request.POST.get("days", ""))
+    if days is None:
+        return HttpResponseBadRequest("Snooze for a day or a week.")
+    if not reminder.is_open:
+        messages.info(request, "That task is already closed.")
+    else:
+        reminder = reminder_snooze(
+            reminder=reminder, until=snooze_until(reminder=reminder, days=days)
+        )
+        messages.success(
+            request, f"Snoozed until {_local(reminder, request.user)}: {reminder.title}"
+        )
+    return _redirect_back(request, reverse("reminders:task_list"))
+
+
+def _local(reminder: Reminder, user: User) -> str:
+    return reminder.due_at.astimezone(user.zone).strftime("%a %d %b, %H:%M")
+
+
+@login_required
+@require_POST
+def task_skip(request: HttpRequest, pk: int) -> HttpResponse:
+    reminder = reminder_skip(reminder=_own_reminder(request, pk))
+    messages.success(request, f"Skipped: {reminder.title}")
+    return _redirect_back(request, reverse("reminders:task_list"))
+
+
+@login_required
+@require_POST
+def outreach_log(request: HttpRequest, app_pk: int) -> HttpResponse:
+    """Record an email or card sent, a call made, or a reply received, for one application."""
+    application = get_object_or_404(
+        Application.objects.select_related("company"), pk=app_pk, user=request.user
+    )
+    form_class = OUTREACH_FORMS.get(request.POST.get("what", ""))
+    if form_class is None:
+        return HttpResponseBadRequest("Unknown kind of outreach.")
+    reminder = None
+    if request.POST.get("reminder", "").isdigit():
+        reminder = get_object_or_404(
+            selectors.reminders_of(user=request.user),
+            pk=int(request.POST["reminder"]),
+            application=application,
+        )
+    contacts = selectors.application_contacts(user=request.user, application=application)
+    form = form_class(request.POST, contacts=contacts)
+    if not form.is_valid():
+        if reminder is not None:
+            context = _detail_context(request, reminder, bound_form=form)
+            return render(request, "reminders/task_detail.html", context)
+        context = selectors.application_panel_context(
+            user=request.user, application=application, bound_form=form
+        )
+        return render(request, "reminders/outreach_form.html", context)
+    data = form.cleaned_data
+    outgoing = form_class.what != "reply"
+    outreach_record(
+        user=request.user,
+        application=application,
+        direction=Outreach.Direction.OUTGOING if outgoing else Outreach.Direction.INCOMING,
+        channel=Outreach.Channel.CALL if form_class.what == "call" else data["channel"],
+        occurred_at=data["occurred_at"],
+        contact=data["contact"],
+        reminder=reminder if outgoing else None,
+        call_outcome=data.get("call_outcome", ""),
+        subject=data.get("subject", ""),
+        body=data.get("body", ""),
+    )
+    messages.success(request, form_class.success_message)
+    default = (
+        reverse("reminders:task_detail", args=[reminder.pk])
+        if reminder is not None
+        else application.get_absolute_url()
+    )
+    return _redirect_back(request, default)
+
+
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's tasks and interviews as an iCalendar feed; the secret token is the key."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        raise Http404("No calendar at this address.")
+    response = HttpResponse(
+        calendar_feed_build(user=user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="followup.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+    calendar_token_regenerate(user=request.user)
+    messages.success(
+        request, "Your calendar has a new address. Subscribe to it again; the old one is gone."
+    )
+    return redirect("accounts:settings")
