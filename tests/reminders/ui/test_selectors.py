@@ -1,0 +1,111 @@
+"""Reads the dashboard and the application page use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.template.loader import render_to_string
+
+from interviews.models import Application
+from reminders.models import Reminder
+from reminders.selectors import (
+    application_panel_context,
+    next_actions_by_application,
+    open_task_counts,
+)
+from tests.factories import ApplicationFactory, OutreachFactory, ReminderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# 03:30 UTC on 10 March 2025 is 23:30 on 9 March in New York (EDT).
+NOW = datetime(2025, 3, 10, 3, 30, tzinfo=UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_next_action_is_the_earliest_open_task_of_each_application(
+    django_assert_num_queries,
+):
+    user = UserFactory()
+    first, second, empty = ApplicationFactory.create_batch(3, user=user)
+    ReminderFactory(user=user, application=first, title="Later", due_at=NOW + timedelta(days=2))
+    ReminderFactory(user=user, application=first, title="Sooner", due_at=NOW - timedelta(hours=1))
+    ReminderFactory(
+        user=user,
+        application=first,
+        title="Done already",
+        state=Reminder.State.DONE,
+        due_at=NOW - timedelta(days=3),
+    )
+    ReminderFactory(user=user, application=second, title="Only", due_at=NOW + timedelta(days=1))
+    ReminderFactory(application=ApplicationFactory(), title="Not mine")
+
+    with django_assert_num_queries(1):
+        actions = next_actions_by_application(
+            user=user, application_ids=[first.pk, second.pk, empty.pk]
+        )
+
+    assert {pk: r.title for pk, r in actions.items()} == {first.pk: "Sooner", second.pk: "Only"}
+    assert actions[first.pk].is_overdue
+    assert not actions[second.pk].is_overdue
+
+
+def test_another_users_application_ids_give_no_next_action():
+    theirs = ReminderFactory()
+
+    assert (
+        next_actions_by_application(user=UserFactory(), application_ids=[theirs.application_id])
+        == {}
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_next_action_include_shows_an_overdue_badge():
+    user = UserFactory()
+    application = ApplicationFactory(user=user)
+    ReminderFactory(
+        user=user, application=application, title="Send thanks", due_at=NOW - timedelta(minutes=1)
+    )
+    reminder = next_actions_by_application(user=user, application_ids=[application.pk])[
+        application.pk
+    ]
+
+    html = render_to_string("reminders/includes/next_action.html", {"reminder": reminder})
+
+    assert "Send thanks" in html
+    assert "Overdue" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_open_task_counts_use_the_users_midnight(django_assert_num_queries):
+    user = UserFactory(timezone="America/New_York")
+    ReminderFactory(user=user, due_at=NOW - timedelta(minutes=5))
+    ReminderFactory(user=user, due_at=NOW - timedelta(days=2), state=Reminder.State.FAILED)
+    ReminderFactory(user=user, due_at=NOW + timedelta(minutes=20))
+    ReminderFactory(user=user, due_at=NOW + timedelta(hours=1))  # after local midnight
+    ReminderFactory(user=user, due_at=NOW - timedelta(hours=1), state=Reminder.State.DONE)
+
+    with django_assert_num_queries(1):
+        counts = open_task_counts(user=user)
+
+    assert counts == {"overdue": 2, "today": 1}
+
+
+def test_the_panel_context_has_open_tasks_the_timeline_and_three_forms():
+    user = UserFactory()
+    application = ApplicationFactory(user=user)
+    task = ReminderFactory(user=user, application=application)
+    ReminderFactory(user=user, application=application, state=Reminder.State.CANCELLED)
+    outreach = OutreachFactory(user=user, application=application)
+
+    context = application_panel_context(user=user, application=application)
+
+    assert context["panel_tasks"] == [task]
+    assert context["panel_outreaches"] == [outreach]
+    assert {"sent_form", "call_form", "reply_form"} <= context.keys()
+
+
+def test_the_panel_context_refuses_another_users_application():
+    with pytest.raises(Application.DoesNotExist):
+        application_panel_context(user=UserFactory(), application=ApplicationFactory())
