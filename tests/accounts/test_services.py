@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from accounts.models import User
+from accounts.services import user_create, user_update_settings
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_user_create_stores_the_address_lower_cased_with_a_hashed_password():
+    user = user_create(email=" Ada@Example.COM ", password=DEFAULT_PASSWORD, full_name="Ada")
+
+    assert user.email == "ada@example.com"
+    assert user.password != DEFAULT_PASSWORD
+    assert user.check_password(DEFAULT_PASSWORD)
+    assert user.timezone == "UTC"
+
+
+def test_user_create_refuses_an_address_taken_in_another_case():
+    UserFactory(email="ada@example.com")
+
+    with pytest.raises(ValidationError) as caught:
+        user_create(email="ADA@example.com", password=DEFAULT_PASSWORD, full_name="Ada")
+
+    assert "email" in caught.value.message_dict
+
+
+def test_the_database_refuses_two_accounts_for_one_inbox_whatever_the_case():
+    UserFactory(email="ada@example.com")
+
+    with pytest.raises(IntegrityError):
+        User.objects.bulk_create([User(email="ADA@example.com")])
+
+
+def test_user_update_settings_changes_only_what_is_given(user):
+    user_update_settings(user=user, digest_hour=18)
+
+    user.refresh_from_db()
+    assert user.digest_hour == 18
+    assert user.timezone == "Europe/Berlin"
+    assert user.quiet_hours_start == time(21, 0)
+
+
+def test_user_update_settings_leaves_the_instance_untouched_when_it_refuses(user):
+    with pytest.raises(ValidationError) as caught:
+        user_update_settings(user=user, full_name="New name", country="ZZ")
+
+    assert "country" in caught.value.message_dict
+    assert user.full_name != "New name"
+    assert user.country == "US"
+
+
+def test_user_update_settings_refuses_zero_length_quiet_hours(user):
+    with pytest.raises(ValidationError) as caught:
+        user_update_settings(user=user, quiet_hours_start=time(8, 0))
+
+    assert "quiet_hours_end" in caught.value.message_dict
