@@ -1,0 +1,354 @@
+"""Reads for the composer, the call page and the webhook panels; every query is per user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from interviews.models import Application, Contact, Interview, Note
+from reminders.builtin_templates import BUILTIN_BY_KEY, BUILTIN_TEMPLATES, BuiltinTemplate
+from reminders.checklist import Check, ChecklistInput, checklist_compute
+from reminders.merge import NoteValue, merge_values
+from reminders.models import Draft, MessageTemplate, Occasion, Outreach, Reminder
+
+# How long a bounce stays on the dashboard.
+BOUNCE_SHOWN_DAYS = 30
+
+
+def notes_for(
+    *, user: User, application: Application, contact: Contact, interview: Interview | None = None
+) -> list[Note]:
+    """Notes of the application's interviews about this contact or about no one in particular.
+
+    Notes about this person come first, then those of the given interview, so the merge
+    fields pick the most specific value.
+    """
+    notes = list(
+        Note.objects.filter(
+            interview__application=application,
+            interview__application__user=user,
+        )
+        .filter(Q(contact=contact) | Q(contact__isnull=True))
+        .select_related("interview")
+        .order_by("created_at", "pk")
+    )
+    interview_pk = interview.pk if interview else None
+    notes.sort(key=lambda n: (n.contact_id != contact.pk, n.interview_id != interview_pk))
+    return notes
+
+
+def note_values(notes: list[Note]) -> tuple[NoteValue, ...]:
+    return tuple(NoteValue(kind=n.kind, text=n.text, link=n.link) for n in notes)
+
+
+def interview_for(
+    *, user: User, application: Application, contact: Contact, interview: Interview | None
+) -> Interview | None:
+    """The interview the message is about: the given one, or the latest with this person."""
+    if interview is not None:
+        return interview
+    return (
+        Interview.objects.filter(application=application, application__user=user)
+        .filter(interviewers=contact)
+        .order_by("-starts_at")
+        .first()
+        or Interview.objects.filter(application=application, application__user=user)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def draft_merge_values(
+    *, user: User, application: Application, contact: Contact, interview: Interview | None
+) -> dict[str, str]:
+    interview = interview_for(
+        user=user, application=application, contact=contact, interview=interview
+    )
+    notes = notes_for(user=user, application=application, contact=contact, interview=interview)
+    return merge_values(
+        your_name=user.full_name or user.email,
+        your_email=user.email,
+        your_signature=user.signature,
+        company=application.company.name,
+        role=application.role,
+        interviewer_name=contact.name,
+        interviewer_title=contact.job_title,
+        interview_starts_at=interview.starts_at if interview else None,
+        interview_timezone=interview.timezone if interview else user.timezone,
+        notes=note_values(notes),
+    )
+
+
+# --- Templates ------------------------------------------------------------------------------
+
+
+def user_templates(*, user: User) -> QuerySet[MessageTemplate]:
+    return MessageTemplate.objects.filter(user=user)
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    key: str
+    name: str
+    occasion: str
+    subject: str
+    body: str
+    is_builtin: bool
+
+
+def template_choices(*, user: User) -> list[TemplateChoice]:
+    """Built-in templates first, then the user's own copies."""
+    choices = [
+        TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
+        for t in BUILTIN_TEMPLATES
+    ]
+    choices += [
+        TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, False)
+        for t in user_templates(user=user)
+    ]
+    return choices
+
+
+def template_resolve(*, user: User, key: str) -> TemplateChoice | None:
+    """A template by key, looked up among this user's choices only."""
+    if key in BUILTIN_BY_KEY:
+        t: BuiltinTemplate = BUILTIN_BY_KEY[key]
+        return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
+    prefix, _, pk = key.partition(":")
+    if prefix != "user" or not pk.isdigit():
+        return None
+    own = user_templates(user=user).filter(pk=int(pk)).first()
+    if own is None:
+        return None
+    return TemplateChoice(own.key, own.name, own.occasion, own.subject, own.body, False)
+
+
+def template_for_occasion(*, user: User, occasion: str) -> TemplateChoice:
+    """The user's latest edited copy for the occasion, else the built-in one."""
+    own = user_templates(user=user).filter(occasion=occasion).order_by("-updated_at").first()
+    if own is not None:
+        return TemplateChoice(own.key, own.name, own.occasion, own.subject, own.body, False)
+    t = next(t for t in BUILTIN_TEMPLATES if t.occasion == occasion)
+    return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
+
+
+def has_answer_to_fix(*, user: User, application: Application, contact: Contact) -> bool:
+    return (
+        Note.objects.filter(
+            interview__application=application,
+            interview__application__user=user,
+            kind=Note.Kind.ANSWER_TO_FIX,
+        )
+        .filter(Q(contact=contact) | Q(contact__isnull=True))
+        .exists()
+    )
+
+
+def occasion_for(
+    *, user: User, application: Application, contact: Contact, reminder: Reminder | None
+) -> str:
+    """The occasion that fits the task: thank-you, repair or topic follow-up, check-in."""
+    kind = reminder.kind if reminder else None
+    if kind == Reminder.Kind.CHECK_IN:
+        return Occasion.CHECK_IN
+    if kind == Reminder.Kind.PHONE_CALL:
+        return Occasion.CALL_RECAP
+    written_before = Outreach.objects.filter(
+        user=user, contact=contact, direction=Outreach.Direction.OUTGOING
+    ).exists()
+    if kind == Reminder.Kind.THANK_YOU or (kind is None and not written_before):
+        return Occasion.THANK_YOU
+    if has_answer_to_fix(user=user, application=application, contact=contact):
+        return Occasion.ANSWER_REPAIR
+    return Occasion.TOPIC_FOLLOW_UP
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+def drafts_of(*, user: User) -> QuerySet[Draft]:
+    return Draft.objects.filter(user=user).select_related(
+        "application__company", "contact", "reminder", "interview", "outreach"
+    )
+
+
+def draft_open_for(
+    *,
+    user: User,
+    contact: Contact,
+    reminder: Reminder | None = None,
+    interview: Interview | None = None,
+) -> Draft | None:
+    """The draft already being written for this task (or contact and interview), if any."""
+    drafts = drafts_of(user=user).filter(contact=contact).exclude(send_state=Draft.SendState.SENT)
+    if reminder is not None:
+        return drafts.filter(reminder=reminder).first()
+    return drafts.filter(reminder__isnull=True, interview=interview).first()
+
+
+# --- Timeline facts for the checklist and the cadence guard ---------------------------------
+
+
+def gap_kind(occasion: str) -> str:
+    return Reminder.Kind.CHECK_IN if occasion == Occasion.CHECK_IN else Reminder.Kind.FOLLOW_UP
+
+
+def gap_allowed_from(
+    *, user: User, contact: Contact, occasion: str, now: datetime | None = None
+) -> date | None:
+    """The first day R7 allows another message to this person, or None if allowed now."""
+    from reminders.services.outreach import outreach_gap_check
+
+    return outreach_gap_check(
+        user=user, contact=contact, kind=gap_kind(occasion), now=now or timezone.now()
+    )
+
+
+def last_contact(*, user: User, contact: Contact) -> Outreach | None:
+    return (
+        Outreach.objects.filter(user=user, contact=contact).order_by("-occurred_at", "-pk").first()
+    )
+
+
+def last_email_to(*, user: User, contact: Contact) -> Outreach | None:
+    return (
+        Outreach.objects.filter(
+            user=user,
+            contact=contact,
+            direction=Outreach.Direction.OUTGOING,
+            channel=Outreach.Channel.EMAIL,
+        )
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+
+
+def thank_you_due_at(*, user: User, application: Application, contact: Contact) -> datetime | None:
+    """The deadline of the open thank-you task for this person, if there is one."""
+    reminder = (
+        Reminder.objects.filter(
+            user=user,
+            application=application,
+            contact=contact,
+            kind=Reminder.Kind.THANK_YOU,
+            state__in=Reminder.OPEN_STATES,
+        )
+        .order_by("due_at")
+        .first()
+    )
+    return reminder.due_at if reminder else None
+
+
+@dataclass(frozen=True)
+class ComposerFacts:
+    checks: list[Check]
+    gap_allowed_from: date | None
+    min_gap_days: int
+
+
+def composer_facts(
+    *,
+    user: User,
+    application: Application,
+    contact: Contact,
+    interview: Interview | None,
+    occasion: str,
+    subject: str,
+    body: str,
+    now: datetime | None = None,
+) -> ComposerFacts:
+    """The checklist beside the draft and whether sending is allowed yet."""
+    now = now or timezone.now()
+    notes = notes_for(user=user, application=application, contact=contact, interview=interview)
+    last = last_contact(user=user, contact=contact)
+    allowed_from = gap_allowed_from(user=user, contact=contact, occasion=occasion, now=now)
+    min_gap = user.checkin_min_gap_days if occasion == Occasion.CHECK_IN else user.min_gap_days
+    due = None
+    if occasion in (Occasion.THANK_YOU, Occasion.CARD):
+        due = thank_you_due_at(user=user, application=application, contact=contact)
+    label = ""
+    if last is not None:
+        local = timezone.localtime(last.occurred_at, user.zone)
+        label = (
+            f"{last.get_channel_display()}, {last.get_direction_display().lower()}, "
+            f"on {local:%A} {local.day} {local:%B}"
+        )
+    data = ChecklistInput(
+        subject=subject,
+        body=body,
+        is_card=occasion == Occasion.CARD,
+        notes=note_values(notes),
+        contact_interests=contact.interests,
+        thank_you_due_at=due,
+        last_contact_at=last.occurred_at if last else None,
+        last_contact_label=label,
+        gap_allowed_from=allowed_from,
+        min_gap_days=min_gap,
+        now=now,
+    )
+    return ComposerFacts(checklist_compute(data), allowed_from, min_gap)
+
+
+# --- Calls ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TalkingPoints:
+    topics: list[Note]
+    skills: list[Note]
+    questions: list[Note]
+    answers_to_fix: list[Note]
+    last_email: Outreach | None
+
+
+def call_talking_points(*, user: User, reminder: Reminder) -> TalkingPoints:
+    notes = (
+        notes_for(
+            user=user,
+            application=reminder.application,
+            contact=reminder.contact,
+            interview=reminder.interview,
+        )
+        if reminder.application and reminder.contact
+        else []
+    )
+
+    def of(kind: str) -> list[Note]:
+        return [n for n in notes if n.kind == kind]
+
+    return TalkingPoints(
+        topics=of(Note.Kind.TOPIC),
+        skills=of(Note.Kind.SKILL),
+        questions=of(Note.Kind.QUESTION),
+        answers_to_fix=of(Note.Kind.ANSWER_TO_FIX),
+        last_email=last_email_to(user=user, contact=reminder.contact) if reminder.contact else None,
+    )
+
+
+# --- Webhook results ------------------------------------------------------------------------
+
+
+def bounced_outreaches(*, user: User, now: datetime | None = None) -> QuerySet[Outreach]:
+    """Recent emails that bounced or were marked as spam, for the dashboard."""
+    since = (now or timezone.now()) - timedelta(days=BOUNCE_SHOWN_DAYS)
+    return (
+        Outreach.objects.filter(
+            user=user,
+            direction=Outreach.Direction.OUTGOING,
+            delivery__in=(Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED),
+            occurred_at__gte=since,
+        )
+        .select_related("contact", "application__company")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def inbound_address(*, user: User) -> str:
+    """The per-user secret address replies are forwarded or BCC'd to; empty if not set up."""
+    domain = getattr(settings, "INBOUND_DOMAIN", "")
+    return f"reply+{user.inbound_token}@{domain}" if domain else ""

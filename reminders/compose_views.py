@@ -1,0 +1,437 @@
+"""Pages of the composer, the user's templates and the call log. Thin: form, service, reply."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interviews.models import Application, Contact, Interview
+from reminders import compose_selectors as selectors
+from reminders.compose_forms import CallLogForm, DraftForm, MessageTemplateForm, TemplatePickForm
+from reminders.merge import FIELDS
+from reminders.models import Draft, MessageTemplate, Occasion, Reminder
+from reminders.services import compose as compose_services
+from reminders.services import delivery
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+class _Target:
+    """What a draft is about, before or after it is saved."""
+
+    def __init__(self, *, user, application, contact, reminder=None, interview=None, draft=None):
+        self.user = user
+        self.application = application
+        self.contact = contact
+        self.reminder = reminder if draft is None else draft.reminder
+        self.interview = interview if draft is None else draft.interview
+        self.draft = draft
+
+    @property
+    def occasion(self) -> str:
+        if self.draft is not None:
+            return self.draft.occasion
+        return selectors.occasion_for(
+            user=self.user,
+            application=self.application,
+            contact=self.contact,
+            reminder=self.reminder,
+        )
+
+
+def _template_or_404(request: HttpRequest, key: str) -> selectors.TemplateChoice:
+    template = selectors.template_resolve(user=request.user, key=key)
+    if template is None:
+        raise Http404("No such template.")
+    return template
+
+
+def _composer(request: HttpRequest, target: _Target, *, form=None, status=200) -> HttpResponse:
+    """Render the composer: the draft form, the checklist, and what can be done with it."""
+    occasion = target.occasion
+    refilled = None
+    if form is None:
+        key = request.GET.get("template")
+        if key or target.draft is None:
+            template = (
+                _template_or_404(request, key)
+                if key
+                else selectors.template_for_occasion(user=request.user, occasion=occasion)
+            )
+            subject, body = compose_services.draft_fill(
+                user=request.user,
+                application=target.application,
+                contact=target.contact,
+                interview=target.interview,
+                template_key=template.key,
+            )
+            occasion = template.occasion
+            refilled = template if key else None
+            initial = {"subject": subject, "body": body, "template_key": template.key}
+        else:
+            initial = {
+                "subject": target.draft.subject,
+                "body": target.draft.body,
+                "template_key": target.draft.template_key,
+            }
+        form = DraftForm(initial=initial, is_card=occasion == Occasion.CARD)
+    values = {name: form[name].value() or "" for name in ("subject", "body", "template_key")}
+    facts = selectors.composer_facts(
+        user=request.user,
+        application=target.application,
+        contact=target.contact,
+        interview=target.interview,
+        occasion=occasion,
+        subject=values["subject"],
+        body=values["body"],
+    )
+    choices = selectors.template_choices(user=request.user)
+    pick = TemplatePickForm(
+        initial={"template": values["template_key"]},
+        choices=[(c.key, f"{c.name} ({Occasion(c.occasion).label})") for c in choices],
+    )
+    draft = target.draft
+    context = {
+        "target": target,
+        "draft": draft,
+        "form": form,
+        "pick_form": pick,
+        "refilled": refilled,
+        "occasion": occasion,
+        "occasion_label": Occasion(occasion).label,
+        "is_card": occasion == Occasion.CARD,
+        "facts": facts,
+        "merge_fields": FIELDS,
+        "mailto": delivery.draft_mailto(draft=draft) if draft else "",
+        "save_url": reverse("reminders:draft_edit", args=[draft.pk]) if draft else request.path,
+    }
+    return render(request, "reminders/compose/composer.html", context, status=status)
+
+
+def _checklist_html(request: HttpRequest, draft: Draft) -> str:
+    facts = selectors.composer_facts(
+        user=request.user,
+        application=draft.application,
+        contact=draft.contact,
+        interview=draft.interview,
+        occasion=draft.occasion,
+        subject=draft.subject,
+        body=draft.body,
+    )
+    return render_to_string(
+        "reminders/compose/checklist.html", {"facts": facts, "draft": draft}, request=request
+    )
+
+
+def _after_save(request: HttpRequest, draft: Draft, action: str) -> HttpResponse:
+    """Carry out the button pressed once the text is saved: save only, send, or sent myself."""
+    if action == "send":
+        try:
+            draft = delivery.draft_send(draft=draft)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("reminders:draft_edit", draft.pk)
+        if draft.send_state == Draft.SendState.SENT:
+            messages.success(request, f"Sent to {draft.contact.name}. It is on the timeline.")
+            return redirect(draft.application.get_absolute_url())
+        return redirect("reminders:draft_edit", draft.pk)
+    if action == "sent_myself":
+        draft = delivery.draft_mark_sent_by_user(draft=draft)
+        messages.success(request, "Recorded on the timeline. Well done.")
+        return redirect(draft.application.get_absolute_url())
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "saved": True,
+                "url": reverse("reminders:draft_edit", args=[draft.pk]),
+                "saved_at": timezone.localtime(draft.updated_at).strftime("%H:%M:%S"),
+                "checklist": _checklist_html(request, draft),
+            }
+        )
+    messages.success(request, "Draft saved.")
+    return redirect("reminders:draft_edit", draft.pk)
+
+
+def _save(request: HttpRequest, target: _Target) -> HttpResponse:
+    """Validate the posted draft, create or update it, then act on the button pressed."""
+    is_card = target.occasion == Occasion.CARD
+    form = DraftForm(request.POST, is_card=is_card)
+    key = request.POST.get("template_key", "")
+    template = selectors.template_resolve(user=request.user, key=key) if key else None
+    if form.is_valid():
+        try:
+            if target.draft is None:
+                draft = compose_services.draft_create(
+                    user=request.user,
+                    application=target.application,
+                    contact=target.contact,
+                    reminder=target.reminder,
+                    interview=target.interview,
+                    occasion=template.occasion if template else target.occasion,
+                    template_key=template.key if template else "",
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+            else:
+                draft = compose_services.draft_save(
+                    draft=target.draft,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    template_key=template.key if template else None,
+                    occasion=template.occasion if template else None,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after_save(request, draft, request.POST.get("action", "save"))
+    if _wants_json(request):
+        return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=400)
+    return _composer(request, target, form=form, status=400)
+
+
+def _compose_or_resume(request: HttpRequest, target: _Target) -> HttpResponse:
+    existing = selectors.draft_open_for(
+        user=request.user,
+        contact=target.contact,
+        reminder=target.reminder,
+        interview=target.interview,
+    )
+    if existing is not None:
+        if request.method == "POST":
+            target.draft = existing
+            return _save(request, target)
+        url = reverse("reminders:draft_edit", args=[existing.pk])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+    if request.method == "POST":
+        return _save(request, target)
+    return _composer(request, target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose_for_reminder(request: HttpRequest, reminder_pk: int) -> HttpResponse:
+    reminder = get_object_or_404(
+        Reminder.objects.select_related("application__company", "contact", "interview"),
+        pk=reminder_pk,
+        user=request.user,
+    )
+    if reminder.kind == Reminder.Kind.PHONE_CALL and request.GET.get("template") is None:
+        return redirect("reminders:call_for_reminder", reminder.pk)
+    if reminder.application is None or reminder.contact is None:
+        messages.info(request, "This task is not about one person, so there is nothing to draft.")
+        return redirect("reminders:task_detail", reminder.pk)
+    target = _Target(
+        user=request.user,
+        application=reminder.application,
+        contact=reminder.contact,
+        reminder=reminder,
+        interview=reminder.interview,
+    )
+    return _compose_or_resume(request, target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpResponse:
+    interview = get_object_or_404(
+        Interview.objects.select_related("application__company"),
+        pk=interview_pk,
+        application__user=request.user,
+    )
+    contact_pk = request.GET.get("contact") or request.POST.get("contact")
+    if not str(contact_pk or "").isdigit():
+        raise Http404("Choose whom to write to.")
+    contact = get_object_or_404(Contact, pk=contact_pk, user=request.user)
+    target = _Target(
+        user=request.user,
+        application=interview.application,
+        contact=contact,
+        interview=interview,
+    )
+    return _compose_or_resume(request, target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose_for_contact(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=contact_pk, user=request.user)
+    applications = Application.objects.filter(user=request.user).select_related("company")
+    application_pk = request.GET.get("application") or request.POST.get("application")
+    if str(application_pk or "").isdigit():
+        application = get_object_or_404(applications, pk=application_pk)
+    else:
+        application = (
+            applications.filter(Q(interviews__interviewers=contact) | Q(company=contact.company_id))
+            .order_by("-updated_at")
+            .first()
+        )
+    if application is None:
+        messages.info(request, f"Add {contact.name} to an interview first, then write to them.")
+        return redirect(contact.get_absolute_url())
+    target = _Target(user=request.user, application=application, contact=contact)
+    return _compose_or_resume(request, target)
+
+
+def _own_draft(request: HttpRequest, pk: int) -> Draft:
+    return get_object_or_404(selectors.drafts_of(user=request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    target = _Target(
+        user=request.user, application=draft.application, contact=draft.contact, draft=draft
+    )
+    if request.method == "POST":
+        if not draft.is_editable:
+            if _wants_json(request):
+                return JsonResponse({"saved": False, "state": draft.send_state}, status=409)
+            messages.info(request, "This message has already gone out; nothing was changed.")
+            return redirect("reminders:draft_edit", draft.pk)
+        return _save(request, target)
+    return _composer(request, target)
+
+
+@login_required
+@require_POST
+def draft_uncertain(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    went_out = request.POST.get("went_out") == "yes"
+    delivery.draft_resolve_uncertain(draft=draft, went_out=went_out)
+    if went_out:
+        messages.success(request, "Thanks for checking. It is recorded on the timeline.")
+    else:
+        messages.info(request, "Thanks for checking. You can send it again when ready.")
+    return redirect("reminders:draft_edit", draft.pk)
+
+
+@login_required
+def draft_eml(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    response = HttpResponse(delivery.draft_eml(draft=draft), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="followup-draft-{draft.pk}.eml"'
+    return response
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    application = draft.application
+    try:
+        compose_services.draft_delete(draft=draft)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reminders:draft_edit", draft.pk)
+    messages.success(request, "Draft deleted.")
+    return redirect(application.get_absolute_url())
+
+
+# --- The user's templates -------------------------------------------------------------------
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    choices = selectors.template_choices(user=request.user)
+    return render(
+        request,
+        "reminders/compose/template_list.html",
+        {
+            "builtins": [c for c in choices if c.is_builtin],
+            "own": selectors.user_templates(user=request.user),
+            "merge_fields": FIELDS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def template_copy(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("template_key", "")
+    _template_or_404(request, key)
+    template = compose_services.template_copy(user=request.user, template_key=key)
+    messages.success(request, "Copied. Edit your copy below; drafts will use it from now on.")
+    return redirect("reminders:template_edit", template.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(MessageTemplate, pk=pk, user=request.user)
+    form = MessageTemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        try:
+            compose_services.template_update(
+                template=template,
+                name=form.cleaned_data["name"],
+                occasion=form.cleaned_data["occasion"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Template saved.")
+            return redirect("reminders:template_list")
+    return render(
+        request,
+        "reminders/compose/template_form.html",
+        {"form": form, "template": template, "merge_fields": FIELDS},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(MessageTemplate, pk=pk, user=request.user)
+    compose_services.template_delete(template=template)
+    messages.success(request, "Template deleted.")
+    return redirect("reminders:template_list")
+
+
+# --- Calls ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_for_reminder(request: HttpRequest, reminder_pk: int) -> HttpResponse:
+    reminder = get_object_or_404(
+        Reminder.objects.select_related("application__company", "contact", "interview"),
+        pk=reminder_pk,
+        user=request.user,
+    )
+    form = CallLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delivery.call_log(
+                reminder=reminder,
+                outcome=form.cleaned_data["outcome"],
+                notes=form.call_body(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Call logged on the timeline.")
+            if reminder.application:
+                return redirect(reminder.application.get_absolute_url())
+            return redirect("reminders:task_list")
+    points = selectors.call_talking_points(user=request.user, reminder=reminder)
+    return render(
+        request,
+        "reminders/compose/call.html",
+        {"reminder": reminder, "points": points, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,106 @@
+// The composer: autosave after typing stops, re-fill from a template, copy the text.
+// Everything here is an extra: without JavaScript the Save and Send buttons post the form.
+(function () {
+  "use strict";
+  var form = document.getElementById("composer-form");
+  if (!form) return;
+  var status = document.getElementById("save-status");
+  var checklist = document.getElementById("checklist");
+  var subject = form.querySelector("[name=subject]");
+  var body = form.querySelector("[name=body]");
+  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var dirty = false;
+  var timer = null;
+  var saving = false;
+  var DELAY_MS = 2000;
+
+  function say(text) { if (status) status.textContent = text; }
+
+  function fullText() {
+    var text = body ? body.value : "";
+    return subject && subject.type !== "hidden" && subject.value ? subject.value + "\n\n" + text : text;
+  }
+
+  function autosave() {
+    if (saving) { timer = setTimeout(autosave, DELAY_MS); return; }
+    saving = true;
+    var data = new FormData(form);
+    data.set("action", "save");
+    say("Saving…");
+    fetch(form.dataset.autosaveUrl, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
+    })
+      .then(function (response) {
+        return response.json().then(function (json) { return { ok: response.ok, json: json }; });
+      })
+      .then(function (result) {
+        if (result.ok && result.json.saved) {
+          dirty = false;
+          form.dataset.edited = "true";
+          say("Saved " + result.json.saved_at);
+          if (checklist && result.json.checklist) checklist.innerHTML = result.json.checklist;
+          if (result.json.url && result.json.url !== form.dataset.autosaveUrl) {
+            // The first save created the draft: later saves and buttons go to it.
+            form.dataset.autosaveUrl = result.json.url;
+            form.action = result.json.url;
+            window.history.replaceState(null, "", result.json.url);
+          }
+        } else {
+          var errors = result.json.errors || {};
+          var first = Object.keys(errors).map(function (k) { return errors[k][0].message; })[0];
+          say("Not saved: " + (first || "this message can no longer be edited."));
+        }
+      })
+      .catch(function () { say("Not saved: no connection. Your text is still here; press Save draft."); })
+      .finally(function () { saving = false; });
+  }
+
+  form.addEventListener("input", function () {
+    dirty = true;
+    form.dataset.edited = "true";
+    say("Editing…");
+    clearTimeout(timer);
+    timer = setTimeout(autosave, DELAY_MS);
+  });
+  form.addEventListener("submit", function () { clearTimeout(timer); });
+
+  // Choosing another template re-fills the draft; ask first if that would replace edits.
+  var pick = document.querySelector("form.template-pick");
+  if (pick) {
+    var select = pick.querySelector("select");
+    var previous = select.value;
+    select.addEventListener("change", function () {
+      if (form.dataset.edited === "true" &&
+          !window.confirm("Replace your text with this template? Your edits will be lost.")) {
+        select.value = previous;
+        return;
+      }
+      pick.submit();
+    });
+  }
+
+  // Copy text: the clipboard when allowed, else open the fallback box with the text selected.
+  document.querySelectorAll("[data-copy-text]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { button.textContent = "Copied"; };
+      var fallback = function () {
+        var details = document.getElementById("copy-fallback");
+        if (!details) return;
+        details.open = true;
+        var area = details.querySelector("textarea");
+        area.value = fullText();
+        area.focus();
+        area.select();
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(fullText()).then(done, fallback);
+      } else {
+        fallback();
+      }
+    });
+  });
+})();
