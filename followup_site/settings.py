@@ -229,6 +229,10 @@ ANYMAIL = {
     for key, value in env.ENVIRON.items()
     if key.startswith("ANYMAIL_") and value
 }
+# Webhooks (/anymail/<esp>/inbound/ and /tracking/) need ANYMAIL_WEBHOOK_SECRET ("user:password",
+# sent as HTTP basic auth); without it replies and delivery reports are ignored.
+# Replies reach a user at reply+<their inbound token>@INBOUND_DOMAIN (empty: inbound is off).
+INBOUND_DOMAIN = env.str("INBOUND_DOMAIN", default="").strip().lower()
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = (

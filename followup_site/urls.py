@@ -9,6 +9,7 @@ from followup_site import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("anymail/", include("anymail.urls")),
     path("accounts/", include("accounts.urls")),
     path("tasks/", include("reminders.urls")),
     path("", include("interviews.urls")),
