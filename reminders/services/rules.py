@@ -2,12 +2,200 @@
 
 from __future__ import annotations
 
-from interviews.models import Application
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from interviews.models import Application, Interview, Note
+from reminders import rules
+from reminders.models import Outreach, Reminder
+
+# Fields the rules own on a row; the sweep's columns and the user's choices are left alone.
+_PLAN_FIELDS = ("title", "contact_id", "interview_id", "trigger_outreach_id")
 
 
+def application_facts(*, application: Application) -> rules.ApplicationFacts:
+    """What the rules need to know about one application, in five small queries."""
+    interviews = list(
+        Interview.objects.filter(application=application).prefetch_related("interviewers")
+    )
+    contacts: dict[int, str] = {}
+    interview_facts = []
+    for interview in interviews:
+        people = tuple(
+            rules.Person(id=c.pk, name=c.name)
+            for c in sorted(interview.interviewers.all(), key=lambda c: c.pk)
+        )
+        contacts.update({p.id: p.name for p in people})
+        interview_facts.append(
+            rules.InterviewFacts(id=interview.pk, ends_at=interview.ends_at, interviewers=people)
+        )
+    wishes = []
+    for note in Note.objects.filter(
+        interview__application=application, kind=Note.Kind.FOLLOW_UP
+    ).select_related("contact"):
+        person = rules.Person(id=note.contact.pk, name=note.contact.name) if note.contact else None
+        if person:
+            contacts[person.id] = person.name
+        wishes.append(
+            rules.FollowUpWish(
+                contact=person, not_before=note.follow_up_not_before, noted_at=note.created_at
+            )
+        )
+    outreaches = []
+    for outreach in Outreach.objects.filter(application=application).select_related(
+        "contact", "reminder"
+    ):
+        if outreach.contact is not None:
+            contacts[outreach.contact.pk] = outreach.contact.name
+        outreaches.append(
+            rules.OutreachFacts(
+                id=outreach.pk,
+                outgoing=outreach.direction == Outreach.Direction.OUTGOING,
+                channel=outreach.channel,
+                occurred_at=outreach.occurred_at,
+                contact_id=outreach.contact_id,
+                reminder_kind=outreach.reminder.kind if outreach.reminder else "",
+            )
+        )
+    check_ins_done = Reminder.objects.filter(
+        application=application,
+        kind=Reminder.Kind.CHECK_IN,
+        state=Reminder.State.DONE,
+        completed_at__isnull=False,
+    ).values_list("completed_at", flat=True)
+    return rules.ApplicationFacts(
+        id=application.pk,
+        label=str(application),
+        is_open=application.is_open,
+        interviews=interview_facts,
+        outreaches=outreaches,
+        wishes=wishes,
+        check_ins_done_at=list(check_ins_done),
+        contacts=contacts,
+    )
+
+
+def _apply_plan(*, reminder: Reminder, plan: rules.Planned, now: datetime) -> bool:
+    """Bring an existing row in line with its plan; True if anything changed.
+
+    A pending row follows the plan (an interview moved: its times move). A row the user was
+    already told about keeps its history but takes the new deadline and nudge. A snoozed row
+    keeps the time the user chose; done and skipped rows are the user's and never reopen. A
+    row the rules cancelled earlier comes back when its reason does (an interviewer re-added).
+    """
+    changed = False
+    for name in _PLAN_FIELDS:
+        if getattr(reminder, name) != getattr(plan, name):
+            setattr(reminder, name, getattr(plan, name))
+            changed = True
+    state = reminder.state
+    if state == Reminder.State.CANCELLED:
+        reminder.state = Reminder.State.PENDING
+        reminder.due_at, reminder.notify_at, reminder.nudge_at = (
+            plan.due_at,
+            plan.notify_at,
+            plan.nudge_at,
+        )
+        reminder.notified_at = None
+        reminder.attempts = 0
+        reminder.last_error = ""
+        reminder.lease_until = None
+        reminder.completed_at = None
+        return True
+    if reminder.due_at == plan.due_at:
+        # Same schedule: leave notify_at alone, it may carry a retry's backoff.
+        return changed
+    if state == Reminder.State.PENDING:
+        reminder.due_at, reminder.notify_at, reminder.nudge_at = (
+            plan.due_at,
+            plan.notify_at,
+            plan.nudge_at,
+        )
+        return True
+    if state == Reminder.State.NOTIFIED:
+        reminder.due_at = plan.due_at
+        reminder.nudge_at = plan.nudge_at
+        reminder.notify_at = plan.nudge_at if plan.nudge_at and plan.nudge_at > now else None
+        return True
+    return changed
+
+
+@transaction.atomic
 def rules_apply_for_application(*, application: Application) -> None:
     """Bring the application's reminders in line with the follow-up rules.
 
     Called by the interviews services, inside their transaction, whenever an interview is
-    logged, edited or deleted, or the application changes stage or closes.
+    logged, edited or deleted, or the application changes stage or closes; and by
+    ``outreach_record`` after every contact.
+
+    1. Lock the application row, so two concurrent applications of the rules for it queue
+       up instead of both inserting the same occurrence.
+    2. Plan with the pure rules (reminders.rules).
+    3. Upsert by (user, occurrence): create what is missing, update what moved.
+    4. Cancel the open rule-made tasks the plan no longer wants; a closed application
+       cancels every open task, the user's own ones included.
     """
+    application = (
+        Application.objects.select_for_update()
+        .select_related("company", "user")
+        .get(pk=application.pk)
+    )
+    user = application.user
+    now = timezone.now()
+    plan = rules.plan_reminders(
+        facts=application_facts(application=application), prefs=rules.Preferences.of(user)
+    )
+    wanted = {p.occurrence: p for p in plan}
+    existing = {
+        r.occurrence: r
+        for r in Reminder.objects.filter(user=user).filter(
+            Q(occurrence__in=list(wanted))
+            | Q(application=application, state__in=Reminder.OPEN_STATES)
+        )
+    }
+
+    to_create = []
+    for occurrence, p in wanted.items():
+        reminder = existing.get(occurrence)
+        if reminder is None:
+            to_create.append(
+                Reminder(
+                    user=user,
+                    application=application,
+                    kind=p.kind,
+                    occurrence=occurrence,
+                    title=p.title,
+                    due_at=p.due_at,
+                    notify_at=p.notify_at,
+                    nudge_at=p.nudge_at,
+                    interview_id=p.interview_id,
+                    contact_id=p.contact_id,
+                    trigger_outreach_id=p.trigger_outreach_id,
+                )
+            )
+        elif _apply_plan(reminder=reminder, plan=p, now=now):
+            reminder.save()
+    Reminder.objects.bulk_create(to_create)
+
+    cancel_kinds = set(rules.RULE_KINDS)
+    if not application.is_open:
+        cancel_kinds.add(Reminder.Kind.CUSTOM)
+    stale = [
+        r.pk
+        for r in existing.values()
+        if r.occurrence not in wanted
+        and r.application_id == application.pk
+        and r.kind in cancel_kinds
+        and r.state in Reminder.OPEN_STATES
+    ]
+    if stale:
+        Reminder.objects.filter(pk__in=stale, state__in=Reminder.OPEN_STATES).update(
+            state=Reminder.State.CANCELLED,
+            notify_at=None,
+            nudge_at=None,
+            lease_until=None,
+            updated_at=now,
+        )
