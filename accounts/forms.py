@@ -70,6 +70,12 @@ class SignupForm(auth_forms.BaseUserCreationForm):
             )
         return email
 
+    def _post_clean(self) -> None:
+        # Django reports a weak password under the second box; it belongs under the first,
+        # where it was chosen. (A mismatch is still reported under the second.)
+        forms.ModelForm._post_clean(self)
+        self.validate_password_for_user(self.instance, password_field_name="password1")  # noqa: S106
+
     def clean_timezone(self) -> str:
         value = self.cleaned_data.get("timezone", "")
         return value if value in zoneinfo.available_timezones() else ""
@@ -171,10 +177,6 @@ class SettingsForm(forms.ModelForm):
                 "Minutes after an interview ends (0 to 720). A thank-you counts most within "
                 "a day, so we never wait past that."
             ),
-            "quiet_hours_start": (
-                "We hold reminders during these hours and send them when quiet hours end. "
-                "They may run past midnight, like 21:00 to 08:00."
-            ),
             "call_after_business_days": (
                 "When an email gets no answer for this many business days (1 to 30), we "
                 "suggest calling instead. Weekends and public holidays don't count."
@@ -234,6 +236,11 @@ class SettingsForm(forms.ModelForm):
                     Row(
                         Column("quiet_hours_start", css_class="col-6"),
                         Column("quiet_hours_end", css_class="col-6"),
+                        HTML(
+                            '<div class="form-text mt-n2 mb-3">We hold reminders during '
+                            "these hours and send them when quiet hours end. They may run "
+                            "past midnight, like 21:00 to 08:00.</div>"
+                        ),
                     ),
                     AppendedText("call_after_business_days", "business days without a reply"),
                     AppendedText("checkin_interval_days", "days of silence"),

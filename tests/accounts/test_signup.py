@@ -66,7 +66,7 @@ def test_signup_refuses_a_common_password_and_says_so_next_to_the_field(client):
     response = client.post(SIGNUP, _form(password1="qwertyuiop", password2="qwertyuiop"))
 
     assert response.status_code == 200
-    errors = response.context["form"].errors["password2"]
+    errors = response.context["form"].errors["password1"]
     assert "This password is too common." in errors
     html = response.content.decode()
     assert "This password is too common." in html

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-and-unusual-passphrase-42"
+PHONE = {"width": 390, "height": 844}
+
+
+def test_sign_up_change_timezone_log_out_and_log_in_again(page, screenshot):
+    page.goto("/accounts/login/")
+    page.get_by_role("heading", name="Log in").wait_for()
+    screenshot(page, "accounts-login")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "accounts-login-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("link", name="Create an account").click()
+    page.fill("input[name=email]", "Browser.User@Example.com")
+    page.fill("input[name=full_name]", "Browser User")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/")
+
+    user = User.objects.get(email="browser.user@example.com")
+    # The page's script guessed the browser's zone (Chromium here runs on the machine's).
+    assert user.timezone
+
+    page.goto("/accounts/settings/")
+    page.get_by_role("heading", name="Settings").wait_for()
+    screenshot(page, "accounts-settings")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "accounts-settings-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.select_option("select[name=timezone]", "Asia/Tokyo")
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Your settings are saved.").wait_for()
+    assert page.locator("select[name=timezone]").input_value() == "Asia/Tokyo"
+    assert "(Asia/Tokyo)" in page.content()
+    user.refresh_from_db()
+    assert user.timezone == "Asia/Tokyo"
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+    page.get_by_text("You're logged out").wait_for()
+
+    page.fill("input[name=username]", "browser.user@EXAMPLE.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    page.goto("/accounts/settings/")
+    assert page.locator("select[name=timezone]").input_value() == "Asia/Tokyo"
+
+
+def test_sign_up_errors_show_next_to_the_fields_and_keep_what_was_typed(page, screenshot):
+    page.set_viewport_size(PHONE)
+    page.goto("/accounts/signup/")
+    page.fill("input[name=email]", "someone@example.com")
+    page.fill("input[name=full_name]", "Some One")
+    page.fill("input[name=password1]", "qwertyuiop")
+    page.fill("input[name=password2]", "qwertyuiop")
+    page.get_by_role("button", name="Create account").click()
+
+    page.get_by_text("This password is too common.").wait_for()
+    screenshot(page, "accounts-signup-errors-phone")
+    assert page.locator("input[name=email]").input_value() == "someone@example.com"
+    assert page.locator("input[name=full_name]").input_value() == "Some One"
+    assert not User.objects.exists()
