@@ -16,4 +16,16 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Beat records that it is alive; /healthz reads the time of the last tick.
     "beat-heartbeat": {"task": "reminders.tasks.beat_heartbeat", "schedule": 60.0},
+    # The sweeps read what is due from the database, so a lost or late tick costs one interval;
+    # expiring unconsumed ticks keeps a backlog from piling up while no worker runs.
+    "reminders-sweep": {
+        "task": "reminders.tasks.sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "reminders-digest": {
+        "task": "reminders.tasks.digest_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -1,12 +1,27 @@
+"""Celery entry points: thin, no arguments worth losing; the database says what is due."""
+
 from __future__ import annotations
 
 from celery import shared_task
 from django.utils import timezone
 
 from reminders.models import Heartbeat
+from reminders.services.sweep import digest_run, sweep_run
 
 
 @shared_task(ignore_result=True)
 def beat_heartbeat() -> None:
     """Record that beat scheduled, and a worker ran, a tick; /healthz reads it."""
     Heartbeat.objects.update_or_create(name="beat", defaults={"at": timezone.now()})
+
+
+@shared_task(ignore_result=True)
+def sweep() -> dict[str, int]:
+    """Email every reminder that is due now (beat, every minute)."""
+    return vars(sweep_run())
+
+
+@shared_task(ignore_result=True)
+def digest_sweep() -> dict[str, int]:
+    """Send the daily digest to users whose digest hour it is (beat, every minute)."""
+    return vars(digest_run())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from reminders import views
+from reminders import email_actions, views
 
 app_name = "reminders"
 urlpatterns: list = [
@@ -16,4 +16,5 @@ urlpatterns: list = [
     path("calendar/regenerate/", views.calendar_regenerate, name="calendar_regenerate"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("", include("reminders.urls_compose")),
+    path("act/<str:token>/", email_actions.email_action, name="email_action"),
 ]

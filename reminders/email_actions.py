@@ -1,0 +1,65 @@
+"""One-click actions from reminder emails: confirm on GET, act on POST.
+
+Mail scanners and link previews follow every link in an email, so a GET only shows what
+would happen; the change needs the POST of the button on that page. The signed token is the
+authority (no log-in from a mail client); it names one reminder, one action and its owner.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from reminders.links import InvalidLink, LinkClaim, link_read, reminder_task_url
+from reminders.models import Reminder
+from reminders.services.tasks import reminder_complete, reminder_snooze, snooze_until
+
+ACTION_DAYS = {"snooze_day": 1, "snooze_week": 7}
+ACTION_LABELS = {
+    "done": "Mark this task as done",
+    "snooze_day": "Snooze this task for a day",
+    "snooze_week": "Snooze this task for a week",
+}
+
+
+def _reminder_for(claim: LinkClaim) -> Reminder | None:
+    return (
+        Reminder.objects.select_related("user", "application__company", "contact")
+        .filter(pk=claim.reminder_id, user_id=claim.user_id)
+        .first()
+    )
+
+
+def email_action_perform(*, reminder: Reminder, action: str) -> Reminder:
+    """Carry out a link's action with the task services the task list uses."""
+    if action == "done":
+        return reminder_complete(reminder=reminder)
+    return reminder_snooze(
+        reminder=reminder, until=snooze_until(reminder=reminder, days=ACTION_DAYS[action])
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def email_action(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        claim = link_read(token=token)
+    except InvalidLink:
+        return render(request, "reminders/email_action_invalid.html", status=400)
+    reminder = _reminder_for(claim)
+    if reminder is None:
+        return render(request, "reminders/email_action_invalid.html", status=404)
+    context = {
+        "reminder": reminder,
+        "action": claim.action,
+        "action_label": ACTION_LABELS[claim.action],
+        "task_url": reminder_task_url(reminder=reminder),
+    }
+    if not reminder.is_open:
+        return render(request, "reminders/email_action_done.html", {**context, "closed": True})
+    if request.method == "POST":
+        reminder = email_action_perform(reminder=reminder, action=claim.action)
+        return render(
+            request, "reminders/email_action_done.html", {**context, "reminder": reminder}
+        )
+    return render(request, "reminders/email_action_confirm.html", context)

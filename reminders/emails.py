@@ -1,0 +1,143 @@
+"""Every email Followup sends to its user, rendered in one place.
+
+Each email type has a function that renders ``emails/<name>_subject.txt``, ``_body.txt`` and
+``_body.html`` and returns the message, unsent. The HTML shares ``emails/layout.html``: inline
+styles and a single-column table, which is what mail clients render reliably. User text is
+escaped by the template engine in HTML and left plain in text parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from accounts.models import User
+from interviews.models import Note
+from reminders.links import reminder_action_url, reminder_task_url
+from reminders.models import Outreach, Reminder
+from reminders.services.scheduling import format_local
+
+# Hobbies never appear as talking points (DESIGN R2); everything else may help.
+_TALKING_POINT_KINDS = (Note.Kind.TOPIC, Note.Kind.SKILL, Note.Kind.QUESTION)
+_BODY_EXCERPT = 600
+
+
+@dataclass
+class ReminderView:
+    """What an email shows about one reminder: the task, why now, the notes that help."""
+
+    reminder: Reminder
+    task_url: str
+    done_url: str
+    snooze_day_url: str
+    snooze_week_url: str
+    due_local: str
+    interview_ended_local: str = ""
+    topics: list[Note] = field(default_factory=list)
+    skills: list[Note] = field(default_factory=list)
+    answers_to_fix: list[Note] = field(default_factory=list)
+    links: list[Note] = field(default_factory=list)
+    wishes: list[Note] = field(default_factory=list)
+    last_email: Outreach | None = None
+    last_email_local: str = ""
+    last_email_excerpt: str = ""
+    application_url: str = ""
+
+
+def _notes_for(reminder: Reminder) -> list[Note]:
+    """The notes that help with this task: the interview's, or the whole application's."""
+    if reminder.interview_id is not None and reminder.kind == Reminder.Kind.THANK_YOU:
+        notes = Note.objects.filter(interview_id=reminder.interview_id)
+    elif reminder.application_id is not None:
+        notes = Note.objects.filter(interview__application_id=reminder.application_id)
+    else:
+        return []
+    notes = notes.select_related("contact").order_by("created_at", "pk")
+    if reminder.contact_id is not None:
+        # Notes about someone else are for their thank-you, not this one.
+        notes = [n for n in notes if n.contact_id in (None, reminder.contact_id)]
+    return list(notes)
+
+
+def reminder_view(*, reminder: Reminder) -> ReminderView:
+    zone = reminder.user.zone
+    view = ReminderView(
+        reminder=reminder,
+        task_url=reminder_task_url(reminder=reminder),
+        done_url=reminder_action_url(reminder=reminder, action="done"),
+        snooze_day_url=reminder_action_url(reminder=reminder, action="snooze_day"),
+        snooze_week_url=reminder_action_url(reminder=reminder, action="snooze_week"),
+        due_local=format_local(instant=reminder.due_at, zone=zone),
+    )
+    if reminder.interview is not None:
+        view.interview_ended_local = format_local(instant=reminder.interview.ends_at, zone=zone)
+    if reminder.application is not None:
+        view.application_url = settings.SITE_URL + reminder.application.get_absolute_url()
+    for note in _notes_for(reminder):
+        if note.kind == Note.Kind.TOPIC or note.kind == Note.Kind.QUESTION:
+            view.topics.append(note)
+        elif note.kind == Note.Kind.SKILL:
+            view.skills.append(note)
+        elif note.kind == Note.Kind.ANSWER_TO_FIX:
+            view.answers_to_fix.append(note)
+        elif note.kind == Note.Kind.FOLLOW_UP:
+            view.wishes.append(note)
+        if note.link and note.kind in _TALKING_POINT_KINDS:
+            view.links.append(note)
+    if reminder.kind == Reminder.Kind.PHONE_CALL:
+        view.last_email = reminder.trigger_outreach or (
+            Outreach.objects.filter(
+                application_id=reminder.application_id,
+                direction=Outreach.Direction.OUTGOING,
+                channel=Outreach.Channel.EMAIL,
+            ).first()
+        )
+    if view.last_email is not None:
+        view.last_email_local = format_local(instant=view.last_email.occurred_at, zone=zone)
+        body = view.last_email.body.strip()
+        view.last_email_excerpt = (
+            body if len(body) <= _BODY_EXCERPT else body[:_BODY_EXCERPT].rstrip() + " …"
+        )
+    return view
+
+
+def _message(*, name: str, context: dict, to: str) -> EmailMultiAlternatives:
+    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject = " ".join(subject.split())  # a header: one line, whatever the template did
+    text = render_to_string(f"emails/{name}_body.txt", context)
+    html = render_to_string(f"emails/{name}_body.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _base_context(user: User) -> dict:
+    return {
+        "user": user,
+        "site_url": settings.SITE_URL,
+        "tasks_url": f"{settings.SITE_URL}/tasks/",
+        "settings_url": f"{settings.SITE_URL}/accounts/settings/",
+    }
+
+
+def reminder_email(*, reminder: Reminder, nudge: bool = False) -> EmailMultiAlternatives:
+    """One reminder: what to do, why now, the notes that help, and one-click actions.
+
+    ``nudge`` marks the second email near a thank-you's deadline.
+    """
+    context = _base_context(reminder.user)
+    context.update({"item": reminder_view(reminder=reminder), "nudge": nudge})
+    return _message(name="reminder", context=context, to=reminder.user.email)
+
+
+def digest_email(*, user: User, reminders: Sequence[Reminder]) -> EmailMultiAlternatives:
+    """The daily digest: every task that came due since the last one, each with its actions."""
+    context = _base_context(user)
+    context["items"] = [reminder_view(reminder=r) for r in reminders]
+    return _message(name="digest", context=context, to=user.email)

@@ -1,0 +1,372 @@
+"""The sweep: find reminders whose notification is due, email the user, record the outcome.
+
+The database is the only record of what is due (DESIGN section 5). Beat runs
+:func:`sweep_run` every minute and :func:`digest_run` for users who asked for one daily email.
+Both follow the same steps:
+
+1. Claim a batch of due rows in a short transaction by setting ``lease_until``; the claim
+   skips rows another sweep holds (``skip_locked`` on PostgreSQL; SQLite has one writer, so
+   its IMMEDIATE transaction serialises the claims) and rows whose lease is still running.
+2. Send each email outside that transaction, so a slow ESP never holds a lock.
+3. Record the outcome with an UPDATE that only applies if the row is still as claimed
+   (same lease, state and notify time): a task the user completed or snoozed meanwhile
+   keeps what the user did.
+
+A crash between 1 and 3 leaves the lease to run out; the row is then claimed and sent
+again: email to the user is at-least-once. Transient ESP errors move ``notify_at`` forward
+with exponential backoff; permanent ones mark the row FAILED with the reason, which the
+task list shows. One bad row is recorded and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from reminders import rules
+from reminders.emails import digest_email, reminder_email
+from reminders.models import Reminder
+from reminders.services.scheduling import (
+    QuietHours,
+    at_local_time,
+    in_quiet_hours,
+    quiet_hours_end_after,
+)
+
+logger = logging.getLogger(__name__)
+
+# A claim is owned this long; a sweep that crashed lets go when it runs out.
+LEASE = timedelta(minutes=10)
+BATCH_SIZE = 100
+MAX_ATTEMPTS = 8
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=2)
+# A nudge due sooner than this after a notification would only repeat it.
+NUDGE_MIN_SPACING = timedelta(minutes=30)
+# A user's digest goes out during this window after their digest hour.
+DIGEST_WINDOW = timedelta(hours=1)
+
+DUE_STATES = (Reminder.State.PENDING, Reminder.State.NOTIFIED, Reminder.State.SNOOZED)
+
+TRANSIENT = "transient"
+PERMANENT = "permanent"
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    deferred: int = 0
+    emails: int = 0
+
+    def add(self, other: SweepResult) -> None:
+        for name in ("claimed", "sent", "retried", "failed", "deferred", "emails"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _due(now: datetime) -> Q:
+    return Q(state__in=DUE_STATES, notify_at__lte=now) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    )
+
+
+def _immediate() -> Q:
+    # Thank-yous never wait for a digest: their deadline is a day away.
+    return Q(kind=Reminder.Kind.THANK_YOU) | Q(
+        user__notification_mode=User.NotificationMode.IMMEDIATE
+    )
+
+
+def reminders_claim(
+    *, now: datetime, limit: int = BATCH_SIZE, digest_user_id: int | None = None
+) -> tuple[list[int], datetime]:
+    """Claim up to ``limit`` due rows; returns their ids and the lease that marks them ours.
+
+    Without ``digest_user_id``: the rows the immediate sweep sends. With it: that digest
+    user's rows other than thank-yous.
+    """
+    due = Reminder.objects.filter(_due(now))
+    if digest_user_id is None:
+        due = due.filter(_immediate())
+    else:
+        due = due.filter(user_id=digest_user_id).exclude(kind=Reminder.Kind.THANK_YOU)
+    lease = now + LEASE
+    with transaction.atomic():
+        # FOR UPDATE SKIP LOCKED: concurrent sweeps on PostgreSQL take disjoint rows instead
+        # of queueing on each other; of=self keeps the joined user rows unlocked. SQLite
+        # ignores it, and its IMMEDIATE transaction makes this select-then-update atomic.
+        ids = list(
+            due.order_by("notify_at", "pk")
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return [], lease
+        # Re-check "due" in the UPDATE itself: act only on the rows this claim took.
+        Reminder.objects.filter(_due(now), pk__in=ids).update(lease_until=lease)
+        taken = list(
+            Reminder.objects.filter(pk__in=ids, lease_until=lease).values_list("pk", flat=True)
+        )
+    return taken, lease
+
+
+def delivery_error_kind(error: BaseException) -> str:
+    """TRANSIENT if sending again later may work, PERMANENT if it never will."""
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return PERMANENT
+    if isinstance(error, AnymailAPIError):
+        status = error.status_code
+        if status is None or status >= 500 or status in (408, 429):
+            return TRANSIENT
+        return PERMANENT
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
+        return PERMANENT
+    if isinstance(error, smtplib.SMTPResponseException):
+        return TRANSIENT if 400 <= error.smtp_code < 500 else PERMANENT
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError):
+        return TRANSIENT
+    if isinstance(error, AnymailError):
+        return PERMANENT
+    return PERMANENT
+
+
+def backoff(*, attempts: int) -> timedelta:
+    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip() or error.__class__.__name__
+    return f"{error.__class__.__name__}: {text}"[:2000]
+
+
+def _claimed(pks: Sequence[int], lease: datetime) -> list[Reminder]:
+    return list(
+        Reminder.objects.filter(pk__in=pks, lease_until=lease, state__in=DUE_STATES)
+        .select_related("user", "application__company", "contact", "interview", "trigger_outreach")
+        .order_by("notify_at", "pk")
+    )
+
+
+def _as_claimed(reminder: Reminder, lease: datetime):
+    """The rows still exactly as we claimed them: the user may have acted meanwhile."""
+    return Reminder.objects.filter(
+        pk=reminder.pk,
+        lease_until=lease,
+        state=reminder.state,
+        notify_at=reminder.notify_at,
+    )
+
+
+def _record_sent(reminder: Reminder, *, lease: datetime, now: datetime, nudge: bool) -> None:
+    next_notify = None
+    if not nudge and reminder.nudge_at is not None and reminder.nudge_at > now + NUDGE_MIN_SPACING:
+        next_notify = reminder.nudge_at
+    _as_claimed(reminder, lease).update(
+        state=Reminder.State.NOTIFIED,
+        notified_at=now,
+        notify_at=next_notify,
+        attempts=0,
+        last_error="",
+        lease_until=None,
+        updated_at=now,
+    )
+
+
+def _record_error(
+    reminder: Reminder, *, lease: datetime, now: datetime, error: BaseException, kind: str
+) -> str:
+    """Retry later or give up; returns "retried" or "failed"."""
+    attempts = reminder.attempts + 1
+    if kind == TRANSIENT and attempts < MAX_ATTEMPTS:
+        _as_claimed(reminder, lease).update(
+            notify_at=now + backoff(attempts=attempts),
+            attempts=attempts,
+            last_error=_describe(error),
+            lease_until=None,
+            updated_at=now,
+        )
+        return "retried"
+    reason = _describe(error)
+    if kind == TRANSIENT:
+        reason = f"Gave up after {attempts} attempts. Last error: {reason}"
+    _as_claimed(reminder, lease).update(
+        state=Reminder.State.FAILED,
+        notify_at=None,
+        attempts=attempts,
+        last_error=reason,
+        lease_until=None,
+        updated_at=now,
+    )
+    return "failed"
+
+
+def _defer(reminder: Reminder, *, lease: datetime, until: datetime, now: datetime) -> None:
+    _as_claimed(reminder, lease).update(notify_at=until, lease_until=None, updated_at=now)
+
+
+def _is_nudge(reminder: Reminder) -> bool:
+    return (
+        reminder.state == Reminder.State.NOTIFIED
+        and reminder.nudge_at is not None
+        and reminder.notify_at == reminder.nudge_at
+    )
+
+
+def _quiet_until(user: User, now: datetime) -> datetime | None:
+    """The end of the user's quiet hours if ``now`` is inside them, else None."""
+    quiet = QuietHours(start=user.quiet_hours_start, end=user.quiet_hours_end)
+    if in_quiet_hours(instant=now, quiet=quiet, zone=user.zone):
+        return quiet_hours_end_after(instant=now, quiet=quiet, zone=user.zone)
+    return None
+
+
+def _deliver(
+    render: Callable[[], EmailMultiAlternatives],
+    rows: Sequence[Reminder],
+    *,
+    lease: datetime,
+    now: datetime,
+    result: SweepResult,
+    nudge: bool = False,
+) -> None:
+    """Render and send one email about ``rows``, then record the outcome on each row."""
+    try:
+        message = render()
+    except Exception as error:
+        # A render error is a bug or bad data in this row: retrying cannot fix it.
+        logger.exception("Could not render the email for reminders %s", [r.pk for r in rows])
+        for row in rows:
+            _record_error(row, lease=lease, now=now, error=error, kind=PERMANENT)
+        result.failed += len(rows)
+        return
+    try:
+        message.send()
+    except Exception as error:
+        kind = delivery_error_kind(error)
+        logger.warning("Sending reminders %s failed (%s): %s", [r.pk for r in rows], kind, error)
+        for row in rows:
+            outcome = _record_error(row, lease=lease, now=now, error=error, kind=kind)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        return
+    result.emails += 1
+    for row in rows:
+        _record_sent(row, lease=lease, now=now, nudge=nudge)
+    result.sent += len(rows)
+
+
+def _send_one(reminder: Reminder, *, lease: datetime, now: datetime, result: SweepResult) -> None:
+    quiet_end = _quiet_until(reminder.user, now)
+    if quiet_end is not None:
+        # Checked again at send time: the user may have changed their quiet hours.
+        _defer(reminder, lease=lease, until=quiet_end, now=now)
+        result.deferred += 1
+        return
+    nudge = _is_nudge(reminder)
+    _deliver(
+        lambda: reminder_email(reminder=reminder, nudge=nudge),
+        [reminder],
+        lease=lease,
+        now=now,
+        result=result,
+        nudge=nudge,
+    )
+
+
+def sweep_run(
+    *, now: datetime | None = None, batch_size: int = BATCH_SIZE, max_batches: int | None = None
+) -> SweepResult:
+    """Send every due notification of users who get them one by one (and every thank-you).
+
+    Loops over batches until nothing due is left: each processed row leaves the due set
+    (sent, deferred, retried later or failed), and a row someone else holds is skipped.
+    """
+    result = SweepResult()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        tick = now or timezone.now()
+        pks, lease = reminders_claim(now=tick, limit=batch_size)
+        if not pks:
+            break
+        batches += 1
+        result.claimed += len(pks)
+        for reminder in _claimed(pks, lease):
+            try:
+                _send_one(reminder, lease=lease, now=tick, result=result)
+            except Exception as error:
+                # Never let one row stop the batch; record it so it cannot crash-loop.
+                logger.exception("Reminder %s could not be processed", reminder.pk)
+                _record_error(reminder, lease=lease, now=tick, error=error, kind=PERMANENT)
+                result.failed += 1
+    return result
+
+
+def digest_due_now(*, zone: ZoneInfo, digest_hour: int, quiet: QuietHours, now: datetime) -> bool:
+    """Whether ``now`` is in the user's digest window today (the digest hour, out of quiet)."""
+    prefs = rules.Preferences(zone=zone, digest=True, digest_hour=digest_hour, quiet=quiet)
+    local_day = now.astimezone(zone).date()
+    moment = rules.digest_time(
+        after=at_local_time(day=local_day, at=datetime.min.time(), zone=zone), prefs=prefs
+    )
+    return moment <= now < moment + DIGEST_WINDOW
+
+
+def digest_run(*, now: datetime | None = None, limit_per_user: int = 200) -> SweepResult:
+    """Send one digest email to each digest user whose digest hour it is and who has tasks due.
+
+    Their due rows are claimed like the sweep's, listed in one email, and recorded together.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    candidates = (
+        Reminder.objects.filter(_due(now), user__notification_mode=User.NotificationMode.DIGEST)
+        .exclude(kind=Reminder.Kind.THANK_YOU)
+        .values_list(
+            "user_id",
+            "user__timezone",
+            "user__digest_hour",
+            "user__quiet_hours_start",
+            "user__quiet_hours_end",
+        )
+        .distinct()
+    )
+    for user_id, zone_name, hour, quiet_start, quiet_end in candidates:
+        quiet = QuietHours(start=quiet_start, end=quiet_end)
+        if not digest_due_now(zone=ZoneInfo(zone_name), digest_hour=hour, quiet=quiet, now=now):
+            continue
+        try:
+            pks, lease = reminders_claim(now=now, limit=limit_per_user, digest_user_id=user_id)
+            if not pks:
+                continue
+            result.claimed += len(pks)
+            rows = _claimed(pks, lease)
+            if rows:
+                user = rows[0].user
+                _deliver(
+                    lambda user=user, rows=rows: digest_email(user=user, reminders=rows),
+                    rows,
+                    lease=lease,
+                    now=now,
+                    result=result,
+                )
+        except Exception:
+            # One user's digest must not stop everyone else's; their lease runs out.
+            logger.exception("The digest for user %s could not be processed", user_id)
+    return result

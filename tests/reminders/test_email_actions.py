@@ -1,0 +1,138 @@
+"""Signed links in reminder emails: GET confirms, POST acts. Timezone: Europe/Berlin."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+
+from reminders.links import link_read, reminder_action_token, reminder_action_url
+from reminders.models import Reminder
+from tests.factories import ReminderFactory
+from tests.reminders.support import BERLIN, local, user_in
+
+pytestmark = pytest.mark.django_db
+
+NOW = local(BERLIN, 2026, 3, 10, 12, 0)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def reminder():
+    seeker = user_in(BERLIN)
+    return ReminderFactory(
+        user=seeker, title="Call Anna", due_at=NOW + timedelta(hours=2), notify_at=None
+    )
+
+
+def _path(reminder, action):
+    return reminder_action_url(reminder=reminder, action=action).removeprefix(
+        "http://localhost:8000"
+    )
+
+
+@pytest.fixture
+def browser():
+    """A mail client's browser: not logged in, and CSRF is enforced as in production."""
+    return Client(enforce_csrf_checks=True)
+
+
+def _post_from_the_page(browser, path):
+    page = browser.get(path)
+    token = browser.cookies["csrftoken"].value
+    return page, browser.post(path, {"csrfmiddlewaretoken": token})
+
+
+def test_link_is_absolute_and_carries_reminder_action_and_owner(reminder, settings):
+    settings.SITE_URL = "https://followup.example"
+    url = reminder_action_url(reminder=reminder, action="snooze_week")
+    assert url.startswith("https://followup.example/tasks/act/")
+    claim = link_read(token=url.rstrip("/").rsplit("/", 1)[1])
+    assert (claim.reminder_id, claim.user_id, claim.action) == (
+        reminder.pk,
+        reminder.user_id,
+        "snooze_week",
+    )
+
+
+def test_get_shows_a_confirmation_and_changes_nothing(reminder, browser):
+    response = browser.get(_path(reminder, "done"))
+    assert response.status_code == 200
+    assert b"Mark this task as done?" in response.content
+    assert b"Call Anna" in response.content
+    assert b'method="post"' in response.content
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.PENDING
+
+
+def test_post_marks_the_task_done_without_a_login(reminder, browser):
+    _, response = _post_from_the_page(browser, _path(reminder, "done"))
+    assert response.status_code == 200
+    assert b"Marked as done" in response.content
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.DONE
+
+
+@pytest.mark.parametrize(("action", "days"), [("snooze_day", 1), ("snooze_week", 7)])
+def test_post_snoozes_on_the_users_wall_clock(reminder, browser, action, days):
+    _, response = _post_from_the_page(browser, _path(reminder, action))
+    assert b"Snoozed" in response.content
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SNOOZED
+    assert reminder.due_at == local(BERLIN, 2026, 3, 10 + days, 14, 0)
+    assert reminder.notify_at == reminder.due_at
+
+
+def test_post_without_the_csrf_token_is_refused(reminder, browser):
+    response = browser.post(_path(reminder, "done"))
+    assert response.status_code == 403
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.PENDING
+
+
+def test_an_expired_link_shows_a_friendly_page_and_changes_nothing(reminder, browser):
+    path = _path(reminder, "done")
+    with time_machine.travel(NOW + timedelta(days=15), tick=False):
+        response = browser.get(path)
+    assert response.status_code == 400
+    assert b"This link no longer works" in response.content
+    assert b"/accounts/login/" in response.content
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.PENDING
+
+
+def test_a_tampered_link_does_not_work(reminder, browser):
+    other = ReminderFactory(user=reminder.user)
+    token = reminder_action_token(reminder=reminder, action="done")
+    # Swapping in another reminder's signed part breaks the signature.
+    other_token = reminder_action_token(reminder=other, action="done")
+    forged = other_token.split(":", 1)[0] + ":" + token.split(":", 1)[1]
+    response = browser.get(f"/tasks/act/{forged}/")
+    assert response.status_code == 400
+    assert b"This link no longer works" in response.content
+
+
+def test_a_link_for_a_deleted_task_says_it_no_longer_works(reminder, browser):
+    path = _path(reminder, "done")
+    reminder.delete()
+    assert browser.get(path).status_code == 404
+
+
+def test_an_already_done_task_says_so(reminder, browser):
+    path = _path(reminder, "snooze_day")
+    browser.get(path)  # the confirmation page, opened before the task was done elsewhere
+    token = browser.cookies["csrftoken"].value
+    Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.DONE)
+
+    assert b"already done" in browser.get(path).content
+    response = browser.post(path, {"csrfmiddlewaretoken": token})
+    assert b"already done" in response.content
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.DONE

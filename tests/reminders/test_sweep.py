@@ -1,0 +1,249 @@
+"""The sweep and the daily digest, with Django's in-memory outbox. Timezone: Europe/Berlin."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+
+from accounts.models import User
+from reminders.models import Reminder
+from reminders.services.rules import rules_apply_for_application
+from reminders.services.sweep import (
+    MAX_ATTEMPTS,
+    PERMANENT,
+    TRANSIENT,
+    delivery_error_kind,
+    digest_run,
+    reminders_claim,
+    sweep_run,
+)
+from reminders.services.tasks import reminder_complete
+from reminders.tasks import digest_sweep, sweep
+from tests.factories import ReminderFactory
+from tests.reminders.support import BERLIN, interview_logged, local, open_of, user_in
+
+pytestmark = pytest.mark.django_db
+
+NOON = local(BERLIN, 2026, 3, 10, 12, 0)
+
+
+@pytest.fixture
+def seeker():
+    return user_in(BERLIN)
+
+
+def _due(user, at=NOON, **extra):
+    return ReminderFactory(user=user, due_at=at, notify_at=at, **extra)
+
+
+def test_a_due_reminder_is_emailed_once_and_recorded(seeker, mailoutbox):
+    reminder = _due(seeker, title="Follow up with Anna")
+    with time_machine.travel(NOON, tick=False):
+        result = sweep_run()
+        again = sweep_run()
+
+    assert (result.claimed, result.sent, result.retried, result.failed) == (1, 1, 0, 0)
+    assert again.claimed == 0
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [seeker.email]
+    assert mailoutbox[0].subject == "Follow up with Anna"
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.NOTIFIED
+    assert reminder.notified_at == NOON
+    assert reminder.notify_at is None
+    assert reminder.lease_until is None
+
+
+def test_nothing_is_sent_before_notify_at(seeker, mailoutbox):
+    _due(seeker, at=NOON + timedelta(minutes=1))
+    with time_machine.travel(NOON, tick=False):
+        assert sweep_run().claimed == 0
+    assert mailoutbox == []
+
+
+def test_a_thank_you_is_sent_then_nudged_near_the_deadline_then_left_alone(seeker, mailoutbox):
+    ends = local(BERLIN, 2026, 3, 10, 11, 0)
+    with time_machine.travel(ends, tick=False):
+        interview, _ = interview_logged(user=seeker, ends_at=ends)
+        rules_apply_for_application(application=interview.application)
+    (thanks,) = open_of(interview.application, Reminder.Kind.THANK_YOU)
+
+    with time_machine.travel(thanks.notify_at, tick=False):
+        assert sweep_run().sent == 1
+    thanks.refresh_from_db()
+    assert thanks.state == Reminder.State.NOTIFIED
+    assert thanks.notify_at == thanks.nudge_at == local(BERLIN, 2026, 3, 11, 8, 0)
+
+    with time_machine.travel(thanks.nudge_at, tick=False):
+        assert sweep_run().sent == 1
+    assert mailoutbox[1].subject.startswith("Still to do: ")
+    thanks.refresh_from_db()
+    assert thanks.notify_at is None
+
+    with time_machine.travel(thanks.due_at + timedelta(hours=1), tick=False):
+        assert sweep_run().claimed == 0
+    assert len(mailoutbox) == 2
+
+
+def test_a_task_done_before_its_nudge_gets_no_nudge(seeker, mailoutbox):
+    ends = local(BERLIN, 2026, 3, 10, 11, 0)
+    with time_machine.travel(ends, tick=False):
+        interview, _ = interview_logged(user=seeker, ends_at=ends)
+        rules_apply_for_application(application=interview.application)
+    (thanks,) = open_of(interview.application, Reminder.Kind.THANK_YOU)
+    with time_machine.travel(thanks.notify_at, tick=False):
+        sweep_run()
+        thanks.refresh_from_db()
+        reminder_complete(reminder=thanks)
+    with time_machine.travel(thanks.due_at, tick=False):
+        assert sweep_run().claimed == 0
+    assert len(mailoutbox) == 1
+
+
+def test_quiet_hours_are_checked_again_when_sending(seeker, mailoutbox):
+    # The user moved quiet hours after the reminder was scheduled for 22:00.
+    late = local(BERLIN, 2026, 3, 10, 22, 0)
+    reminder = _due(seeker, at=late)
+    with time_machine.travel(late, tick=False):
+        result = sweep_run()
+    assert (result.sent, result.deferred) == (0, 1)
+    reminder.refresh_from_db()
+    assert reminder.notify_at == local(BERLIN, 2026, 3, 11, 8, 0)
+    assert reminder.state == Reminder.State.PENDING
+    assert mailoutbox == []
+
+
+def test_a_snoozed_task_is_emailed_again_when_its_snooze_ends(seeker, mailoutbox):
+    reminder = _due(seeker, state=Reminder.State.SNOOZED)
+    with time_machine.travel(NOON, tick=False):
+        assert sweep_run().sent == 1
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.NOTIFIED
+
+
+def test_done_cancelled_and_failed_tasks_are_never_emailed(seeker, mailoutbox):
+    for state in (Reminder.State.DONE, Reminder.State.CANCELLED, Reminder.State.FAILED):
+        _due(seeker, state=state)
+    with time_machine.travel(NOON, tick=False):
+        assert sweep_run().claimed == 0
+    assert mailoutbox == []
+
+
+def test_one_bad_row_is_marked_failed_and_the_batch_goes_on(seeker, mailoutbox):
+    broken_user = user_in(BERLIN)
+    # A zone name that no longer exists: this row cannot be scheduled or rendered.
+    User.objects.filter(pk=broken_user.pk).update(timezone="Mars/Olympus_Mons")
+    bad = _due(broken_user, at=NOON - timedelta(minutes=5))
+    good = [_due(seeker) for _ in range(3)]
+
+    with time_machine.travel(NOON, tick=False):
+        result = sweep_run(batch_size=2)
+
+    assert (result.claimed, result.sent, result.failed) == (4, 3, 1)
+    bad.refresh_from_db()
+    assert bad.state == Reminder.State.FAILED
+    assert "Mars/Olympus_Mons" in bad.last_error
+    assert all(
+        r.state == Reminder.State.NOTIFIED
+        for r in Reminder.objects.filter(pk__in=[g.pk for g in good])
+    )
+    assert len(mailoutbox) == 3
+
+
+def test_a_claimed_row_is_not_claimed_again_while_its_lease_runs(seeker):
+    reminder = _due(seeker)
+    with time_machine.travel(NOON, tick=False):
+        first, lease = reminders_claim(now=NOON)
+        second, _ = reminders_claim(now=NOON)
+    assert first == [reminder.pk]
+    assert second == []
+    reminder.refresh_from_db()
+    assert reminder.lease_until == lease
+
+
+def test_transient_and_permanent_errors_are_told_apart():
+    import smtplib
+
+    from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+
+    assert delivery_error_kind(AnymailAPIError("down", status_code=503)) == TRANSIENT
+    assert delivery_error_kind(AnymailAPIError("no answer")) == TRANSIENT
+    assert delivery_error_kind(AnymailAPIError("bad token", status_code=401)) == PERMANENT
+    assert delivery_error_kind(AnymailRecipientsRefused("inactive")) == PERMANENT
+    assert delivery_error_kind(ConnectionRefusedError()) == TRANSIENT
+    assert delivery_error_kind(smtplib.SMTPRecipientsRefused({})) == PERMANENT
+    assert delivery_error_kind(smtplib.SMTPDataError(451, b"try later")) == TRANSIENT
+    assert delivery_error_kind(smtplib.SMTPDataError(554, b"rejected")) == PERMANENT
+
+
+def test_an_unreachable_smtp_server_is_retried_with_backoff_then_given_up(
+    seeker, settings, mailoutbox
+):
+    # A real SMTP backend pointed at a closed local port: every attempt is refused.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    reminder = _due(seeker)
+    at = NOON
+    waits = []
+    for _ in range(MAX_ATTEMPTS):
+        with time_machine.travel(at, tick=False):
+            sweep_run()
+        reminder.refresh_from_db()
+        if reminder.state == Reminder.State.FAILED:
+            break
+        waits.append(reminder.notify_at - at)
+        at = reminder.notify_at
+    assert reminder.state == Reminder.State.FAILED
+    assert reminder.attempts == MAX_ATTEMPTS
+    assert "Gave up after" in reminder.last_error
+    assert waits[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+
+
+# --- Digest ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def digest_user():
+    return user_in(BERLIN, notification_mode=User.NotificationMode.DIGEST, digest_hour=9)
+
+
+def test_digest_users_get_thank_yous_at_once_and_the_rest_in_the_digest(digest_user, mailoutbox):
+    thanks = _due(digest_user, kind=Reminder.Kind.THANK_YOU, at=local(BERLIN, 2026, 3, 10, 7, 30))
+    call = _due(digest_user, kind=Reminder.Kind.PHONE_CALL, title="Call Anna", at=NOON)
+    check_in = _due(digest_user, kind=Reminder.Kind.CHECK_IN, title="Check in with Ben", at=NOON)
+
+    with time_machine.travel(NOON, tick=False):
+        result = sweep_run()
+        digest = digest_run()  # noon is not the 09:00 digest hour
+    assert (result.sent, digest.sent) == (1, 0)
+    thanks.refresh_from_db()
+    assert thanks.state == Reminder.State.NOTIFIED
+
+    with time_machine.travel(local(BERLIN, 2026, 3, 11, 9, 0), tick=False):
+        assert sweep_run().claimed == 0
+        digest = digest_run()
+        again = digest_run()
+    assert (digest.sent, digest.emails, again.claimed) == (2, 1, 0)
+    assert len(mailoutbox) == 2
+    message = mailoutbox[1]
+    assert message.subject == "Your follow-ups for today: 2 tasks"
+    assert "Call Anna" in message.body and "Check in with Ben" in message.body
+    html = message.alternatives[0].content
+    assert html.count("Snooze a week") == 2
+    for reminder in (call, check_in):
+        reminder.refresh_from_db()
+        assert reminder.state == Reminder.State.NOTIFIED
+
+
+def test_celery_tasks_run_the_sweeps(seeker, digest_user, mailoutbox):
+    _due(seeker)
+    _due(digest_user, at=local(BERLIN, 2026, 3, 10, 8, 0))
+    with time_machine.travel(local(BERLIN, 2026, 3, 10, 9, 5), tick=False):
+        assert sweep.apply().get()["sent"] == 0  # the immediate one is due at noon
+        assert digest_sweep.apply().get()["sent"] == 1
+    with time_machine.travel(NOON, tick=False):
+        assert sweep.apply().get()["sent"] == 1
+    assert len(mail.outbox) == 2
