@@ -7,6 +7,7 @@ DEBUG off the app refuses to start on an insecure SECRET_KEY or an empty ALLOWED
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -123,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
         ),
     }
+    # Tests use a file, not the default in-memory database: threads in the reliability tests
+    # and the Celery worker the worker test starts must see the same data. One per process,
+    # so that concurrent runs do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
