@@ -164,10 +164,10 @@ def _after_save(request: HttpRequest, draft: Draft, action: str) -> HttpResponse
 
 def _save(request: HttpRequest, target: _Target) -> HttpResponse:
     """Validate the posted draft, create or update it, then act on the button pressed."""
-    is_card = target.occasion == Occasion.CARD
-    form = DraftForm(request.POST, is_card=is_card)
     key = request.POST.get("template_key", "")
     template = selectors.template_resolve(user=request.user, key=key) if key else None
+    occasion = template.occasion if template else target.occasion
+    form = DraftForm(request.POST, is_card=occasion == Occasion.CARD)
     if form.is_valid():
         try:
             if target.draft is None:
@@ -177,7 +177,7 @@ def _save(request: HttpRequest, target: _Target) -> HttpResponse:
                     contact=target.contact,
                     reminder=target.reminder,
                     interview=target.interview,
-                    occasion=template.occasion if template else target.occasion,
+                    occasion=occasion,
                     template_key=template.key if template else "",
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],

@@ -138,6 +138,17 @@ def _esp_message_id(message: EmailMessage, recipient: str) -> str:
     return "" if message_id is None else str(message_id)
 
 
+def _refused_reason(message: EmailMessage, recipient: str) -> str:
+    status = getattr(message, "anymail_status", None)
+    per_recipient = (status.recipients or {}).get(recipient) if status else None
+    if per_recipient is not None and per_recipient.status in ("invalid", "rejected", "failed"):
+        return (
+            f"The mail service refused {recipient} ({per_recipient.status}). "
+            "Check the address on the contact, then try again."
+        )
+    return ""
+
+
 def _claim(draft: Draft, *, from_states: tuple[str, ...], to_state: str) -> bool:
     # The conditional UPDATE is the at-most-once guard: two requests may race here, and
     # only the one whose UPDATE took the row goes on to send or record.
@@ -189,6 +200,9 @@ def draft_send(*, draft: Draft) -> Draft:
        A definite refusal: FAILED with the reason; the user may try again.
        Anything else (a timeout after the request went out): UNCERTAIN, for the user to check.
     """
+    draft.refresh_from_db(fields=["send_state"])
+    if not draft.is_editable:
+        return draft  # already sent, being sent, or waiting for the user to check
     send_guard(draft=draft)
     message = draft_message(draft=draft, connection=get_connection())
     if not _claim(
@@ -205,6 +219,15 @@ def draft_send(*, draft: Draft) -> Draft:
         logger.warning("Sending draft %s ended %s: %r", draft.pk, state, error)
         Draft.objects.filter(pk=draft.pk, send_state=Draft.SendState.SENDING).update(
             send_state=state, send_error=str(error)[:2000] or repr(error), updated_at=timezone.now()
+        )
+        draft.refresh_from_db()
+        return draft
+    refused = _refused_reason(message, draft.contact.email)
+    if refused:
+        # The ESP took the request but will not deliver to the interviewer (the copy to the
+        # user may still go out): nothing reached them, so the user may fix it and retry.
+        Draft.objects.filter(pk=draft.pk, send_state=Draft.SendState.SENDING).update(
+            send_state=Draft.SendState.FAILED, send_error=refused, updated_at=timezone.now()
         )
         draft.refresh_from_db()
         return draft
