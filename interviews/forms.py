@@ -163,10 +163,10 @@ class InterviewForm(forms.Form):
         self.fields["timezone"].choices = timezone_choices()
         self.helper = _helper(
             Row(
-                Column("date", css_class="col-12 col-md-4"),
-                Column("start_time", css_class="col-6 col-md-2"),
-                Column("end_time", css_class="col-6 col-md-2"),
-                Column("timezone", css_class="col-12 col-md-4"),
+                Column("date", css_class="col-12 col-md-3"),
+                Column("start_time", css_class="col-6 col-md-3"),
+                Column("end_time", css_class="col-6 col-md-3"),
+                Column("timezone", css_class="col-12 col-md-3"),
             ),
             Row(
                 Column(Field("format"), css_class="col-md-4"),

@@ -1,0 +1,203 @@
+"""Forms: times in the interview's zone, interviewer cards, and mistakes as field errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from interviews.forms import (
+    ApplicationForm,
+    ContactForm,
+    InterviewerForm,
+    InterviewForm,
+    NoteForm,
+)
+from interviews.models import Contact, Note
+from tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def interview_data(**overrides: str) -> dict[str, str]:
+    data = {
+        "date": "2025-03-10",
+        "start_time": "09:00",
+        "end_time": "10:30",
+        "timezone": "America/New_York",
+        "format": "video",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_times_are_read_in_the_interviews_own_zone():
+    form = InterviewForm(interview_data())
+    assert form.is_valid(), form.errors
+    # New York is on daylight time (UTC-4) from 9 March 2025.
+    assert form.cleaned_data["starts_at"] == datetime(2025, 3, 10, 13, 0, tzinfo=UTC)
+    assert form.cleaned_data["ends_at"] == datetime(2025, 3, 10, 14, 30, tzinfo=UTC)
+
+
+def test_times_on_the_day_clocks_change_are_read_correctly():
+    form = InterviewForm(interview_data(date="2025-03-30", timezone="Europe/Berlin"))
+    assert form.is_valid(), form.errors
+    # Berlin moved to summer time (UTC+2) at 02:00 that morning.
+    assert form.cleaned_data["starts_at"] == datetime(2025, 3, 30, 7, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("end_time", ["08:59", "09:00"])
+def test_an_end_that_is_not_after_the_start_is_an_error_on_the_end(end_time):
+    form = InterviewForm(interview_data(end_time=end_time))
+    assert not form.is_valid()
+    assert form.errors["end_time"] == ["The end has to be after the start."]
+
+
+def test_an_unknown_time_zone_is_an_error():
+    form = InterviewForm(interview_data(timezone="Atlantis/Lost"))
+    assert not form.is_valid()
+    assert "timezone" in form.errors
+
+
+def test_general_notes_become_notes_about_no_one():
+    form = InterviewForm(interview_data(general_notes="Nice office\nFree lunch"))
+    assert form.is_valid(), form.errors
+    assert [(n.kind, n.text) for n in form.notes()] == [
+        ("other", "Nice office"),
+        ("other", "Free lunch"),
+    ]
+
+
+def test_the_edit_form_starts_from_the_interviews_local_times():
+    from tests.factories import InterviewFactory
+
+    interview = InterviewFactory(
+        starts_at=datetime(2025, 1, 7, 14, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 1, 7, 15, 0, tzinfo=UTC),
+        timezone="Asia/Tokyo",
+    )
+    initial = InterviewForm.initial_for(interview)
+    assert (initial["date"], str(initial["start_time"]), str(initial["end_time"])) == (
+        date(2025, 1, 7),
+        "23:00:00",
+        "00:00:00",
+    )
+
+
+# --- Interviewer cards ----------------------------------------------------------------------
+
+
+def card(user, **data: str) -> InterviewerForm:
+    return InterviewerForm(data, contact_queryset=Contact.objects.filter(user=user))
+
+
+def test_an_empty_card_is_valid_and_ignored(user):
+    form = card(user)
+    assert form.is_valid(), form.errors
+    assert form.to_draft() is None
+
+
+def test_a_new_interviewers_notes_are_split_by_kind_and_line(user):
+    form = card(
+        user,
+        name="Dana Scully",
+        topics="Event sourcing\nhttps://research.example/es",
+        answers_to_fix="CAP theorem",
+        follow_up_not_before="2025-05-20",
+    )
+    assert form.is_valid(), form.errors
+    draft = form.to_draft()
+    assert draft.name == "Dana Scully"
+    assert [(n.kind, n.text, n.link) for n in draft.notes] == [
+        ("topic", "Event sourcing", ""),
+        ("topic", "https://research.example/es", "https://research.example/es"),
+        ("answer_to_fix", "CAP theorem", ""),
+        ("follow_up", "Follow up not before 20 May 2025.", ""),
+    ]
+    assert draft.notes[-1].follow_up_not_before == date(2025, 5, 20)
+
+
+def test_picking_a_known_contact_and_typing_a_new_name_is_an_error(user):
+    known = ContactFactory(user=user)
+    form = card(user, contact=str(known.pk), name="Someone else")
+    assert not form.is_valid()
+    assert "not both" in form.errors["contact"][0]
+
+
+def test_notes_without_anyone_ask_who_it_was(user):
+    form = card(user, skills="Great at SQL")
+    assert not form.is_valid()
+    assert form.errors["name"] == ["Who was this? Type their name or pick someone you know."]
+
+
+def test_another_users_contact_is_not_a_valid_choice(user, other_user):
+    form = card(user, contact=str(ContactFactory(user=other_user).pk))
+    assert not form.is_valid()
+    assert "contact" in form.errors
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("email", "not-an-email"),
+        ("name", "x" * 201),
+        ("phone", "1" * 41),
+        ("topics", "y" * 5001),
+        ("follow_up_preference", "z" * 1001),
+        ("follow_up_not_before", "2025-13-45"),
+        ("skills", "https://" + "a" * 1000 + ".example"),
+    ],
+)
+def test_bad_interviewer_input_is_a_field_error(user, field, value):
+    form = card(user, **{"name": "Dana", field: value})
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_no_interviewer_card_field_crashes_on_a_malformed_link_in_notes(user):
+    form = card(user, name="Dana", topics="see http://exa mple.com and http://[::1")
+    assert not form.is_valid()
+    assert "does not look like a web address" in form.errors["topics"][0]
+
+
+# --- Other forms ----------------------------------------------------------------------------
+
+
+def test_an_application_needs_a_company_and_a_role_and_a_real_link():
+    form = ApplicationForm({"company_name": "", "role": "", "posting_url": "nope"})
+    assert not form.is_valid()
+    assert set(form.errors) >= {"company_name", "role", "posting_url"}
+
+
+def test_a_closed_application_is_edited_without_a_stage():
+    form = ApplicationForm({"company_name": "A", "role": "B"}, with_stage=False)
+    assert form.is_valid(), form.errors
+    assert "stage" not in form.cleaned_data
+
+
+def test_the_application_form_never_offers_closed_as_a_stage():
+    assert "closed" not in dict(ApplicationForm().fields["stage"].choices)
+
+
+def test_a_note_needs_text_and_a_real_link(user):
+    form = NoteForm(
+        {"kind": "topic", "text": "", "link": "javascript:alert(1)"},
+        contact_queryset=Contact.objects.filter(user=user),
+    )
+    assert not form.is_valid()
+    assert set(form.errors) == {"text", "link"}
+
+
+def test_a_note_kind_must_be_one_we_know(user):
+    form = NoteForm(
+        {"kind": "gossip", "text": "x"}, contact_queryset=Contact.objects.filter(user=user)
+    )
+    assert not form.is_valid()
+    assert "kind" in form.errors
+    assert "gossip" not in Note.Kind.values
+
+
+def test_a_contact_rejects_a_bad_email_and_an_over_long_note():
+    form = ContactForm({"name": "W", "email": "w@", "notes": "n" * 5001})
+    assert not form.is_valid()
+    assert set(form.errors) == {"email", "notes"}

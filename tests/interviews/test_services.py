@@ -1,0 +1,342 @@
+"""Writes: what each service records, and that follow-up rules run in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from interviews import services
+from interviews.models import Application, Company, Contact, Interview, Note
+from interviews.services import InterviewerDraft, NoteDraft
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    ContactFactory,
+    InterviewFactory,
+    NoteFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2025, 5, 6, 8, 0, tzinfo=UTC)
+END = START + timedelta(hours=1)
+
+
+@pytest.fixture
+def rules_calls(monkeypatch):
+    """Record each call of the real rules engine, and whether it ran inside a transaction."""
+    calls: list[tuple[int, bool]] = []
+    real = services.rules_apply_for_application
+
+    def spy(*, application):
+        calls.append((application.pk, connection.in_atomic_block))
+        return real(application=application)
+
+    monkeypatch.setattr(services, "rules_apply_for_application", spy)
+    return calls
+
+
+def log(application, **kwargs):
+    return services.interview_log(
+        user=application.user,
+        application=application,
+        starts_at=kwargs.pop("starts_at", START),
+        ends_at=kwargs.pop("ends_at", END),
+        timezone_name="Europe/Berlin",
+        **kwargs,
+    )
+
+
+# --- Text into notes ------------------------------------------------------------------------
+
+
+def test_each_non_empty_line_becomes_one_note_and_its_web_address_the_link():
+    drafts = services.notes_from_lines(
+        kind=Note.Kind.TOPIC,
+        text="Their data platform\n\n  Read https://blog.example/post-1, it is good.  \n",
+    )
+    assert drafts == [
+        NoteDraft(kind="topic", text="Their data platform"),
+        NoteDraft(
+            kind="topic",
+            text="Read https://blog.example/post-1, it is good.",
+            link="https://blog.example/post-1",
+        ),
+    ]
+
+
+def test_a_link_at_the_end_of_a_sentence_loses_the_full_stop():
+    assert services.link_find(text="See https://x.example/a.") == "https://x.example/a"
+    assert services.link_find(text="no link here") == ""
+
+
+# --- Companies and applications -------------------------------------------------------------
+
+
+def test_a_company_is_found_again_whatever_the_case(user):
+    company = CompanyFactory(user=user, name="Acme Robotics")
+    assert services.company_get_or_create(user=user, name="  ACME   robotics ") == company
+    assert Company.objects.count() == 1
+
+
+def test_two_users_each_get_their_own_company_of_the_same_name(user, other_user):
+    mine = services.company_get_or_create(user=user, name="Acme")
+    theirs = services.company_get_or_create(user=other_user, name="Acme")
+    assert mine != theirs
+
+
+def test_creating_an_application_applies_the_rules(user, rules_calls):
+    application = services.application_create(user=user, company_name="Globex", role="SRE")
+    assert application.company.name == "Globex"
+    assert application.stage == Application.Stage.APPLIED
+    assert rules_calls == [(application.pk, True)]
+
+
+def test_an_application_cannot_be_created_closed(user):
+    with pytest.raises(ValidationError):
+        services.application_create(user=user, company_name="X", role="Y", stage="closed")
+    assert Application.objects.count() == 0
+
+
+@time_machine.travel(datetime(2025, 6, 1, 12, 0, tzinfo=UTC), tick=False)
+def test_closing_sets_the_stage_reason_and_time_and_applies_the_rules(rules_calls):
+    application = ApplicationFactory()
+    services.application_close(application=application, reason="rejected")
+    application.refresh_from_db()
+    assert application.stage == Application.Stage.CLOSED
+    assert application.closed_reason == Application.ClosedReason.REJECTED
+    assert application.closed_at == datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    assert rules_calls == [(application.pk, True)]
+
+
+def test_closing_for_an_unknown_reason_is_refused():
+    application = ApplicationFactory()
+    with pytest.raises(ValidationError):
+        services.application_close(application=application, reason="bored")
+    application.refresh_from_db()
+    assert application.is_open
+
+
+def test_reopening_clears_the_closing_and_applies_the_rules(rules_calls):
+    application = ApplicationFactory(stage="closed", closed_reason="no_response")
+    services.application_reopen(application=application, stage="interviewing")
+    application.refresh_from_db()
+    assert (application.stage, application.closed_reason, application.closed_at) == (
+        "interviewing",
+        "",
+        None,
+    )
+    assert rules_calls == [(application.pk, True)]
+
+
+def test_updating_a_closed_application_keeps_it_closed():
+    application = ApplicationFactory(stage="closed", closed_reason="withdrawn")
+    services.application_update(
+        application=application,
+        company_name="Renamed Co",
+        role="New role",
+        posting_url="",
+        applied_on=None,
+        stage="offer",
+    )
+    application.refresh_from_db()
+    assert (application.stage, application.role) == ("closed", "New role")
+
+
+def test_updating_the_stage_applies_the_rules(rules_calls):
+    application = ApplicationFactory(stage="applied")
+    services.application_update(
+        application=application,
+        company_name=application.company.name,
+        role=application.role,
+        posting_url="",
+        applied_on=date(2025, 4, 1),
+        stage="screening",
+    )
+    application.refresh_from_db()
+    assert application.stage == "screening"
+    assert rules_calls == [(application.pk, True)]
+
+
+# --- Interviews -----------------------------------------------------------------------------
+
+
+def test_logging_creates_new_contacts_at_the_company_with_their_notes(rules_calls):
+    application = ApplicationFactory(stage="applied")
+    interview = log(
+        application,
+        format="phone",
+        interviewers=[
+            InterviewerDraft(
+                name="Dana Scully",
+                email="dana@acme.example",
+                notes=[
+                    NoteDraft(kind="skill", text="Incident reviews"),
+                    NoteDraft(
+                        kind="follow_up",
+                        text="After the offsite",
+                        follow_up_not_before=date(2025, 5, 20),
+                    ),
+                ],
+            )
+        ],
+        notes=[NoteDraft(kind="other", text="Parking is hard")],
+    )
+    dana = Contact.objects.get(name="Dana Scully")
+    assert (dana.user, dana.company, dana.email) == (
+        application.user,
+        application.company,
+        "dana@acme.example",
+    )
+    assert list(interview.interviewers.all()) == [dana]
+    assert dana.interview_notes.get(kind="follow_up").follow_up_not_before == date(2025, 5, 20)
+    assert interview.notes.get(contact=None).text == "Parking is hard"
+    assert (interview.format, interview.starts_at) == ("phone", START)
+    application.refresh_from_db()
+    assert application.stage == Application.Stage.INTERVIEWING
+    assert rules_calls == [(application.pk, True)]
+
+
+def test_logging_with_an_existing_contact_reuses_them():
+    application = ApplicationFactory()
+    known = ContactFactory(user=application.user, company=application.company)
+    interview = log(
+        application,
+        interviewers=[
+            InterviewerDraft(contact=known, notes=[NoteDraft(kind="topic", text="Kafka")]),
+            InterviewerDraft(contact=known),
+        ],
+    )
+    assert list(interview.interviewers.all()) == [known]
+    assert Contact.objects.count() == 1
+
+
+def test_logging_does_not_move_an_offer_back_to_interviewing():
+    application = ApplicationFactory(stage="offer")
+    log(application)
+    application.refresh_from_db()
+    assert application.stage == "offer"
+
+
+def test_logging_refuses_another_users_contact(other_user):
+    application = ApplicationFactory()
+    stranger = ContactFactory(user=other_user)
+    with pytest.raises(ValidationError):
+        log(application, interviewers=[InterviewerDraft(contact=stranger)])
+    assert Interview.objects.count() == 0
+
+
+def test_logging_refuses_another_users_application(other_user):
+    application = ApplicationFactory()
+    with pytest.raises(ValidationError):
+        services.interview_log(
+            user=other_user,
+            application=application,
+            starts_at=START,
+            ends_at=END,
+            timezone_name="UTC",
+        )
+    assert Interview.objects.count() == 0
+
+
+@pytest.mark.parametrize("ends_at", [START, START - timedelta(minutes=1)])
+def test_logging_refuses_an_end_that_is_not_after_the_start(ends_at):
+    with pytest.raises(ValidationError):
+        log(ApplicationFactory(), ends_at=ends_at)
+    assert Interview.objects.count() == 0
+
+
+def test_a_failure_half_way_leaves_nothing_behind(other_user):
+    application = ApplicationFactory()
+    stranger = ContactFactory(user=other_user)
+    with pytest.raises(ValidationError):
+        log(
+            application,
+            interviewers=[
+                InterviewerDraft(name="Saved first", notes=[NoteDraft(kind="topic", text="x")]),
+                InterviewerDraft(contact=stranger),
+            ],
+        )
+    assert not Contact.objects.filter(name="Saved first").exists()
+    assert Note.objects.count() == 0
+
+
+def test_updating_an_interview_sets_interviewers_and_adds_notes(rules_calls):
+    interview = InterviewFactory()
+    application = interview.application
+    old = ContactFactory(user=application.user, company=application.company)
+    interview.interviewers.add(old)
+    kept = NoteFactory(interview=interview, contact=old, text="Old note")
+    services.interview_update(
+        interview=interview,
+        starts_at=START,
+        ends_at=END + timedelta(minutes=30),
+        timezone_name="America/New_York",
+        format="onsite",
+        location="Room 4",
+        interviewers=[
+            InterviewerDraft(name="New Person", notes=[NoteDraft(kind="question", text="Why?")])
+        ],
+    )
+    interview.refresh_from_db()
+    assert list(interview.interviewers.values_list("name", flat=True)) == ["New Person"]
+    assert (interview.timezone, interview.format, interview.location) == (
+        "America/New_York",
+        "onsite",
+        "Room 4",
+    )
+    assert Note.objects.filter(pk=kept.pk, contact=old).exists()
+    assert interview.notes.count() == 2
+    assert rules_calls == [(application.pk, True)]
+
+
+def test_deleting_an_interview_removes_its_notes_and_applies_the_rules(rules_calls):
+    note = NoteFactory()
+    application = note.interview.application
+    services.interview_delete(interview=note.interview)
+    assert Note.objects.count() == 0
+    assert rules_calls == [(application.pk, True)]
+
+
+# --- Notes and contacts ---------------------------------------------------------------------
+
+
+def test_updating_and_deleting_a_note_apply_the_rules(rules_calls):
+    note = NoteFactory()
+    application = note.interview.application
+    services.note_update(note=note, kind="answer_to_fix", text="The CAP answer", link="")
+    note.refresh_from_db()
+    assert (note.kind, note.text) == ("answer_to_fix", "The CAP answer")
+    services.note_delete(note=note)
+    assert Note.objects.count() == 0
+    assert rules_calls == [(application.pk, True), (application.pk, True)]
+
+
+def test_a_note_cannot_be_pointed_at_another_users_contact(other_user):
+    note = NoteFactory()
+    with pytest.raises(ValidationError):
+        services.note_update(
+            note=note, kind="topic", text="x", contact=ContactFactory(user=other_user)
+        )
+
+
+def test_creating_a_contact_without_a_company(user):
+    contact = services.contact_create(user=user, name="Walter Skinner")
+    assert contact.company is None
+
+
+def test_deleting_a_contact_keeps_their_notes_and_reapplies_their_applications_rules(
+    rules_calls,
+):
+    interview = InterviewFactory()
+    contact = ContactFactory(user=interview.application.user, company=interview.application.company)
+    interview.interviewers.add(contact)
+    note = NoteFactory(interview=interview, contact=contact)
+    services.contact_delete(contact=contact)
+    note.refresh_from_db()
+    assert note.contact is None
+    assert rules_calls == [(interview.application.pk, True)]
