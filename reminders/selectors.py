@@ -178,11 +178,15 @@ def application_panel_context(
     """Everything ``reminders/includes/application_panel.html`` needs, for one application.
 
     Keys: ``application``, ``panel_reminder`` (the task the forms log against, or None),
-    ``panel_tasks`` (open tasks), ``panel_outreaches`` (the timeline, newest first) and
-    ``sent_form``, ``call_form``, ``reply_form``. ``bound_form`` replaces its unbound twin
-    so that a form that failed validation shows again with its errors.
+    ``panel_tasks`` (open tasks other than ``reminder``), ``panel_outreaches`` (the
+    timeline, newest first) and ``sent_form``, ``call_form``, ``reply_form``.
+    ``bound_form`` replaces its unbound twin, so that a form that failed validation shows
+    again with its errors.
     """
     context = application_panel_data(user=user, application=application)
+    if reminder is not None:
+        # The task page shows its own task above the panel; list only the others here.
+        context["panel_tasks"] = [t for t in context["panel_tasks"] if t.pk != reminder.pk]
     contacts = application_contacts(user=user, application=application)
     default_contact = reminder.contact if reminder is not None else None
     forms_by_what = {

@@ -109,3 +109,15 @@ def test_the_panel_context_has_open_tasks_the_timeline_and_three_forms():
 def test_the_panel_context_refuses_another_users_application():
     with pytest.raises(Application.DoesNotExist):
         application_panel_context(user=UserFactory(), application=ApplicationFactory())
+
+
+def test_the_panel_on_a_task_page_lists_only_the_other_open_tasks():
+    user = UserFactory()
+    application = ApplicationFactory(user=user)
+    this_one = ReminderFactory(user=user, application=application)
+    other = ReminderFactory(user=user, application=application)
+
+    context = application_panel_context(user=user, application=application, reminder=this_one)
+
+    assert context["panel_tasks"] == [other]
+    assert context["panel_reminder"] == this_one
