@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,3 +72,17 @@ def test_sign_up_errors_show_next_to_the_fields_and_keep_what_was_typed(page, sc
     assert page.locator("input[name=email]").input_value() == "someone@example.com"
     assert page.locator("input[name=full_name]").input_value() == "Some One"
     assert not User.objects.exists()
+
+
+def test_lockout_page_says_what_happened_and_when_to_try_again(page, screenshot):
+    user = UserFactory(email="locked@example.com")
+    page.set_viewport_size(PHONE)
+    for _ in range(5):
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", user.email)
+        page.fill("input[name=password]", "wrong-password")
+        page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("heading", name="Log-in paused for a while").wait_for()
+    screenshot(page, "accounts-lockout-phone")
+    assert "15 minutes" in page.inner_text("main")
