@@ -58,6 +58,10 @@ class DraftForm(forms.Form):
         return cleaned
 
 
+class _QuietSubmit(Submit):
+    field_classes = "btn btn-outline-secondary"
+
+
 class TemplatePickForm(forms.Form):
     """Choosing another template re-fills the draft; a GET, so nothing is saved until Save."""
 
@@ -69,9 +73,7 @@ class TemplatePickForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_class = "template-pick"
-        self.helper.add_input(
-            Submit("fill", "Fill from template", css_class="btn-outline-secondary")
-        )
+        self.helper.add_input(_QuietSubmit("fill", "Fill from template"))
 
 
 class MessageTemplateForm(forms.ModelForm):

@@ -155,6 +155,8 @@ def _after_save(request: HttpRequest, draft: Draft, action: str) -> HttpResponse
                 "saved": True,
                 "url": reverse("reminders:draft_edit", args=[draft.pk]),
                 "saved_at": timezone.localtime(draft.updated_at).strftime("%H:%M:%S"),
+                "mailto": delivery.draft_mailto(draft=draft),
+                "eml": reverse("reminders:draft_eml", args=[draft.pk]),
                 "checklist": _checklist_html(request, draft),
             }
         )

@@ -42,6 +42,13 @@
           form.dataset.edited = "true";
           say("Saved " + result.json.saved_at);
           if (checklist && result.json.checklist) checklist.innerHTML = result.json.checklist;
+          // The mail-program links follow the saved text.
+          var mailto = document.getElementById("mailto-link");
+          var eml = document.getElementById("eml-link");
+          var needsSave = document.getElementById("needs-save");
+          if (mailto && result.json.mailto) { mailto.href = result.json.mailto; mailto.hidden = false; }
+          if (eml && result.json.eml) { eml.href = result.json.eml; eml.hidden = false; }
+          if (needsSave) needsSave.hidden = true;
           if (result.json.url && result.json.url !== form.dataset.autosaveUrl) {
             // The first save created the draft: later saves and buttons go to it.
             form.dataset.autosaveUrl = result.json.url;
