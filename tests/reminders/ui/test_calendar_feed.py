@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -166,3 +167,19 @@ def test_regenerating_needs_a_login(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_settings_include_shows_the_feed_address_and_a_regenerate_button(rf, user):
+    request = rf.get("/accounts/settings/")
+    request.user = user
+
+    html = render_to_string(
+        "reminders/includes/calendar_settings.html", {"user": user}, request=request
+    )
+
+    feed_path = reverse("reminders:calendar_feed", args=[user.calendar_token])
+    assert f'value="http://testserver{feed_path}"' in html
+    assert f'href="webcal://testserver{feed_path}"' in html
+    assert f'action="{reverse("reminders:calendar_regenerate")}"' in html
+    assert "csrfmiddlewaretoken" in html
+    assert "The old address stops working" in html
