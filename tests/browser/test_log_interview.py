@@ -7,6 +7,7 @@ import re
 import pytest
 
 from interviews.models import Interview, Note
+from tests.factories import ApplicationFactory, ContactFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +42,7 @@ def fill_interviewer(page, index: int, fields: dict[str, str]) -> None:
 def test_a_new_user_logs_an_interview_with_two_interviewers(page, live_server, screenshot):
     sign_up(page)
     page.get_by_text("Add your first application").wait_for()
+    screenshot(page, "dashboard-empty")
     add_application(page)
 
     page.get_by_role("link", name="Log an interview").click()
@@ -105,6 +107,10 @@ def test_a_new_user_logs_an_interview_with_two_interviewers(page, live_server, s
     ):
         assert timeline.get_by_text(text).count() >= 1, text
     screenshot(page, "application")
+    timeline.get_by_role("link", name="Tuesday 6 May 2025").click()
+    page.get_by_role("heading", name="On-site interview").wait_for()
+    screenshot(page, "interview")
+    page.go_back()
     page.set_viewport_size(PHONE)
     screenshot(page, "application-phone")
     page.set_viewport_size(DESKTOP)
@@ -120,12 +126,11 @@ def test_a_new_user_logs_an_interview_with_two_interviewers(page, live_server, s
     screenshot(page, "dashboard-phone")
 
 
-def test_another_interviewer_can_be_added_without_javascript(
-    browser, live_server, client_for, user
+def test_without_javascript_cards_can_be_added_and_mistakes_are_shown_in_place(
+    browser, live_server, client_for, user, screenshot
 ):
-    from tests.factories import ApplicationFactory
-
     application = ApplicationFactory(user=user)
+    known = ContactFactory(user=user, company=application.company, name="Walter Skinner")
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, viewport=DESKTOP
     )
@@ -140,9 +145,21 @@ def test_another_interviewer_can_be_added_without_javascript(
         page.get_by_role("button", name="+ Add another interviewer").click()
         page.locator("[name=interviewers-1-name]").wait_for()
         assert page.input_value("[name=interviewers-0-name]") == "Dana Scully"
-        page.fill("[name=interviewers-1-name]", "Fox Mulder")
+        page.select_option("[name=interviewers-1-contact]", str(known.pk))
+        page.fill("[name=interviewers-1-topics]", "Budget for the new team")
+        page.fill("[name=end_time]", "08:30")
+        page.get_by_role("button", name="Save interview").last.click()
+        page.get_by_text("The end has to be after the start.").wait_for()
+        assert page.input_value("[name=interviewers-1-topics]") == "Budget for the new team"
+        assert page.input_value("[name=interviewers-1-contact]") == str(known.pk)
+        screenshot(page, "log-interview-errors")
+        page.fill("[name=end_time]", "10:00")
         page.get_by_role("button", name="Save interview").last.click()
         page.get_by_text("Interview saved.").wait_for()
-        assert application.interviews.get().interviewers.count() == 2
+        interview = application.interviews.get()
+        assert set(interview.interviewers.values_list("name", flat=True)) == {
+            "Dana Scully",
+            "Walter Skinner",
+        }
     finally:
         context.close()

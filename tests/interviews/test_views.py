@@ -373,6 +373,7 @@ def test_an_end_before_the_start_reshows_everything_and_saves_nothing(logged_in_
     assert response.status_code == 200
     content = response.content.decode()
     assert "The end has to be after the start." in content
+    assert "Nothing is saved yet" in content
     assert 'value="Dana Scully"' in content
     assert "Their move to event sourcing" in content
     assert 'value="https://meet.example/abc"' in content
@@ -440,6 +441,7 @@ def test_add_another_interviewer_without_javascript_keeps_what_was_typed(logged_
     assert "Their move to event sourcing" in content
     # Asking for another card is not a submission: no premature errors, nothing saved.
     assert "The end has to be after the start." not in content
+    assert "Nothing is saved yet" not in content
     assert Interview.objects.count() == 1
 
 
