@@ -193,12 +193,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_BROKER_DIR / "queue"),
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "processed_folder": str(_BROKER_DIR / "processed"),
+        # Fanout and pidbox messages; kombu's default is a "control" folder in the cwd.
+        "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
     }
 # Results are never read: the database is the record of what happened.
