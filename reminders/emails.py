@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
 from django.template.loader import render_to_string
 
 from accounts.models import User
@@ -48,22 +49,36 @@ class ReminderView:
     application_url: str = ""
 
 
-def _notes_for(reminder: Reminder) -> list[Note]:
+def notes_by_application(*, reminders: Sequence[Reminder]) -> dict[int, list[Note]]:
+    """The notes of every application of ``reminders`` in one query, for a batch of emails."""
+    application_ids = {r.application_id for r in reminders if r.application_id is not None}
+    grouped: dict[int, list[Note]] = {pk: [] for pk in application_ids}
+    notes = Note.objects.filter(interview__application_id__in=application_ids).annotate(
+        application_id=F("interview__application_id")
+    )
+    for note in notes.order_by("created_at", "pk"):
+        grouped[note.application_id].append(note)
+    return grouped
+
+
+def _notes_for(reminder: Reminder, application_notes: list[Note] | None) -> list[Note]:
     """The notes that help with this task: the interview's, or the whole application's."""
-    if reminder.interview_id is not None and reminder.kind == Reminder.Kind.THANK_YOU:
-        notes = Note.objects.filter(interview_id=reminder.interview_id)
-    elif reminder.application_id is not None:
-        notes = Note.objects.filter(interview__application_id=reminder.application_id)
-    else:
+    if reminder.application_id is None:
         return []
-    notes = notes.select_related("contact").order_by("created_at", "pk")
+    if application_notes is None:
+        application_notes = notes_by_application(reminders=[reminder])[reminder.application_id]
+    notes = application_notes
+    if reminder.interview_id is not None and reminder.kind == Reminder.Kind.THANK_YOU:
+        notes = [n for n in notes if n.interview_id == reminder.interview_id]
     if reminder.contact_id is not None:
         # Notes about someone else are for their thank-you, not this one.
         notes = [n for n in notes if n.contact_id in (None, reminder.contact_id)]
-    return list(notes)
+    return notes
 
 
-def reminder_view(*, reminder: Reminder) -> ReminderView:
+def reminder_view(
+    *, reminder: Reminder, application_notes: list[Note] | None = None
+) -> ReminderView:
     zone = reminder.user.zone
     view = ReminderView(
         reminder=reminder,
@@ -77,7 +92,7 @@ def reminder_view(*, reminder: Reminder) -> ReminderView:
         view.interview_ended_local = format_local(instant=reminder.interview.ends_at, zone=zone)
     if reminder.application is not None:
         view.application_url = settings.SITE_URL + reminder.application.get_absolute_url()
-    for note in _notes_for(reminder):
+    for note in _notes_for(reminder, application_notes):
         if note.kind == Note.Kind.TOPIC or note.kind == Note.Kind.QUESTION:
             view.topics.append(note)
         elif note.kind == Note.Kind.SKILL:
@@ -126,18 +141,25 @@ def _base_context(user: User) -> dict:
     }
 
 
-def reminder_email(*, reminder: Reminder, nudge: bool = False) -> EmailMultiAlternatives:
+def reminder_email(
+    *, reminder: Reminder, nudge: bool = False, application_notes: list[Note] | None = None
+) -> EmailMultiAlternatives:
     """One reminder: what to do, why now, the notes that help, and one-click actions.
 
-    ``nudge`` marks the second email near a thank-you's deadline.
+    ``nudge`` marks the second email near a thank-you's deadline. A batch sender passes the
+    application's notes it fetched for the whole batch (``notes_by_application``).
     """
     context = _base_context(reminder.user)
-    context.update({"item": reminder_view(reminder=reminder), "nudge": nudge})
+    item = reminder_view(reminder=reminder, application_notes=application_notes)
+    context.update({"item": item, "nudge": nudge})
     return _message(name="reminder", context=context, to=reminder.user.email)
 
 
 def digest_email(*, user: User, reminders: Sequence[Reminder]) -> EmailMultiAlternatives:
     """The daily digest: every task that came due since the last one, each with its actions."""
     context = _base_context(user)
-    context["items"] = [reminder_view(reminder=r) for r in reminders]
+    notes = notes_by_application(reminders=reminders)
+    context["items"] = [
+        reminder_view(reminder=r, application_notes=notes.get(r.application_id)) for r in reminders
+    ]
     return _message(name="digest", context=context, to=user.email)

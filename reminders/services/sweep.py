@@ -39,8 +39,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from interviews.models import Note
 from reminders import rules
-from reminders.emails import digest_email, reminder_email
+from reminders.emails import digest_email, notes_by_application, reminder_email
 from reminders.models import Reminder
 from reminders.services.scheduling import (
     QuietHours,
@@ -272,7 +273,14 @@ def _deliver(
     result.sent += len(rows)
 
 
-def _send_one(reminder: Reminder, *, lease: datetime, now: datetime, result: SweepResult) -> None:
+def _send_one(
+    reminder: Reminder,
+    *,
+    lease: datetime,
+    now: datetime,
+    result: SweepResult,
+    notes: dict[int, list[Note]],
+) -> None:
     quiet_end = _quiet_until(reminder.user, now)
     if quiet_end is not None:
         # Checked again at send time: the user may have changed their quiet hours.
@@ -281,7 +289,9 @@ def _send_one(reminder: Reminder, *, lease: datetime, now: datetime, result: Swe
         return
     nudge = _is_nudge(reminder)
     _deliver(
-        lambda: reminder_email(reminder=reminder, nudge=nudge),
+        lambda: reminder_email(
+            reminder=reminder, nudge=nudge, application_notes=notes.get(reminder.application_id)
+        ),
         [reminder],
         lease=lease,
         now=now,
@@ -307,9 +317,12 @@ def sweep_run(
             break
         batches += 1
         result.claimed += len(pks)
-        for reminder in _claimed(pks, lease):
+        rows = _claimed(pks, lease)
+        # One query for the notes of the whole batch, not one per email.
+        notes = notes_by_application(reminders=rows)
+        for reminder in rows:
             try:
-                _send_one(reminder, lease=lease, now=tick, result=result)
+                _send_one(reminder, lease=lease, now=tick, result=result, notes=notes)
             except Exception as error:
                 # Never let one row stop the batch; record it so it cannot crash-loop.
                 logger.exception("Reminder %s could not be processed", reminder.pk)
