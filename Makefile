@@ -38,6 +38,9 @@ format: install
 migrate: install
 	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 
+benchmark: install
+	$(LOCAL_ENV) $(BIN)/python scripts/bench_sweep.py --count $${COUNT:-10000}
+
 superuser: install
 	$(LOCAL_ENV) $(BIN)/python manage.py createsuperuser
 
