@@ -30,6 +30,8 @@ from interviews.forms import (
     NoteForm,
 )
 from interviews.models import Application, Interview
+from reminders import compose_selectors
+from reminders import selectors as reminder_selectors
 
 GET_POST = require_http_methods(["GET", "POST"])
 ADD_INTERVIEWER = "add_interviewer"
@@ -50,13 +52,16 @@ def _confirm(request: HttpRequest, **context: object) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    applications = list(selectors.application_list_for_dashboard(user=request.user))
+    now = timezone.now()
+    applications = selectors.dashboard_applications(user=request.user, now=now)
     return render(
         request,
         "interviews/dashboard.html",
         {
             "applications": applications,
             "open_count": sum(1 for application in applications if application.is_open),
+            "task_counts": reminder_selectors.open_task_counts(user=request.user, now=now),
+            "bounced": compose_selectors.bounced_outreaches(user=request.user, now=now),
         },
     )
 

@@ -13,11 +13,14 @@ from django.urls import reverse
 
 from interviews import selectors
 from interviews.models import Application
+from reminders.models import Outreach
 from tests.factories import (
     ApplicationFactory,
     ContactFactory,
     InterviewFactory,
     NoteFactory,
+    OutreachFactory,
+    ReminderFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -73,21 +76,47 @@ def test_the_dashboard_query_count_does_not_grow_with_applications(user, django_
     assert len(rows) == 50
 
 
+def application_with_tasks(user, *, role: str = "Engineer") -> Application:
+    """An application with history, an overdue and a later task, and a bounced email."""
+    application = application_with_history(user, role=role)
+    contact = application.interviews.first().interviewers.first()
+    ReminderFactory(
+        user=user, application=application, contact=contact, due_at=NOW - timedelta(hours=1)
+    )
+    ReminderFactory(user=user, application=application, due_at=NOW + timedelta(days=2))
+    OutreachFactory(
+        user=user,
+        application=application,
+        contact=contact,
+        subject="Bounced thank-you",
+        delivery=Outreach.Delivery.BOUNCED,
+        occurred_at=NOW - timedelta(days=1),
+    )
+    return application
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_dashboard_page_makes_as_many_queries_for_50_applications_as_for_1(
     user, client_for, django_assert_num_queries
 ):
     client = client_for(user)
-    application_with_history(user)
+    application_with_tasks(user)
     client.get(reverse("interviews:dashboard"))  # warm the session
     with CaptureQueriesContext(connection) as one_row:
         response = client.get(reverse("interviews:dashboard"))
     assert response.status_code == 200
+    # Session and user, the applications, their next actions, the task counts, the bounces.
+    assert len(one_row) == 6
     for n in range(49):
-        application_with_history(user, role=f"Role {n}")
+        application_with_tasks(user, role=f"Role {n}")
     with django_assert_num_queries(len(one_row)):
         response = client.get(reverse("interviews:dashboard"))
-    assert response.content.decode().count("data-application=") == 50
+    html = response.content.decode()
+    assert html.count("data-application=") == 50
+    assert html.count("data-next-action") == 50
+    assert html.count(">Overdue</span>") == 50
+    assert "50 tasks overdue" in html
+    assert html.count("Bounced thank-you") == 50  # one line per bounced email
 
 
 @time_machine.travel(NOW, tick=False)
