@@ -104,6 +104,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "timeline": selectors.application_timeline(application=application),
             "now": timezone.now(),
+            **reminder_selectors.application_panel_context(
+                user=request.user, application=application
+            ),
         },
     )
 
