@@ -125,6 +125,12 @@ def test_a_new_user_logs_an_interview_with_two_interviewers(page, live_server, s
     page.set_viewport_size(PHONE)
     screenshot(page, "dashboard-phone")
 
+    # The next step's link sits above the card's stretched link: a tap opens the task.
+    card.get_by_role("link", name=re.compile("Thank Dana Scully")).click()
+    page.get_by_role("heading", name=re.compile("Thank Dana Scully")).wait_for()
+    page.get_by_role("link", name="Write the email").click()
+    page.get_by_role("heading", name="Write to Dana Scully").wait_for()
+
 
 def test_without_javascript_cards_can_be_added_and_mistakes_are_shown_in_place(
     browser, live_server, client_for, user, screenshot
