@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import forms
 from accounts.services import user_create, user_update_settings
+from reminders.compose_selectors import inbound_address
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -55,7 +56,15 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your settings are saved.")
             return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form, "now": timezone.localtime()})
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "form": form,
+            "now": timezone.localtime(),
+            "inbound_address": inbound_address(user=request.user),
+        },
+    )
 
 
 class LoginView(auth_views.LoginView):
