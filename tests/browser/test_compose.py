@@ -11,8 +11,8 @@ from django.utils import timezone
 from interviews.models import Note
 from reminders.models import Draft, Outreach, Reminder
 from reminders.services.rules import rules_apply_for_application
+from tests.browser.support import log_in
 from tests.factories import (
-    DEFAULT_PASSWORD,
     ApplicationFactory,
     ContactFactory,
     InterviewFactory,
@@ -55,14 +55,6 @@ def logged_interview():
     rules_apply_for_application(application=application)
     thank_you = Reminder.objects.get(user=user, kind=Reminder.Kind.THANK_YOU, contact=contact)
     return user, thank_you
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.fill("[name=username]", user.email)
-    page.fill("[name=password]", DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_the_user_sends_the_thank_you_from_the_composer(page, live_server, screenshot):

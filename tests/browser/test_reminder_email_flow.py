@@ -17,7 +17,8 @@ from interviews.models import Note
 from interviews.services import InterviewerDraft, NoteDraft, interview_log
 from reminders.models import Reminder
 from reminders.services.sweep import sweep_run
-from tests.factories import DEFAULT_PASSWORD, ApplicationFactory, UserFactory
+from tests.browser.support import log_in
+from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,14 +39,6 @@ def seeker(settings, live_server):
         quiet_hours_start=time(0, 0),
         quiet_hours_end=time(0, 0),
     )
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.fill("[name=username]", user.email)
-    page.fill("[name=password]", DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def an_interview_that_ended_an_hour_ago(user) -> None:
