@@ -102,9 +102,10 @@ def reminders_claim(
     """Claim up to ``limit`` due rows; returns their ids and the lease that marks them ours.
 
     Without ``digest_user_id``: the rows the immediate sweep sends. With it: that digest
-    user's rows other than thank-yous.
+    user's rows other than thank-yous. Rows of deactivated accounts are never claimed: they
+    stay as they are, and go out if the account is reactivated.
     """
-    due = Reminder.objects.filter(_due(now))
+    due = Reminder.objects.filter(_due(now), user__is_active=True)
     if digest_user_id is None:
         due = due.filter(_immediate())
     else:
@@ -349,7 +350,11 @@ def digest_run(*, now: datetime | None = None, limit_per_user: int = 200) -> Swe
     now = now or timezone.now()
     result = SweepResult()
     candidates = (
-        Reminder.objects.filter(_due(now), user__notification_mode=User.NotificationMode.DIGEST)
+        Reminder.objects.filter(
+            _due(now),
+            user__notification_mode=User.NotificationMode.DIGEST,
+            user__is_active=True,
+        )
         .exclude(kind=Reminder.Kind.THANK_YOU)
         .values_list(
             "user_id",

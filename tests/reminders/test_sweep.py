@@ -247,3 +247,38 @@ def test_celery_tasks_run_the_sweeps(seeker, digest_user, mailoutbox):
     with time_machine.travel(NOON, tick=False):
         assert sweep.apply().get()["sent"] == 1
     assert len(mail.outbox) == 2
+
+
+# --- Deactivated accounts -------------------------------------------------------------------
+
+
+def test_a_deactivated_user_is_not_emailed_and_their_rows_stay_pending(seeker, mailoutbox):
+    """Europe/Berlin user, swept at noon local time."""
+    active = _due(user_in(BERLIN), title="Follow up with Anna")
+    _due(seeker, title="Follow up with Ben")
+    _due(seeker, kind=Reminder.Kind.THANK_YOU, title="Thank Ben")
+    seeker.is_active = False
+    seeker.save(update_fields=["is_active"])
+
+    with time_machine.travel(NOON, tick=False):
+        result = sweep_run()
+
+    assert (result.claimed, result.sent) == (1, 1)
+    assert [m.to for m in mailoutbox] == [[active.user.email]]
+    states = set(seeker.reminders.values_list("state", "lease_until", "notified_at"))
+    assert states == {(Reminder.State.PENDING, None, None)}
+
+
+def test_a_deactivated_digest_user_gets_no_digest(digest_user, mailoutbox):
+    """Europe/Berlin digest user at their 09:00 digest hour."""
+    _due(digest_user, kind=Reminder.Kind.CHECK_IN, title="Check in with Ben", at=NOON)
+    digest_user.is_active = False
+    digest_user.save(update_fields=["is_active"])
+
+    with time_machine.travel(local(BERLIN, 2026, 3, 11, 9, 0), tick=False):
+        digest = digest_run()
+        claimed, _ = reminders_claim(now=NOON + timedelta(days=1), digest_user_id=digest_user.pk)
+
+    assert (digest.claimed, digest.emails, claimed) == (0, 0, [])
+    assert mailoutbox == []
+    assert digest_user.reminders.get().state == Reminder.State.PENDING
