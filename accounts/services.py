@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from interviews.models import Application
+from reminders.services.rules import rules_apply_for_application
 
 DUPLICATE_EMAIL_MESSAGE = "An account with this email address already exists."
 
@@ -29,6 +31,9 @@ SETTINGS_FIELDS = (
     "checkin_min_gap_days",
     "max_unanswered_outreaches",
 )
+# The settings the follow-up rules read (reminders.rules.Preferences): changing one of them
+# moves the reminders already planned.
+SCHEDULING_FIELDS = frozenset(SETTINGS_FIELDS) - {"full_name", "signature"}
 
 
 def user_create(*, email: str, password: str, full_name: str, timezone: str | None = None) -> User:
@@ -71,6 +76,10 @@ def user_update_settings(
 ) -> User:
     """Save the given settings (None leaves a setting as it is) after validating the row.
 
+    When a setting the follow-up rules read changes, the rules are applied again to each
+    open application in the same transaction, so reminders not yet sent (and not snoozed)
+    move to the new quiet hours, time zone or intervals.
+
     Raises ValidationError, keyed by field, when a value is out of range, the time zone or
     country is unknown, or quiet hours start and end at the same minute.
     """
@@ -111,8 +120,18 @@ def user_update_settings(
         )
     exclude = [f.name for f in User._meta.get_fields() if f.name not in changes]
     candidate.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    reschedule = any(
+        getattr(user, name) != value for name, value in changes.items() if name in SCHEDULING_FIELDS
+    )
     for name, value in changes.items():
         setattr(user, name, value)
-    if changes:
+    if not changes:
+        return user
+    with transaction.atomic():
         user.save(update_fields=list(changes))
+        if reschedule:
+            for application in Application.objects.filter(user=user).exclude(
+                stage=Application.Stage.CLOSED
+            ):
+                rules_apply_for_application(application=application)
     return user

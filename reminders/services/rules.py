@@ -81,10 +81,14 @@ def application_facts(*, application: Application) -> rules.ApplicationFacts:
 def _apply_plan(*, reminder: Reminder, plan: rules.Planned, now: datetime) -> bool:
     """Bring an existing row in line with its plan; True if anything changed.
 
-    A pending row follows the plan (an interview moved: its times move). A row the user was
-    already told about keeps its history but takes the new deadline and nudge. A snoozed row
-    keeps the time the user chose; done and skipped rows are the user's and never reopen. A
-    row the rules cancelled earlier comes back when its reason does (an interviewer re-added).
+    A pending row follows the plan: an interview moved, or the user changed their quiet
+    hours, time zone or intervals, and its times move. Two exceptions keep its notify_at: a
+    row a sweep holds right now (the sweep records the send against that notify_at) and a
+    row waiting to retry a failed send with the same deadline (its notify_at is the backoff).
+    A row the user was already told about keeps its history but takes the new deadline and
+    nudge. A snoozed row keeps the time the user chose; done and skipped rows are the user's
+    and never reopen. A row the rules cancelled earlier comes back when its reason does (an
+    interviewer re-added).
     """
     changed = False
     for name in _PLAN_FIELDS:
@@ -105,17 +109,21 @@ def _apply_plan(*, reminder: Reminder, plan: rules.Planned, now: datetime) -> bo
         reminder.lease_until = None
         reminder.completed_at = None
         return True
-    if reminder.due_at == plan.due_at:
-        # Same schedule: leave notify_at alone, it may carry a retry's backoff.
+    same_deadline = reminder.due_at == plan.due_at
+    held = reminder.lease_until is not None and reminder.lease_until > now
+    if same_deadline and (held or reminder.attempts):
         return changed
     if state == Reminder.State.PENDING:
-        reminder.due_at, reminder.notify_at, reminder.nudge_at = (
-            plan.due_at,
-            plan.notify_at,
-            plan.nudge_at,
-        )
+        times = (plan.due_at, plan.notify_at, plan.nudge_at)
+        if (reminder.due_at, reminder.notify_at, reminder.nudge_at) == times:
+            return changed
+        reminder.due_at, reminder.notify_at, reminder.nudge_at = times
         return True
     if state == Reminder.State.NOTIFIED:
+        nudge_waiting = reminder.notify_at is not None and reminder.notify_at == reminder.nudge_at
+        if same_deadline and (not nudge_waiting or reminder.nudge_at == plan.nudge_at):
+            # Nothing moved, or the nudge was sent already: never send it a second time.
+            return changed
         reminder.due_at = plan.due_at
         reminder.nudge_at = plan.nudge_at
         reminder.notify_at = plan.nudge_at if plan.nudge_at and plan.nudge_at > now else None
@@ -128,8 +136,9 @@ def rules_apply_for_application(*, application: Application) -> None:
     """Bring the application's reminders in line with the follow-up rules.
 
     Called by the interviews services, inside their transaction, whenever an interview is
-    logged, edited or deleted, or the application changes stage or closes; and by
-    ``outreach_record`` after every contact.
+    logged, edited or deleted, or the application changes stage or closes; by
+    ``outreach_record`` after every contact; and by ``user_update_settings`` when the user
+    changes a preference the rules read (quiet hours, time zone, intervals...).
 
     1. Lock the application row, so two concurrent applications of the rules for it queue
        up instead of both inserting the same occurrence.
