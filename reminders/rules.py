@@ -19,6 +19,8 @@ Choices the design leaves open, decided here:
   ends a run of unanswered outreaches.
 - Marking a check-in done without logging an outreach still resets the check-in clock,
   otherwise the user would never be asked to check in again.
+- Titles name the task, not the application: every page shows the application next to the
+  title, and the email subject adds it (templates/emails/reminder_subject.txt).
 """
 
 from __future__ import annotations
@@ -130,7 +132,6 @@ class OutreachFacts:
 @dataclass(frozen=True)
 class ApplicationFacts:
     id: int
-    label: str
     is_open: bool = True
     interviews: Sequence[InterviewFacts] = ()
     outreaches: Sequence[OutreachFacts] = ()
@@ -240,7 +241,7 @@ def plan_thank_yous(*, facts: ApplicationFacts, prefs: Preferences) -> list[Plan
                 Planned(
                     kind=THANK_YOU,
                     occurrence=f"thank_you:{interview.id}:{person.id}",
-                    title=_title(f"Thank {person.name} for the interview ({facts.label})"),
+                    title=_title(f"Thank {person.name} for the interview"),
                     due_at=due_at,
                     notify_at=notify_at,
                     nudge_at=nudge_at,
@@ -277,7 +278,7 @@ def plan_follow_up(*, facts: ApplicationFacts, prefs: Preferences) -> list[Plann
         Planned(
             kind=FOLLOW_UP,
             occurrence=f"follow_up:{latest.id}",
-            title=_title(f"Follow up with {who} ({facts.label})"),
+            title=_title(f"Follow up with {who}"),
             due_at=due_at,
             notify_at=notify_time(wanted=due_at, prefs=prefs),
             interview_id=latest.id,
@@ -312,7 +313,7 @@ def plan_phone_call(*, facts: ApplicationFacts, prefs: Preferences) -> list[Plan
         Planned(
             kind=PHONE_CALL,
             occurrence=f"phone_call:{email.id}",
-            title=_title(f"Call {who}: no reply to your email yet ({facts.label})"),
+            title=_title(f"Call {who}: no reply to your email yet"),
             due_at=due_at,
             notify_at=notify_time(wanted=due_at, prefs=prefs),
             contact_id=email.contact_id,
@@ -359,7 +360,7 @@ def plan_check_in(*, facts: ApplicationFacts, prefs: Preferences) -> list[Planne
         Planned(
             kind=CHECK_IN,
             occurrence=f"check_in:{facts.id}:{since.astimezone(UTC):%Y%m%dT%H%M%S}",
-            title=_title(f"Check in with {who} ({facts.label})"),
+            title=_title(f"Check in with {who}"),
             due_at=due_at,
             notify_at=notify_time(wanted=due_at, prefs=prefs),
             contact_id=person_id,
@@ -387,9 +388,7 @@ def plan_reminders(*, facts: ApplicationFacts, prefs: Preferences) -> list[Plann
             Planned(
                 kind=CLOSE_SUGGESTION,
                 occurrence=f"close_suggestion:{facts.id}:{last.id}",
-                title=_title(
-                    f"{len(run)} messages without an answer: time to close {facts.label}?"
-                ),
+                title=_title(f"{len(run)} messages without an answer: time to close it?"),
                 due_at=due_at,
                 notify_at=notify_time(wanted=due_at, prefs=prefs),
                 contact_id=last.contact_id,

@@ -68,7 +68,6 @@ def application_facts(*, application: Application) -> rules.ApplicationFacts:
     ).values_list("completed_at", flat=True)
     return rules.ApplicationFacts(
         id=application.pk,
-        label=str(application),
         is_open=application.is_open,
         interviews=interview_facts,
         outreaches=outreaches,

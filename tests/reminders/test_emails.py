@@ -54,8 +54,12 @@ def thank_you(seeker, settings):
 
 def test_thank_you_email_says_what_to_do_why_now_and_what_helps(thank_you):
     message = reminder_email(reminder=thank_you)
-    assert message.subject == thank_you.title
-    assert "Thank Anna Schmidt" in message.subject
+    application = thank_you.application
+    # The task list shows the application under the title; an inbox needs it in the subject.
+    assert thank_you.title == "Thank Anna Schmidt for the interview"
+    assert message.subject == (
+        f"Thank Anna Schmidt for the interview ({application.role} at {application.company.name})"
+    )
     text = message.body
     assert "Send Anna Schmidt a short thank-you" in text
     # The deadline in the user's own time, with the zone.

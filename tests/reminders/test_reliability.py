@@ -49,7 +49,13 @@ def _due_reminders(count: int, **preferences) -> list[Reminder]:
     ]
 
 
-def _sent_titles() -> Counter:
+def _subject(reminder: Reminder) -> str:
+    """The reminder email's subject: the title and, for context, its application."""
+    application = reminder.application
+    return f"{reminder.title} ({application.role} at {application.company.name})"
+
+
+def _sent_subjects() -> Counter:
     return Counter(m.subject for m in captured_messages())
 
 
@@ -78,8 +84,8 @@ def test_two_overlapping_sweeps_notify_each_reminder_exactly_once(captured):
     assert errors == []
     assert sum(r.claimed for r in results) == 30
     assert sum(r.sent for r in results) == 30
-    sent = _sent_titles()
-    assert sent == Counter({r.title: 1 for r in reminders})
+    sent = _sent_subjects()
+    assert sent == Counter({_subject(r): 1 for r in reminders})
     assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.NOTIFIED}
 
 
@@ -89,7 +95,7 @@ def test_running_the_same_tick_twice_sends_nothing_new(captured):
         first = sweep_run()
         second = sweep_run()
     assert (first.sent, second.claimed, second.sent) == (5, 0, 0)
-    assert sum(_sent_titles().values()) == 5
+    assert sum(_sent_subjects().values()) == 5
 
 
 def test_a_crash_between_claim_and_send_is_sent_once_after_the_lease_runs_out(captured):
@@ -100,13 +106,13 @@ def test_a_crash_between_claim_and_send_is_sent_once_after_the_lease_runs_out(ca
         assert sweep_run().claimed == 0
     with time_machine.travel(NOON + LEASE - timedelta(seconds=1), tick=False):
         assert sweep_run().claimed == 0
-    assert _sent_titles() == Counter()
+    assert _sent_subjects() == Counter()
 
     with time_machine.travel(NOON + LEASE + timedelta(seconds=1), tick=False):
         result = sweep_run()
         again = sweep_run()
     assert (result.sent, again.claimed) == (1, 0)
-    assert _sent_titles() == Counter({reminder.title: 1})
+    assert _sent_subjects() == Counter({_subject(reminder): 1})
 
 
 def _broker_flush() -> None:
@@ -152,7 +158,7 @@ def test_a_flushed_broker_loses_nothing_because_the_database_is_the_record(captu
             threading.Event().wait(step)
             waited += step
 
-    assert _sent_titles() == Counter({r.title: 1 for r in reminders})
+    assert _sent_subjects() == Counter({_subject(r): 1 for r in reminders})
 
 
 # --- A real HTTP server speaking Postmark's API ---------------------------------------------
@@ -259,7 +265,7 @@ def test_an_esp_server_error_is_retried_with_backoff_and_then_sent(postmark):
     assert esp.requests[1]["path"] == "/email"
     assert esp.requests[1]["token"] == "test"
     assert esp.requests[1]["body"]["To"] == email
-    assert esp.requests[1]["body"]["Subject"] == reminder.title
+    assert esp.requests[1]["body"]["Subject"] == _subject(reminder)
 
 
 def test_refused_recipients_fail_at_once_without_a_retry(postmark):

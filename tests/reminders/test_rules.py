@@ -434,6 +434,27 @@ def test_a_reply_ends_the_unanswered_run(seeker):
 # --- outreach_record ------------------------------------------------------------------------
 
 
+def test_titles_name_the_task_and_leave_the_application_to_the_page_and_the_subject(seeker):
+    """The task list shows "role at company" under each title; the title need not repeat it."""
+    interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 3, 2, 11, 0))
+    anna.name = "Anna Weber"
+    anna.save()
+    application = interview.application
+    _record(seeker, application, at=local(BERLIN, 2026, 3, 3, 10, 0), contact=anna)
+
+    titles = {r.kind: r.title for r in open_of(application)}
+    assert titles == {
+        Reminder.Kind.THANK_YOU: "Thank Anna Weber for the interview",
+        Reminder.Kind.FOLLOW_UP: "Follow up with Anna Weber",
+        Reminder.Kind.PHONE_CALL: "Call Anna Weber: no reply to your email yet",
+        Reminder.Kind.CHECK_IN: "Check in with Anna Weber",
+    }
+    for day in (10, 17, 24):
+        _record(seeker, application, at=local(BERLIN, 2026, 3, day, 10, 0), contact=anna)
+    (suggestion,) = open_of(application, Reminder.Kind.CLOSE_SUGGESTION)
+    assert suggestion.title == "4 messages without an answer: time to close it?"
+
+
 def test_outreach_record_refuses_another_users_objects(seeker, other_user):
     application = ApplicationFactory(user=seeker)
     theirs = ContactFactory(user=other_user)

@@ -49,7 +49,10 @@ def test_a_due_reminder_is_emailed_once_and_recorded(seeker, mailoutbox):
     assert again.claimed == 0
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [seeker.email]
-    assert mailoutbox[0].subject == "Follow up with Anna"
+    application = reminder.application
+    assert mailoutbox[0].subject == (
+        f"Follow up with Anna ({application.role} at {application.company.name})"
+    )
     reminder.refresh_from_db()
     assert reminder.state == Reminder.State.NOTIFIED
     assert reminder.notified_at == NOON

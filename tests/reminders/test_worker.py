@@ -106,4 +106,5 @@ def test_a_worker_with_beat_delivers_a_due_reminder(tmp_path):
     assert reminder.state == Reminder.State.NOTIFIED, output[-4000:]
     assert "reminders.tasks.sweep" in output
     (message,) = captured_messages(recipient=seeker.email)
-    assert message.subject == "Call Anna back"
+    application = reminder.application
+    assert message.subject == f"Call Anna back ({application.role} at {application.company.name})"
