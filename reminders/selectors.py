@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import Application, Contact, Note
+from reminders import rules
 from reminders.forms import OUTREACH_FORMS, OutreachForm
 from reminders.models import Outreach, Reminder
+from reminders.services.scheduling import in_quiet_hours, quiet_hours_end_after
 
 # How far back the task list shows finished tasks, and how many at most.
 RECENTLY_DONE_DAYS = 14
@@ -43,6 +45,62 @@ def _local_day_bounds(*, user: User, now: datetime) -> tuple[datetime, datetime]
     return start, end
 
 
+def _when(*, instant: datetime, prefs: rules.Preferences, now: datetime) -> str:
+    """'today at 08:00', 'tomorrow at 08:00', 'yesterday at 10:12' or 'Tue 10 Mar at 08:00'."""
+    local = instant.astimezone(prefs.zone)
+    days = (local.date() - now.astimezone(prefs.zone).date()).days
+    day = {-1: "yesterday", 0: "today", 1: "tomorrow"}.get(
+        days, f"{local:%a} {local.day} {local:%b}"
+    )
+    return f"{day} at {local:%H:%M}"
+
+
+def email_reminder_line(*, reminder: Reminder, prefs: rules.Preferences, now: datetime) -> str:
+    """When the email about an open task goes (or went) out, in the user's zone; "" if never.
+
+    1. Sent already: when, and the nudge still to come, if any.
+    2. Digest users get everything but thank-yous in their next daily digest.
+    3. Otherwise the sweep sends at ``notify_at``, held back until quiet hours end; the
+       line says so when quiet hours are why it waits (the rules plan it at their end, or
+       the sweep will defer it there).
+    A failed task says nothing here: its own notice explains what went wrong.
+    """
+    if reminder.state == Reminder.State.NOTIFIED and reminder.notified_at is not None:
+        line = f"Email reminder sent {_when(instant=reminder.notified_at, prefs=prefs, now=now)}"
+        if reminder.notify_at is not None and reminder.notify_at > now:
+            line += f"; another {_when(instant=reminder.notify_at, prefs=prefs, now=now)}"
+        return line
+    if reminder.state not in (Reminder.State.PENDING, Reminder.State.SNOOZED):
+        return ""
+    if reminder.notify_at is None:
+        return ""
+    wanted = max(reminder.notify_at, now)
+    if prefs.digest and reminder.kind != Reminder.Kind.THANK_YOU:
+        at = rules.digest_time(after=wanted, prefs=prefs)
+        return f"In your daily digest {_when(instant=at, prefs=prefs, now=now)}"
+    at = quiet_hours_end_after(instant=wanted, quiet=prefs.quiet, zone=prefs.zone)
+    waited = at != wanted or (
+        at.astimezone(prefs.zone).time() == prefs.quiet.end
+        and in_quiet_hours(instant=at - timedelta(minutes=1), quiet=prefs.quiet, zone=prefs.zone)
+    )
+    if at <= now:
+        return "Email reminder going out now"
+    when = _when(instant=at, prefs=prefs, now=now)
+    return (
+        f"Email reminder: {when} (after your quiet hours)" if waited else f"Email reminder: {when}"
+    )
+
+
+def with_email_lines(
+    *, reminders: Iterable[Reminder], user: User, now: datetime | None = None
+) -> None:
+    """Set ``email_line`` (see :func:`email_reminder_line`) on each reminder; no query."""
+    now = now or timezone.now()
+    prefs = rules.Preferences.of(user)
+    for reminder in reminders:
+        reminder.email_line = email_reminder_line(reminder=reminder, prefs=prefs, now=now)
+
+
 @dataclass
 class TaskGroups:
     overdue: list[Reminder] = field(default_factory=list)
@@ -71,6 +129,7 @@ def task_groups(*, user: User, now: datetime | None = None) -> TaskGroups:
             groups.today.append(reminder)
         else:
             groups.upcoming.append(reminder)
+    with_email_lines(reminders=groups.overdue + groups.today + groups.upcoming, user=user, now=now)
     groups.done = list(
         reminders_of(user=user)
         .filter(
@@ -157,11 +216,13 @@ def application_panel_data(*, user: User, application: Application) -> dict[str,
     """The open tasks and the outreach timeline of one application (forms not included)."""
     if application.user_id != user.pk:
         raise Application.DoesNotExist
+    tasks = list(
+        reminders_of(user=user).filter(application=application, state__in=Reminder.OPEN_STATES)
+    )
+    with_email_lines(reminders=tasks, user=user)
     return {
         "application": application,
-        "panel_tasks": list(
-            reminders_of(user=user).filter(application=application, state__in=Reminder.OPEN_STATES)
-        ),
+        "panel_tasks": tasks,
         "panel_outreaches": list(
             Outreach.objects.filter(user=user, application=application).select_related("contact")
         ),

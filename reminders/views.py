@@ -60,6 +60,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, reminder: Reminder, **panel: object) -> dict:
+    selectors.with_email_lines(reminders=[reminder], user=request.user)
     context: dict[str, object] = {
         "reminder": reminder,
         "notes": selectors.helpful_notes(reminder=reminder),
