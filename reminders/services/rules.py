@@ -157,12 +157,16 @@ def rules_apply_for_application(*, application: Application) -> None:
         facts=application_facts(application=application), prefs=rules.Preferences.of(user)
     )
     wanted = {p.occurrence: p for p in plan}
+    # Lock the rows we may rewrite: a sweep recording a send at the same moment waits for
+    # this transaction instead of having its NOTIFIED state overwritten by our stale copy.
     existing = {
         r.occurrence: r
-        for r in Reminder.objects.filter(user=user).filter(
+        for r in Reminder.objects.filter(user=user)
+        .filter(
             Q(occurrence__in=list(wanted))
             | Q(application=application, state__in=Reminder.OPEN_STATES)
         )
+        .select_for_update(of=("self",))
     }
 
     to_create = []
