@@ -127,4 +127,6 @@ def next_local_hour(*, instant: datetime, hour: int, zone: ZoneInfo) -> datetime
 def format_local(*, instant: datetime, zone: ZoneInfo) -> str:
     """How a deadline reads in an email: 'Tuesday 10 March 2026, 15:00 CET (Europe/Berlin)'."""
     local = instant.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} {local.tzname()} ({zone.key})"
+    text = f"{local:%A} {local.day} {local:%B %Y, %H:%M} {local.tzname()}"
+    # "UTC (UTC)" says nothing twice; a named zone helps where the abbreviation is ambiguous.
+    return text if local.tzname() == zone.key else f"{text} ({zone.key})"

@@ -154,3 +154,26 @@ def test_digest_lists_each_task_with_its_own_buttons(seeker, thank_you):
         assert f"/tasks/{reminder.pk}/" in html
         assert f"/tasks/{reminder.pk}/" in message.body
     assert html.count("Mark done") == 2
+
+
+def test_a_link_typed_into_the_note_is_not_repeated_in_the_text_email(seeker):
+    interview, (anna,) = interview_logged(user=seeker, ends_at=ENDS, interviewers=1)
+    NoteFactory(
+        interview=interview,
+        kind=Note.Kind.TOPIC,
+        contact=anna,
+        text="Streaming joins https://example.org/joins",
+        link="https://example.org/joins",
+    )
+    NoteFactory(
+        interview=interview,
+        kind=Note.Kind.TOPIC,
+        contact=anna,
+        text="Their data contracts",
+        link="https://example.org/contracts",
+    )
+    rules_apply_for_application(application=interview.application)
+    reminder = Reminder.objects.get(occurrence=f"thank_you:{interview.pk}:{anna.pk}")
+    text = reminder_email(reminder=reminder).body
+    assert text.count("https://example.org/joins") == 1
+    assert "- Their data contracts <https://example.org/contracts>" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import time_machine
 
@@ -109,3 +110,8 @@ def test_deadlines_read_in_the_users_zone_with_its_name():
     assert text == "Tuesday 2 June 2026, 15:00 CEST (Europe/Berlin)"
     winter = local(BERLIN, 2026, 6, 2, 15, 0) + timedelta(days=180)
     assert "CET (Europe/Berlin)" in format_local(instant=winter, zone=BERLIN)
+
+
+def test_a_utc_deadline_does_not_name_its_zone_twice():
+    text = format_local(instant=local(ZoneInfo("UTC"), 2026, 6, 2, 15, 0), zone=ZoneInfo("UTC"))
+    assert text == "Tuesday 2 June 2026, 15:00 UTC"
