@@ -103,6 +103,15 @@ def _first(notes: Iterable[NoteValue], kind: str) -> NoteValue | None:
     return next((note for note in notes if note.kind == kind and note.text.strip()), None)
 
 
+def _text_without_link(note: NoteValue | None) -> str:
+    """A note's words without the address it carries: the link has a merge field of its own,
+    and a URL in the middle of a sentence reads badly."""
+    if note is None:
+        return ""
+    text = note.text.replace(note.link, "") if note.link else note.text
+    return " ".join(text.split()).strip(" -:;,(") or note.text
+
+
 def merge_values(
     *,
     your_name: str,
@@ -131,7 +140,7 @@ def merge_values(
         "company": company,
         "role": role,
         "interview_date": interview_date,
-        "topic": topic.text if topic else "",
+        "topic": _text_without_link(topic),
         "article_link": link_note.link if link_note else "",
         "skill": (_first(notes, "skill") or NoteValue("", "")).text,
         "answer_to_fix": (_first(notes, "answer_to_fix") or NoteValue("", "")).text,

@@ -124,3 +124,24 @@ def test_user_text_with_crlf_never_reaches_a_header_or_adds_a_recipient(scene, s
     link = draft_mailto(draft=draft)
     assert link.startswith("mailto:ana@acme.example?subject=Thanks%20Bcc")
     assert "\n" not in link and "\r" not in link and "&bcc" not in link.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Streaming joins in Flink https://example.org/flink", "Streaming joins in Flink"),
+        ("Their paper: https://example.org/flink", "Their paper"),
+        ("https://example.org/flink", "https://example.org/flink"),
+    ],
+)
+def test_the_topic_leaves_its_link_to_the_article_link_field(text, topic):
+    merged = merge_values(
+        your_name="Robin Fischer",
+        your_email="robin@seeker.example",
+        your_signature="",
+        company="Acme",
+        role="Backend engineer",
+        notes=[NoteValue("topic", text, "https://example.org/flink")],
+    )
+    assert merged["topic"] == topic
+    assert merged["article_link"] == "https://example.org/flink"
