@@ -15,6 +15,7 @@ from reminders.builtin_templates import BUILTIN_BY_KEY, BUILTIN_TEMPLATES, Built
 from reminders.checklist import Check, ChecklistInput, checklist_compute
 from reminders.merge import NoteValue, merge_values
 from reminders.models import Draft, MessageTemplate, Occasion, Outreach, Reminder
+from reminders.selectors import notes_about
 
 # How long a bounce stays on the dashboard.
 BOUNCE_SHOWN_DAYS = 30
@@ -29,11 +30,7 @@ def notes_for(
     fields pick the most specific value.
     """
     notes = list(
-        Note.objects.filter(
-            interview__application=application,
-            interview__application__user=user,
-        )
-        .filter(Q(contact=contact) | Q(contact__isnull=True))
+        notes_about(user_id=user.pk, application_id=application.pk, contact_id=contact.pk)
         .select_related("interview")
         .order_by("created_at", "pk")
     )

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interviews.models import Application, Contact, Interview
+from interviews.models import Application, Interview
+from interviews.selectors import contact_get
 from reminders import compose_selectors as selectors
 from reminders.compose_forms import CallLogForm, DraftForm, MessageTemplateForm, TemplatePickForm
 from reminders.merge import FIELDS
@@ -254,7 +255,7 @@ def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpRespon
     contact_pk = request.GET.get("contact") or request.POST.get("contact")
     if not str(contact_pk or "").isdigit():
         raise Http404("Choose whom to write to.")
-    contact = get_object_or_404(Contact, pk=contact_pk, user=request.user)
+    contact = contact_get(user=request.user, pk=contact_pk)
     target = _Target(
         user=request.user,
         application=interview.application,
@@ -267,7 +268,7 @@ def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def compose_for_contact(request: HttpRequest, contact_pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact, pk=contact_pk, user=request.user)
+    contact = contact_get(user=request.user, pk=contact_pk)
     applications = Application.objects.filter(user=request.user).select_related("company")
     application_pk = request.GET.get("application") or request.POST.get("application")
     if str(application_pk or "").isdigit():

@@ -179,17 +179,30 @@ def next_actions_by_application(
     return actions
 
 
+def notes_about(*, user_id: int, application_id: int, contact_id: int | None) -> QuerySet[Note]:
+    """Notes of the application's interviews about this person, or about no one in particular.
+
+    Notes about another interviewer belong to that person's follow-ups; without a contact,
+    every note of the application counts.
+    """
+    notes = Note.objects.filter(
+        interview__application_id=application_id, interview__application__user_id=user_id
+    )
+    if contact_id is not None:
+        notes = notes.filter(Q(contact_id=contact_id) | Q(contact__isnull=True))
+    return notes
+
+
 def helpful_notes(*, reminder: Reminder) -> list[Note]:
     """The interview notes worth rereading for this task: about its contact, or about no one."""
     if reminder.application_id is None:
         return []
-    notes = Note.objects.filter(
-        interview__application_id=reminder.application_id,
-        interview__application__user_id=reminder.user_id,
-        kind__in=HELPFUL_NOTE_KINDS,
-    ).select_related("contact", "interview")
-    if reminder.contact_id is not None:
-        notes = notes.filter(Q(contact_id=reminder.contact_id) | Q(contact__isnull=True))
+    notes = notes_about(
+        user_id=reminder.user_id,
+        application_id=reminder.application_id,
+        contact_id=reminder.contact_id,
+    )
+    notes = notes.filter(kind__in=HELPFUL_NOTE_KINDS).select_related("contact", "interview")
     return list(notes.order_by("kind", "created_at", "pk"))
 
 
