@@ -17,7 +17,7 @@ class UserTimezoneMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             try:
-                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
+                timezone.activate(user.zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
         else:

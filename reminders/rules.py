@@ -82,7 +82,7 @@ class Preferences:
     @classmethod
     def of(cls, user: User) -> Preferences:
         return cls(
-            zone=ZoneInfo(user.timezone),
+            zone=user.zone,
             country=user.country,
             digest=user.notification_mode == "digest",
             thank_you_notify_delay=timedelta(minutes=user.thank_you_notify_delay_minutes),
