@@ -1,4 +1,4 @@
-"""Reads for the accounts app: the choice lists the settings form offers."""
+"""Reads for the accounts app: the choice lists the settings form offers, the reply address."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from datetime import datetime
 from functools import cache
 
 import holidays
+from django.conf import settings
 from holidays.registry import COUNTRIES
+
+from accounts.models import User
 
 # Zones under these areas are the ones people look for; the rest (aliases such as
 # "US/Eastern" and fixed offsets such as "Etc/GMT+5") stay selectable under "Other".
@@ -75,3 +78,9 @@ def country_choices() -> Choices:
         if entry[1] in supported
     ]
     return sorted(choices, key=lambda c: c[1])
+
+
+def inbound_address(*, user: User) -> str:
+    """The per-user secret address replies are forwarded or BCC'd to; empty if not set up."""
+    domain = getattr(settings, "INBOUND_DOMAIN", "")
+    return f"reply+{user.inbound_token}@{domain}" if domain else ""

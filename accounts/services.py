@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from interviews.models import Application
-from reminders.services.rules import rules_apply_for_application
+from accounts.signals import follow_up_preferences_changed
 
 DUPLICATE_EMAIL_MESSAGE = "An account with this email address already exists."
 
@@ -31,7 +30,7 @@ SETTINGS_FIELDS = (
     "checkin_min_gap_days",
     "max_unanswered_outreaches",
 )
-# The settings the follow-up rules read (reminders.rules.Preferences): changing one of them
+# The settings the follow-up rules read (reminders.planner.Preferences): changing one of them
 # moves the reminders already planned.
 SCHEDULING_FIELDS = frozenset(SETTINGS_FIELDS) - {"full_name", "signature"}
 
@@ -76,9 +75,10 @@ def user_update_settings(
 ) -> User:
     """Save the given settings (None leaves a setting as it is) after validating the row.
 
-    When a setting the follow-up rules read changes, the rules are applied again to each
-    open application in the same transaction, so reminders not yet sent (and not snoozed)
-    move to the new quiet hours, time zone or intervals.
+    When a setting the follow-up rules read changes, ``follow_up_preferences_changed`` is
+    sent: the reminders app then re-plans each open application in a Celery task once this
+    transaction commits, so reminders not yet sent (and not snoozed) move to the new quiet
+    hours, time zone or intervals without holding up the settings page.
 
     Raises ValidationError, keyed by field, when a value is out of range, the time zone or
     country is unknown, or quiet hours start and end at the same minute.
@@ -130,8 +130,5 @@ def user_update_settings(
     with transaction.atomic():
         user.save(update_fields=list(changes))
         if reschedule:
-            for application in Application.objects.filter(user=user).exclude(
-                stage=Application.Stage.CLOSED
-            ):
-                rules_apply_for_application(application=application)
+            follow_up_preferences_changed.send(sender=User, user_id=user.pk)
     return user

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import forms
+from accounts.selectors import inbound_address
 from accounts.services import user_create, user_update_settings
-from reminders.compose_selectors import inbound_address
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

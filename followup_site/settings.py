@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "interviews",
+    "outreach",
     "reminders",
 ]
 
@@ -147,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "interviews:dashboard"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling: lock out a username+address pair after repeated failures.

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from followup_site import views
+from reminders import views as reminder_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -12,6 +13,10 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path("accounts/", include("accounts.urls")),
     path("tasks/", include("reminders.urls")),
+    path("outreach/", include("outreach.urls")),
+    # The two pages that show every app's data at once; reminders, on top, renders them.
+    path("", reminder_views.dashboard, name="dashboard"),
+    path("applications/<int:pk>/", reminder_views.application_detail, name="application_detail"),
     path("", include("interviews.urls")),
 ]
 

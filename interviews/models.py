@@ -69,7 +69,7 @@ class Application(models.Model):
         return f"{self.role} at {self.company}"
 
     def get_absolute_url(self) -> str:
-        return reverse("interviews:application_detail", args=[self.pk])
+        return reverse("application_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import Application, Company, Contact, Interview, Note
-from reminders.selectors import next_actions_by_application
 
 
 @dataclass
@@ -75,35 +74,6 @@ def application_list_for_dashboard(*, user: User, now: datetime | None = None) -
         )
         .order_by("closed_last", "-updated_at", "-pk")
     )
-
-
-def dashboard_applications(*, user: User, now: datetime | None = None) -> list[Application]:
-    """The dashboard's applications, each with ``next_action`` (its earliest open task, or
-    None), in two queries whatever their number.
-
-    1. Read the applications in ``application_list_for_dashboard`` order.
-    2. Read every application's next action in one query.
-    3. Put open applications with an overdue next action first, then those with a next
-       action by its due time, then the other open ones, then the closed ones. The sort is
-       stable, so ties keep the order of step 1.
-    """
-    now = now or timezone.now()
-    applications = list(application_list_for_dashboard(user=user, now=now))
-    actions = next_actions_by_application(
-        user=user, application_ids=[application.pk for application in applications], now=now
-    )
-    for application in applications:
-        application.next_action = actions.get(application.pk)
-
-    def rank(application: Application) -> tuple[int, datetime]:
-        action = application.next_action
-        if not application.is_open:
-            return (3, now)
-        if action is None:
-            return (2, now)
-        return (0 if action.is_overdue else 1, action.due_at)
-
-    return sorted(applications, key=rank)
 
 
 def application_get(*, user: User, pk: int) -> Application:
@@ -212,3 +182,17 @@ def contact_note_groups(*, contact: Contact) -> list[NoteGroup]:
         .order_by("interview__starts_at", "created_at", "pk")
     )
     return notes_group_by_kind(notes=notes)
+
+
+def notes_about(*, user_id: int, application_id: int, contact_id: int | None) -> QuerySet[Note]:
+    """Notes of the application's interviews about this person, or about no one in particular.
+
+    Notes about another interviewer belong to that person's follow-ups; without a contact,
+    every note of the application counts.
+    """
+    notes = Note.objects.filter(
+        interview__application_id=application_id, interview__application__user_id=user_id
+    )
+    if contact_id is not None:
+        notes = notes.filter(Q(contact_id=contact_id) | Q(contact__isnull=True))
+    return notes

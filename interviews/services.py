@@ -2,14 +2,13 @@
 
 Every function that changes something a follow-up depends on (an interview, its interviewers
 or notes, an application's stage) re-applies the follow-up rules for the application inside
-the same transaction, so reminders never disagree with what the user recorded.
+the same transaction, so reminders never disagree with what the user recorded. The drafts
+they record (``NoteDraft``, ``InterviewerDraft``) are built by ``interviews.note_text``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -19,52 +18,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import Application, Company, Contact, Interview, Note
-from reminders.services.rules import rules_apply_for_application
-
-URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-# Punctuation that ends a sentence rather than a link: "see https://x.example/a."
-URL_TRAILING_PUNCTUATION = ".,;:!?)]}"
-
-
-@dataclass(frozen=True)
-class NoteDraft:
-    """One note to record, before it has an interview and a row."""
-
-    kind: str
-    text: str
-    link: str = ""
-    follow_up_not_before: date | None = None
-
-
-@dataclass(frozen=True)
-class InterviewerDraft:
-    """One interviewer: an existing contact, or the details of a new one, and notes on them."""
-
-    contact: Contact | None = None
-    name: str = ""
-    job_title: str = ""
-    email: str = ""
-    phone: str = ""
-    notes: Sequence[NoteDraft] = field(default_factory=tuple)
-
-
-def link_find(*, text: str) -> str:
-    """The first web address in a line of text, without trailing sentence punctuation."""
-    match = URL_IN_TEXT.search(text)
-    if match is None:
-        return ""
-    return match.group(0).rstrip(URL_TRAILING_PUNCTUATION)
-
-
-def notes_from_lines(*, kind: str, text: str) -> list[NoteDraft]:
-    """Every non-empty line becomes one note of ``kind``; a web address in it is its link."""
-    drafts = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line:
-            drafts.append(NoteDraft(kind=kind, text=line, link=link_find(text=line)))
-    return drafts
-
+from interviews.note_text import InterviewerDraft, NoteDraft
+from interviews.replan import application_replan
 
 # --- Companies ------------------------------------------------------------------------------
 
@@ -107,7 +62,7 @@ def application_create(
         stage=stage,
         applied_on=applied_on,
     )
-    rules_apply_for_application(application=application)
+    application_replan(application_id=application.pk)
     return application
 
 
@@ -132,7 +87,7 @@ def application_update(
             raise ValidationError("Use application_close to close an application.")
         application.stage = stage
     application.save()
-    rules_apply_for_application(application=application)
+    application_replan(application_id=application.pk)
     return application
 
 
@@ -145,7 +100,7 @@ def application_close(*, application: Application, reason: str) -> Application:
     application.closed_reason = reason
     application.closed_at = timezone.now()
     application.save(update_fields=["stage", "closed_reason", "closed_at", "updated_at"])
-    rules_apply_for_application(application=application)
+    application_replan(application_id=application.pk)
     return application
 
 
@@ -157,7 +112,7 @@ def application_reopen(*, application: Application, stage: str) -> Application:
     application.closed_reason = ""
     application.closed_at = None
     application.save(update_fields=["stage", "closed_reason", "closed_at", "updated_at"])
-    rules_apply_for_application(application=application)
+    application_replan(application_id=application.pk)
     return application
 
 
@@ -271,7 +226,7 @@ def interview_log(
         application.stage = Application.Stage.INTERVIEWING
     # Saving bumps updated_at, which orders the dashboard by recent activity.
     application.save(update_fields=["stage", "updated_at"])
-    rules_apply_for_application(application=application)
+    application_replan(application_id=application.pk)
     return interview
 
 
@@ -301,7 +256,7 @@ def interview_update(
     interview.save()
     _interviewers_record(interview=interview, interviewers=interviewers, notes=notes)
     interview.application.save(update_fields=["updated_at"])
-    rules_apply_for_application(application=interview.application)
+    application_replan(application_id=interview.application.pk)
     return interview
 
 
@@ -309,7 +264,7 @@ def interview_update(
 def interview_delete(*, interview: Interview) -> None:
     application = interview.application
     interview.delete()
-    rules_apply_for_application(application=application)
+    application_replan(application_id=application.pk)
 
 
 # --- Notes ----------------------------------------------------------------------------------
@@ -334,7 +289,7 @@ def note_update(
     note.follow_up_not_before = follow_up_not_before
     note.contact = contact
     note.save()
-    rules_apply_for_application(application=application)
+    application_replan(application_id=application.pk)
     return note
 
 
@@ -342,7 +297,7 @@ def note_update(
 def note_delete(*, note: Note) -> None:
     application = note.interview.application
     note.delete()
-    rules_apply_for_application(application=application)
+    application_replan(application_id=application.pk)
 
 
 # --- Contacts -------------------------------------------------------------------------------
@@ -411,7 +366,7 @@ def contact_update(
     contact.save()
     # A new email address or name changes what a follow-up to them looks like.
     for application in _applications_of_contact(contact=contact):
-        rules_apply_for_application(application=application)
+        application_replan(application_id=application.pk)
     return contact
 
 
@@ -421,4 +376,4 @@ def contact_delete(*, contact: Contact) -> None:
     applications = _applications_of_contact(contact=contact)
     contact.delete()
     for application in applications:
-        rules_apply_for_application(application=application)
+        application_replan(application_id=application.pk)

@@ -2,14 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import views
+from interviews import contact_views, views
 
 app_name = "interviews"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("applications/", views.application_list, name="application_list"),
     path("applications/new/", views.application_create, name="application_create"),
-    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/delete/", views.application_delete, name="application_delete"),
     path("applications/<int:pk>/close/", views.application_close, name="application_close"),
@@ -20,9 +18,9 @@ urlpatterns = [
     path("interviews/<int:pk>/delete/", views.interview_delete, name="interview_delete"),
     path("notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
     path("notes/<int:pk>/delete/", views.note_delete, name="note_delete"),
-    path("contacts/", views.contact_list, name="contact_list"),
-    path("contacts/new/", views.contact_create, name="contact_create"),
-    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
-    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
-    path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
+    path("contacts/", contact_views.contact_list, name="contact_list"),
+    path("contacts/new/", contact_views.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/", contact_views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", contact_views.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", contact_views.contact_delete, name="contact_delete"),
 ]

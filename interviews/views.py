@@ -2,7 +2,8 @@
 
 Views stay thin: they find the user's object (404 for anyone else's), validate a form, call
 one service and redirect. Anything that changes state is a POST; a GET on those URLs shows a
-confirmation page.
+confirmation page. The contact pages, in ``interviews.contact_views``, follow the same rules
+and share ``GET_POST`` and ``confirm_page`` from here.
 """
 
 from __future__ import annotations
@@ -13,25 +14,18 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from interviews import selectors, services
-from interviews.forms import (
+from interviews.forms import ApplicationCloseForm, ApplicationForm, ApplicationReopenForm, NoteForm
+from interviews.interview_forms import (
     INTERVIEWER_PREFIX,
-    ApplicationCloseForm,
-    ApplicationForm,
-    ApplicationReopenForm,
-    ContactForm,
     InterviewerEditFormSet,
     InterviewerFormSet,
     InterviewForm,
-    NoteForm,
 )
 from interviews.models import Application, Interview
-from reminders import compose_selectors
-from reminders import selectors as reminder_selectors
 
 GET_POST = require_http_methods(["GET", "POST"])
 ADD_INTERVIEWER = "add_interviewer"
@@ -43,27 +37,12 @@ def _typed_values(form: Form) -> dict[str, object]:
     return {name: form[name].data for name in form.fields}
 
 
-def _confirm(request: HttpRequest, **context: object) -> HttpResponse:
+def confirm_page(request: HttpRequest, **context: object) -> HttpResponse:
+    """The "are you sure?" page a GET on a state-changing URL shows, posting to itself."""
     return render(request, "interviews/confirm.html", context)
 
 
 # --- Dashboard and applications -------------------------------------------------------------
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    applications = selectors.dashboard_applications(user=request.user, now=now)
-    return render(
-        request,
-        "interviews/dashboard.html",
-        {
-            "applications": applications,
-            "open_count": sum(1 for application in applications if application.is_open),
-            "task_counts": reminder_selectors.open_task_counts(user=request.user, now=now),
-            "bounced": compose_selectors.bounced_outreaches(user=request.user, now=now),
-        },
-    )
 
 
 @login_required
@@ -95,23 +74,6 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "interviews/application_detail.html",
-        {
-            "application": application,
-            "timeline": selectors.application_timeline(application=application),
-            "now": timezone.now(),
-            **reminder_selectors.application_panel_context(
-                user=request.user, application=application
-            ),
-        },
-    )
-
-
-@login_required
 @GET_POST
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
@@ -136,8 +98,8 @@ def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.application_delete(application=application)
         messages.success(request, f"Deleted “{application}”.")
-        return redirect("interviews:dashboard")
-    return _confirm(
+        return redirect("dashboard")
+    return confirm_page(
         request,
         title="Delete this application?",
         subject=str(application),
@@ -158,7 +120,7 @@ def application_close(request: HttpRequest, pk: int) -> HttpResponse:
         services.application_close(application=application, reason=form.cleaned_data["reason"])
         messages.success(request, "Application closed. Its pending reminders are cancelled.")
         return redirect(application)
-    return _confirm(
+    return confirm_page(
         request,
         title="Close this application?",
         subject=str(application),
@@ -179,7 +141,7 @@ def application_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         services.application_reopen(application=application, stage=form.cleaned_data["stage"])
         messages.success(request, "Application reopened. Follow-up reminders are back on.")
         return redirect(application)
-    return _confirm(
+    return confirm_page(
         request,
         title="Reopen this application?",
         subject=str(application),
@@ -336,7 +298,7 @@ def interview_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.interview_delete(interview=interview)
         messages.success(request, "Interview deleted.")
         return redirect(application)
-    return _confirm(
+    return confirm_page(
         request,
         title="Delete this interview?",
         subject=f"{interview.get_format_display()} interview, {application}",
@@ -376,7 +338,7 @@ def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.note_delete(note=note)
         messages.success(request, "Note deleted.")
         return redirect(interview)
-    return _confirm(
+    return confirm_page(
         request,
         title="Delete this note?",
         subject=note.text,
@@ -384,73 +346,4 @@ def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
         button_label="Delete note",
         button_class="btn-danger",
         cancel_url=interview.get_absolute_url(),
-    )
-
-
-# --- Contacts -------------------------------------------------------------------------------
-
-
-@login_required
-def contact_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "interviews/contact_list.html",
-        {"contacts": selectors.contact_list(user=request.user)},
-    )
-
-
-@login_required
-@GET_POST
-def contact_create(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        contact = services.contact_create(user=request.user, **form.cleaned_data)
-        messages.success(request, f"Added {contact.name} to your contacts.")
-        return redirect(contact)
-    return render(request, "interviews/contact_form.html", {"form": form})
-
-
-@login_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = selectors.contact_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "interviews/contact_detail.html",
-        {
-            "contact": contact,
-            "interviews": selectors.contact_interviews(contact=contact),
-            "note_groups": selectors.contact_note_groups(contact=contact),
-        },
-    )
-
-
-@login_required
-@GET_POST
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = selectors.contact_get(user=request.user, pk=pk)
-    form = ContactForm(request.POST or None, initial=ContactForm.initial_for(contact))
-    if request.method == "POST" and form.is_valid():
-        services.contact_update(contact=contact, **form.cleaned_data)
-        messages.success(request, "Contact saved.")
-        return redirect(contact)
-    return render(request, "interviews/contact_form.html", {"form": form, "contact": contact})
-
-
-@login_required
-@GET_POST
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = selectors.contact_get(user=request.user, pk=pk)
-    if request.method == "POST":
-        services.contact_delete(contact=contact)
-        messages.success(request, f"Deleted {contact.name} from your contacts.")
-        return redirect(reverse("interviews:contact_list"))
-    return _confirm(
-        request,
-        title="Delete this contact?",
-        subject=contact.name,
-        explanation="Notes about them stay on their interviews, about no one in particular; "
-        "reminders to follow up with them are dropped.",
-        button_label="Delete contact",
-        button_class="btn-danger",
-        cancel_url=contact.get_absolute_url(),
     )

@@ -6,9 +6,7 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self) -> None:
-        from anymail.signals import inbound, tracking
+        # The apps below this one ask for a re-plan through their signals; listen to them.
+        from reminders import listeners
 
-        from reminders import receivers
-
-        inbound.connect(receivers.on_inbound, dispatch_uid="reminders.inbound")
-        tracking.connect(receivers.on_tracking, dispatch_uid="reminders.tracking")
+        listeners.connect()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from reminders.links import InvalidLink, LinkClaim, link_read, reminder_task_url
 from reminders.models import Reminder
-from reminders.services.tasks import reminder_complete, reminder_snooze, snooze_until
+from reminders.services.task_actions import reminder_complete, reminder_snooze, snooze_until
 
 ACTION_DAYS = {"snooze_day": 1, "snooze_week": 7}
 ACTION_LABELS = {

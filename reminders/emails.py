@@ -17,10 +17,11 @@ from django.db.models import F
 from django.template.loader import render_to_string
 
 from accounts.models import User
+from followup_site.clock import format_local
 from interviews.models import Note
+from outreach.models import Outreach
 from reminders.links import reminder_action_url, reminder_task_url
-from reminders.models import Outreach, Reminder
-from reminders.services.scheduling import format_local
+from reminders.models import Reminder
 
 # Hobbies never appear as talking points (DESIGN R2); everything else may help.
 _TALKING_POINT_KINDS = (Note.Kind.TOPIC, Note.Kind.SKILL, Note.Kind.QUESTION)

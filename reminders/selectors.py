@@ -10,11 +10,13 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from followup_site.clock import in_quiet_hours, quiet_hours_end_after
 from interviews.models import Application, Contact, Note
-from reminders import rules
-from reminders.forms import OUTREACH_FORMS, OutreachForm
-from reminders.models import Outreach, Reminder
-from reminders.services.scheduling import in_quiet_hours, quiet_hours_end_after
+from interviews.selectors import application_list_for_dashboard, notes_about
+from outreach.forms import OUTREACH_FORMS, OutreachForm
+from outreach.models import Outreach
+from reminders import planner
+from reminders.models import Reminder
 
 # How far back the task list shows finished tasks, and how many at most.
 RECENTLY_DONE_DAYS = 14
@@ -45,7 +47,7 @@ def _local_day_bounds(*, user: User, now: datetime) -> tuple[datetime, datetime]
     return start, end
 
 
-def _when(*, instant: datetime, prefs: rules.Preferences, now: datetime) -> str:
+def _when(*, instant: datetime, prefs: planner.Preferences, now: datetime) -> str:
     """'today at 08:00', 'tomorrow at 08:00', 'yesterday at 10:12' or 'Tue 10 Mar at 08:00'."""
     local = instant.astimezone(prefs.zone)
     days = (local.date() - now.astimezone(prefs.zone).date()).days
@@ -55,7 +57,7 @@ def _when(*, instant: datetime, prefs: rules.Preferences, now: datetime) -> str:
     return f"{day} at {local:%H:%M}"
 
 
-def email_reminder_line(*, reminder: Reminder, prefs: rules.Preferences, now: datetime) -> str:
+def email_reminder_line(*, reminder: Reminder, prefs: planner.Preferences, now: datetime) -> str:
     """When the email about an open task goes (or went) out, in the user's zone; "" if never.
 
     1. Sent already: when, and the nudge still to come, if any.
@@ -76,7 +78,7 @@ def email_reminder_line(*, reminder: Reminder, prefs: rules.Preferences, now: da
         return ""
     wanted = max(reminder.notify_at, now)
     if prefs.digest and reminder.kind != Reminder.Kind.THANK_YOU:
-        at = rules.digest_time(after=wanted, prefs=prefs)
+        at = planner.digest_time(after=wanted, prefs=prefs)
         return f"In your daily digest {_when(instant=at, prefs=prefs, now=now)}"
     at = quiet_hours_end_after(instant=wanted, quiet=prefs.quiet, zone=prefs.zone)
     waited = at != wanted or (
@@ -96,7 +98,7 @@ def with_email_lines(
 ) -> None:
     """Set ``email_line`` (see :func:`email_reminder_line`) on each reminder; no query."""
     now = now or timezone.now()
-    prefs = rules.Preferences.of(user)
+    prefs = planner.Preferences.of(user)
     for reminder in reminders:
         reminder.email_line = email_reminder_line(reminder=reminder, prefs=prefs, now=now)
 
@@ -177,20 +179,6 @@ def next_actions_by_application(
         reminder.is_overdue = reminder.due_at < now
         actions[reminder.application_id] = reminder
     return actions
-
-
-def notes_about(*, user_id: int, application_id: int, contact_id: int | None) -> QuerySet[Note]:
-    """Notes of the application's interviews about this person, or about no one in particular.
-
-    Notes about another interviewer belong to that person's follow-ups; without a contact,
-    every note of the application counts.
-    """
-    notes = Note.objects.filter(
-        interview__application_id=application_id, interview__application__user_id=user_id
-    )
-    if contact_id is not None:
-        notes = notes.filter(Q(contact_id=contact_id) | Q(contact__isnull=True))
-    return notes
 
 
 def helpful_notes(*, reminder: Reminder) -> list[Note]:
@@ -276,3 +264,32 @@ def application_panel_context(
         reply_form=forms_by_what["reply"],
     )
     return context
+
+
+def dashboard_applications(*, user: User, now: datetime | None = None) -> list[Application]:
+    """The dashboard's applications, each with ``next_action`` (its earliest open task, or
+    None), in two queries whatever their number.
+
+    1. Read the applications in ``application_list_for_dashboard`` order.
+    2. Read every application's next action in one query.
+    3. Put open applications with an overdue next action first, then those with a next
+       action by its due time, then the other open ones, then the closed ones. The sort is
+       stable, so ties keep the order of step 1.
+    """
+    now = now or timezone.now()
+    applications = list(application_list_for_dashboard(user=user, now=now))
+    actions = next_actions_by_application(
+        user=user, application_ids=[application.pk for application in applications], now=now
+    )
+    for application in applications:
+        application.next_action = actions.get(application.pk)
+
+    def rank(application: Application) -> tuple[int, datetime]:
+        action = application.next_action
+        if not application.is_open:
+            return (3, now)
+        if action is None:
+            return (2, now)
+        return (0 if action.is_overdue else 1, action.due_at)
+
+    return sorted(applications, key=rank)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from interviews.models import Application
 from reminders.models import Heartbeat
+from reminders.services.plan_apply import plan_apply
 from reminders.services.sweep import digest_run, sweep_run
 
 
@@ -25,3 +27,20 @@ def sweep() -> dict[str, int]:
 def digest_sweep() -> dict[str, int]:
     """Send the daily digest to users whose digest hour it is (beat, every minute)."""
     return vars(digest_run())
+
+
+@shared_task(ignore_result=True)
+def replan_user(user_id: int) -> int:
+    """Re-plan every open application of one user after a settings change; returns how many.
+
+    Each application is its own transaction (``plan_apply`` is atomic), so one slow or
+    failing application does not hold the locks of the others.
+    """
+    ids = list(
+        Application.objects.filter(user_id=user_id)
+        .exclude(stage=Application.Stage.CLOSED)
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        plan_apply(application=Application(pk=pk))
+    return len(ids)

@@ -1,5 +1,9 @@
-"""Pages of the reminders UI: the task list, one task, your own reminder, outreach logs and
-the calendar feed. Every read is scoped to the signed-in user; every change is a POST."""
+"""Pages of the reminders UI: the dashboard, an application's page with its follow-up panel,
+the task list, one task, writing or calling for a task, your own reminder, outreach logs and
+the calendar feed. Every read is scoped to the signed-in user; every change is a POST.
+
+The dashboard and the application page show every app's data (interviews, outreach, tasks),
+so they live here, in the app at the top of the dependency chain."""
 
 from __future__ import annotations
 
@@ -8,18 +12,25 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from interviews import selectors as interview_selectors
 from interviews.models import Application
+from outreach import selectors as outreach_selectors
+from outreach.forms import OUTREACH_FORMS, CallLogForm
+from outreach.models import Outreach
+from outreach.services.delivery import call_log
+from outreach.services.timeline import outreach_record
+from outreach.views.compose import ComposeTarget, compose_or_resume
 from reminders import selectors
 from reminders.feeds import calendar_feed_build
-from reminders.forms import OUTREACH_FORMS, CustomReminderForm
-from reminders.models import Outreach, Reminder
-from reminders.services.outreach import outreach_record
-from reminders.services.tasks import (
+from reminders.forms import CustomReminderForm
+from reminders.models import Reminder
+from reminders.services.task_actions import (
     calendar_token_regenerate,
     reminder_complete,
     reminder_create_custom,
@@ -43,6 +54,37 @@ def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
 
 def _own_reminder(request: HttpRequest, pk: int) -> Reminder:
     return get_object_or_404(selectors.reminders_of(user=request.user), pk=pk)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    applications = selectors.dashboard_applications(user=request.user, now=now)
+    return render(
+        request,
+        "interviews/dashboard.html",
+        {
+            "applications": applications,
+            "open_count": sum(1 for application in applications if application.is_open),
+            "task_counts": selectors.open_task_counts(user=request.user, now=now),
+            "bounced": outreach_selectors.bounced_outreaches(user=request.user, now=now),
+        },
+    )
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = interview_selectors.application_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "interviews/application_detail.html",
+        {
+            "application": application,
+            "timeline": interview_selectors.application_timeline(application=application),
+            "now": timezone.now(),
+            **selectors.application_panel_context(user=request.user, application=application),
+        },
+    )
 
 
 @login_required
@@ -173,6 +215,71 @@ def outreach_log(request: HttpRequest, app_pk: int) -> HttpResponse:
         else application.get_absolute_url()
     )
     return _redirect_back(request, default)
+
+
+# Tasks carried out by a message: which occasion the composer should suggest for each kind.
+# A follow-up task leaves the choice to the composer (a repair if an answer needs fixing).
+_OCCASION_OF_TASK = {
+    Reminder.Kind.THANK_YOU: "thank_you",
+    Reminder.Kind.CHECK_IN: "check_in",
+    Reminder.Kind.PHONE_CALL: "call_recap",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose_for_reminder(request: HttpRequest, reminder_pk: int) -> HttpResponse:
+    """The task's "Write the email": the composer, with the task's person and occasion."""
+    reminder = _own_reminder(request, reminder_pk)
+    if reminder.kind == Reminder.Kind.PHONE_CALL and request.GET.get("template") is None:
+        return redirect("reminders:call_for_reminder", reminder.pk)
+    if reminder.application is None or reminder.contact is None:
+        messages.info(request, "This task is not about one person, so there is nothing to draft.")
+        return redirect("reminders:task_detail", reminder.pk)
+    target = ComposeTarget(
+        user=request.user,
+        application=reminder.application,
+        contact=reminder.contact,
+        interview=reminder.interview,
+        reminder=reminder,
+        suggested_occasion=_OCCASION_OF_TASK.get(reminder.kind),
+        for_task=True,
+        deadline=reminder.due_at if reminder.kind == Reminder.Kind.THANK_YOU else None,
+    )
+    return compose_or_resume(request, target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_for_reminder(request: HttpRequest, reminder_pk: int) -> HttpResponse:
+    """The call task's page: talking points, a calm-down checklist and the call log form."""
+    reminder = _own_reminder(request, reminder_pk)
+    form = CallLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and reminder.application is None:
+        form.add_error(None, "This task is not about an application.")
+    if request.method == "POST" and form.is_valid():
+        call_log(
+            user=request.user,
+            application=reminder.application,
+            contact=reminder.contact,
+            reminder=reminder,
+            outcome=form.cleaned_data["outcome"],
+            notes=form.call_body(),
+        )
+        messages.success(request, "Call logged on the timeline.")
+        return redirect(reminder.application.get_absolute_url())
+    points = outreach_selectors.call_talking_points(
+        user=request.user,
+        application=reminder.application,
+        contact=reminder.contact,
+        interview=reminder.interview,
+    )
+    return render(
+        request,
+        "reminders/call.html",
+        {"reminder": reminder, "points": points, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @never_cache

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import Application, Company, Contact, Interview, Note
-from reminders.models import Outreach, Reminder
+from outreach.models import Outreach
+from reminders.models import Reminder
 
 DEFAULT_PASSWORD = "a-long-and-unusual-passphrase-42"
 
@@ -87,7 +88,12 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, user=factory.SelfAttribute("..user"))
     kind = Reminder.Kind.FOLLOW_UP
     state = Reminder.State.PENDING
-    title = factory.Sequence(lambda n: f"Follow up on interview {n}")
+    custom_title = factory.LazyAttribute(lambda o: o.title)
+
+    class Params:
+        # The task's own words; Reminder.title shows them instead of the rendered title.
+        title = factory.Sequence(lambda n: f"Follow up on interview {n}")
+
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
     notify_at = factory.LazyAttribute(lambda o: o.due_at)
     occurrence = factory.Sequence(lambda n: f"test:{n}")

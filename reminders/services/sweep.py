@@ -39,16 +39,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from interviews.models import Note
-from reminders import rules
-from reminders.emails import digest_email, notes_by_application, reminder_email
-from reminders.models import Reminder
-from reminders.services.scheduling import (
+from followup_site.clock import (
     QuietHours,
     at_local_time,
     in_quiet_hours,
     quiet_hours_end_after,
 )
+from interviews.models import Note
+from reminders import planner
+from reminders.emails import digest_email, notes_by_application, reminder_email
+from reminders.models import Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +58,6 @@ BATCH_SIZE = 100
 MAX_ATTEMPTS = 8
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=2)
-# A nudge due sooner than this after a notification would only repeat it.
-NUDGE_MIN_SPACING = timedelta(minutes=30)
 # A user's digest goes out during this window after their digest hour.
 DIGEST_WINDOW = timedelta(hours=1)
 
@@ -179,7 +177,11 @@ def _as_claimed(reminder: Reminder, lease: datetime):
 
 def _record_sent(reminder: Reminder, *, lease: datetime, now: datetime, nudge: bool) -> None:
     next_notify = None
-    if not nudge and reminder.nudge_at is not None and reminder.nudge_at > now + NUDGE_MIN_SPACING:
+    if (
+        not nudge
+        and reminder.nudge_at is not None
+        and reminder.nudge_at > now + planner.NUDGE_MIN_SPACING
+    ):
         next_notify = reminder.nudge_at
     _as_claimed(reminder, lease).update(
         state=Reminder.State.NOTIFIED,
@@ -334,9 +336,9 @@ def sweep_run(
 
 def digest_due_now(*, zone: ZoneInfo, digest_hour: int, quiet: QuietHours, now: datetime) -> bool:
     """Whether ``now`` is in the user's digest window today (the digest hour, out of quiet)."""
-    prefs = rules.Preferences(zone=zone, digest=True, digest_hour=digest_hour, quiet=quiet)
+    prefs = planner.Preferences(zone=zone, digest=True, digest_hour=digest_hour, quiet=quiet)
     local_day = now.astimezone(zone).date()
-    moment = rules.digest_time(
+    moment = planner.digest_time(
         after=at_local_time(day=local_day, at=datetime.min.time(), zone=zone), prefs=prefs
     )
     return moment <= now < moment + DIGEST_WINDOW

@@ -25,7 +25,7 @@ def test_login_accepts_the_email_in_any_letter_case(client, user, password):
     response = client.post(LOGIN, {"username": user.email.upper(), "password": password})
 
     assert response.status_code == 302
-    assert response.url == reverse("interviews:dashboard")
+    assert response.url == reverse("dashboard")
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -46,7 +46,7 @@ def test_login_follows_a_safe_next_link_only(client, user, password):
 
     client.post(reverse("accounts:logout"))
     outside = client.post(f"{LOGIN}?next=https://evil.example/", credentials)
-    assert outside.url == reverse("interviews:dashboard")
+    assert outside.url == reverse("dashboard")
 
 
 def test_sixth_attempt_is_refused_even_with_the_right_password(client, user, password):

@@ -1,4 +1,8 @@
-"""Changing a follow-up preference moves the reminders already planned, not only new ones."""
+"""Changing a follow-up preference moves the reminders already planned, not only new ones.
+
+The re-plan runs in a Celery task enqueued when the change commits; here the task runs in
+this process (eager) as the commit's callbacks run. tests/reminders/test_worker.py proves
+the same path with a real worker."""
 
 from __future__ import annotations
 
@@ -6,15 +10,31 @@ from datetime import time, timedelta
 
 import pytest
 import time_machine
+from django.test import TestCase
 
 from accounts.services import user_update_settings
+from followup_site.celery import app as celery_app
 from interviews.models import Application
 from reminders.models import Reminder
-from reminders.services.rules import rules_apply_for_application
-from reminders.services.tasks import reminder_snooze
+from reminders.services.plan_apply import plan_apply
+from reminders.services.task_actions import reminder_snooze
 from tests.reminders.support import BERLIN, NEW_YORK, UTC, interview_logged, local, open_of, user_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_here():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def update_settings(**changes):
+    """Change settings as the settings page does; the re-plan task runs as the change commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return user_update_settings(**changes)
+
 
 # Tuesday 10 March 2026, 20:30 in Berlin (CET): the interview ends just before quiet hours.
 ENDS = local(BERLIN, 2026, 3, 10, 20, 30)
@@ -25,7 +45,7 @@ def _thank_you_logged_at_night():
     user = user_in(BERLIN)
     with time_machine.travel(JUST_AFTER, tick=False):
         interview, _ = interview_logged(user=user, ends_at=ENDS)
-        rules_apply_for_application(application=interview.application)
+        plan_apply(application=interview.application)
     [thank_you] = open_of(interview.application, Reminder.Kind.THANK_YOU)
     return user, thank_you
 
@@ -36,7 +56,7 @@ def test_shorter_quiet_hours_bring_a_pending_thank_you_forward():
     assert thank_you.notify_at == local(BERLIN, 2026, 3, 11, 8, 0)
 
     with time_machine.travel(JUST_AFTER, tick=False):
-        user_update_settings(user=user, quiet_hours_start=time(23, 0), quiet_hours_end=time(6, 0))
+        update_settings(user=user, quiet_hours_start=time(23, 0), quiet_hours_end=time(6, 0))
 
     moved = Reminder.objects.get(pk=thank_you.pk)
     assert moved.state == Reminder.State.PENDING
@@ -49,7 +69,7 @@ def test_a_shorter_thank_you_delay_moves_the_pending_notification():
     user, thank_you = _thank_you_logged_at_night()
 
     with time_machine.travel(JUST_AFTER - timedelta(minutes=10), tick=False):
-        user_update_settings(user=user, thank_you_notify_delay_minutes=15)
+        update_settings(user=user, thank_you_notify_delay_minutes=15)
 
     assert Reminder.objects.get(pk=thank_you.pk).notify_at == local(BERLIN, 2026, 3, 10, 20, 45)
 
@@ -59,7 +79,7 @@ def test_a_snoozed_or_already_sent_reminder_keeps_its_times():
     user = user_in(BERLIN)
     with time_machine.travel(JUST_AFTER, tick=False):
         interview, _ = interview_logged(user=user, ends_at=ENDS, interviewers=2)
-        rules_apply_for_application(application=interview.application)
+        plan_apply(application=interview.application)
     snoozed, notified = open_of(interview.application, Reminder.Kind.THANK_YOU)
     until = local(BERLIN, 2026, 3, 11, 12, 0)
     reminder_snooze(reminder=snoozed, until=until)
@@ -69,7 +89,7 @@ def test_a_snoozed_or_already_sent_reminder_keeps_its_times():
     )
 
     with time_machine.travel(sent_at + timedelta(minutes=5), tick=False):
-        user_update_settings(user=user, quiet_hours_start=time(23, 0), quiet_hours_end=time(6, 0))
+        update_settings(user=user, quiet_hours_start=time(23, 0), quiet_hours_end=time(6, 0))
 
     snoozed.refresh_from_db()
     assert (snoozed.state, snoozed.notify_at) == (Reminder.State.SNOOZED, until)
@@ -90,11 +110,11 @@ def test_moving_to_new_york_keeps_the_check_in_on_the_new_york_wall_clock():
     ends = local(BERLIN, 2026, 2, 20, 14, 0)
     with time_machine.travel(ends + timedelta(hours=1), tick=False):
         interview, _ = interview_logged(user=user, ends_at=ends)
-        rules_apply_for_application(application=interview.application)
+        plan_apply(application=interview.application)
         [check_in] = open_of(interview.application, Reminder.Kind.CHECK_IN)
         assert check_in.due_at == local(UTC, 2026, 3, 22, 13, 0)
 
-        user_update_settings(user=user, timezone="America/New_York")
+        update_settings(user=user, timezone="America/New_York")
 
     moved = Reminder.objects.get(pk=check_in.pk)
     assert moved.state == Reminder.State.PENDING
@@ -109,7 +129,7 @@ def test_switching_to_the_daily_digest_moves_a_follow_up_to_the_digest_hour():
     assert follow_up.notify_at == follow_up.due_at == local(BERLIN, 2026, 3, 17, 20, 30)
 
     with time_machine.travel(JUST_AFTER, tick=False):
-        user_update_settings(user=user, notification_mode="digest", digest_hour=8)
+        update_settings(user=user, notification_mode="digest", digest_hour=8)
 
     follow_up.refresh_from_db()
     assert follow_up.due_at == local(BERLIN, 2026, 3, 17, 20, 30)
@@ -127,8 +147,8 @@ def test_closed_applications_and_name_changes_are_left_alone(django_assert_num_q
 
     with time_machine.travel(JUST_AFTER, tick=False):
         with django_assert_num_queries(3):  # savepoint, UPDATE of the user, release
-            user_update_settings(user=user, full_name="Ada L.", signature="Ada")
-        user_update_settings(user=user, quiet_hours_start=time(23, 0), quiet_hours_end=time(6, 0))
+            update_settings(user=user, full_name="Ada L.", signature="Ada")
+        update_settings(user=user, quiet_hours_start=time(23, 0), quiet_hours_end=time(6, 0))
 
     unchanged = Reminder.objects.get(pk=thank_you.pk)
     assert (unchanged.state, unchanged.notify_at) == (thank_you.state, thank_you.notify_at)

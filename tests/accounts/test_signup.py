@@ -35,7 +35,7 @@ def test_signup_creates_the_account_logs_in_and_goes_to_the_dashboard(client):
     response = client.post(SIGNUP, _form())
 
     assert response.status_code == 302
-    assert response.url == reverse("interviews:dashboard")
+    assert response.url == reverse("dashboard")
     user = User.objects.get()
     assert user.email == "ada.lovelace@example.com"
     assert user.full_name == "Ada Lovelace"
@@ -103,4 +103,4 @@ def test_signup_with_a_malformed_email_shows_an_error_not_a_crash(client):
 def test_a_logged_in_user_visiting_signup_goes_to_the_dashboard(logged_in_client):
     response = logged_in_client.get(SIGNUP)
     assert response.status_code == 302
-    assert response.url == reverse("interviews:dashboard")
+    assert response.url == reverse("dashboard")

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from interviews.models import Note
-from reminders.models import Draft, Outreach, Reminder
-from reminders.services.rules import rules_apply_for_application
+from outreach.models import Draft, Outreach
+from reminders.models import Reminder
+from reminders.services.plan_apply import plan_apply
 from tests.browser.support import log_in
 from tests.factories import (
     ApplicationFactory,
@@ -52,7 +53,7 @@ def logged_interview():
         link="https://example.org/event-sourcing",
     )
     NoteFactory(interview=interview, contact=contact, kind=Note.Kind.SKILL, text="Postgres tuning")
-    rules_apply_for_application(application=application)
+    plan_apply(application=application)
     thank_you = Reminder.objects.get(user=user, kind=Reminder.Kind.THANK_YOU, contact=contact)
     return user, thank_you
 

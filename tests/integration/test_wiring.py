@@ -13,7 +13,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from reminders.models import Outreach, Reminder
+from outreach.models import Outreach
+from reminders.models import Reminder
 from tests.factories import (
     ApplicationFactory,
     ContactFactory,
@@ -25,7 +26,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
-DASHBOARD = reverse("interviews:dashboard")
+DASHBOARD = reverse("dashboard")
 
 
 def application_order(html: str, applications) -> list:
@@ -196,7 +197,7 @@ def test_the_application_page_links_each_interviewer_to_a_follow_up(user, logged
 
     response = logged_in_client.get(application.get_absolute_url())
 
-    url = reverse("reminders:compose_for_contact", args=[contact.pk])
+    url = reverse("outreach:compose_for_contact", args=[contact.pk])
     assert f"{url}?application={application.pk}" in response.content.decode()
     assert logged_in_client.get(f"{url}?application={application.pk}").status_code == 200
 
@@ -212,7 +213,7 @@ def test_the_interview_page_offers_a_thank_you_to_each_interviewer(user, logged_
 
     html = logged_in_client.get(interview.get_absolute_url()).content.decode()
 
-    compose = reverse("reminders:compose_for_interview", args=[interview.pk])
+    compose = reverse("outreach:compose_for_interview", args=[interview.pk])
     assert html.count("Write thank-you") == 2
     for contact in (ana, ben):
         assert f"{compose}?contact={contact.pk}" in html
@@ -225,7 +226,7 @@ def test_the_contact_page_offers_to_write_an_email(user, logged_in_client):
 
     html = logged_in_client.get(contact.get_absolute_url()).content.decode()
 
-    url = reverse("reminders:compose_for_contact", args=[contact.pk])
+    url = reverse("outreach:compose_for_contact", args=[contact.pk])
     assert f'href="{url}"' in html
     assert "Write an email" in html
     assert logged_in_client.get(url).status_code == 200

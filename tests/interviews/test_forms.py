@@ -6,13 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from interviews.forms import (
-    ApplicationForm,
-    ContactForm,
-    InterviewerForm,
-    InterviewForm,
-    NoteForm,
-)
+from interviews.forms import ApplicationForm, ContactForm, NoteForm
+from interviews.interview_forms import InterviewerForm, InterviewForm
 from interviews.models import Contact, Note
 from tests.factories import ContactFactory
 

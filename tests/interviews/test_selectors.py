@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from interviews import selectors
 from interviews.models import Application
-from reminders.models import Outreach
+from outreach.models import Outreach
 from tests.factories import (
     ApplicationFactory,
     ContactFactory,
@@ -101,16 +101,16 @@ def test_the_dashboard_page_makes_as_many_queries_for_50_applications_as_for_1(
 ):
     client = client_for(user)
     application_with_tasks(user)
-    client.get(reverse("interviews:dashboard"))  # warm the session
+    client.get(reverse("dashboard"))  # warm the session
     with CaptureQueriesContext(connection) as one_row:
-        response = client.get(reverse("interviews:dashboard"))
+        response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     # Session and user, the applications, their next actions, the task counts, the bounces.
     assert len(one_row) == 6
     for n in range(49):
         application_with_tasks(user, role=f"Role {n}")
     with django_assert_num_queries(len(one_row)):
-        response = client.get(reverse("interviews:dashboard"))
+        response = client.get(reverse("dashboard"))
     html = response.content.decode()
     assert html.count("data-application=") == 50
     assert html.count("data-next-action") == 50

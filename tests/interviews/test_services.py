@@ -1,4 +1,4 @@
-"""Writes: what each service records, and that follow-up rules run in the same transaction."""
+"""Writes: what each service records, and that each asks for a re-plan in the same transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.db import connection
 
 from interviews import services
 from interviews.models import Application, Company, Contact, Interview, Note
-from interviews.services import InterviewerDraft, NoteDraft
+from interviews.note_text import InterviewerDraft, NoteDraft
+from interviews.replan import application_changed
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -27,17 +28,18 @@ END = START + timedelta(hours=1)
 
 
 @pytest.fixture
-def rules_calls(monkeypatch):
-    """Record each call of the real rules engine, and whether it ran inside a transaction."""
+def rules_calls():
+    """Each re-plan this app asked for (its public contract with the apps above it), and
+    whether it was asked inside the change's transaction. The reminders app still re-plans
+    too: its receiver stays connected."""
     calls: list[tuple[int, bool]] = []
-    real = services.rules_apply_for_application
 
-    def spy(*, application):
-        calls.append((application.pk, connection.in_atomic_block))
-        return real(application=application)
+    def record(sender, *, application_id, **kwargs):
+        calls.append((application_id, connection.in_atomic_block))
 
-    monkeypatch.setattr(services, "rules_apply_for_application", spy)
-    return calls
+    application_changed.connect(record, dispatch_uid="tests.rules_calls")
+    yield calls
+    application_changed.disconnect(dispatch_uid="tests.rules_calls")
 
 
 def log(application, **kwargs):
@@ -49,29 +51,6 @@ def log(application, **kwargs):
         timezone_name="Europe/Berlin",
         **kwargs,
     )
-
-
-# --- Text into notes ------------------------------------------------------------------------
-
-
-def test_each_non_empty_line_becomes_one_note_and_its_web_address_the_link():
-    drafts = services.notes_from_lines(
-        kind=Note.Kind.TOPIC,
-        text="Their data platform\n\n  Read https://blog.example/post-1, it is good.  \n",
-    )
-    assert drafts == [
-        NoteDraft(kind="topic", text="Their data platform"),
-        NoteDraft(
-            kind="topic",
-            text="Read https://blog.example/post-1, it is good.",
-            link="https://blog.example/post-1",
-        ),
-    ]
-
-
-def test_a_link_at_the_end_of_a_sentence_loses_the_full_stop():
-    assert services.link_find(text="See https://x.example/a.") == "https://x.example/a"
-    assert services.link_find(text="no link here") == ""
 
 
 # --- Companies and applications -------------------------------------------------------------

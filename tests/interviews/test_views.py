@@ -67,7 +67,7 @@ def owned(user):
 
 
 OBJECT_URLS = [
-    ("interviews:application_detail", "application"),
+    ("application_detail", "application"),
     ("interviews:application_edit", "application"),
     ("interviews:application_delete", "application"),
     ("interviews:application_close", "application"),
@@ -83,7 +83,7 @@ OBJECT_URLS = [
     ("interviews:contact_delete", "contact"),
 ]
 LIST_URLS = [
-    "interviews:dashboard",
+    "dashboard",
     "interviews:application_list",
     "interviews:application_create",
     "interviews:contact_list",
@@ -166,7 +166,7 @@ def test_a_get_on_a_state_changing_url_only_asks_for_confirmation(
 
 
 def test_an_empty_dashboard_teaches_the_first_step(logged_in_client):
-    response = logged_in_client.get(reverse("interviews:dashboard"))
+    response = logged_in_client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert b"Add your first application" in response.content
     assert reverse("interviews:application_create").encode() in response.content
@@ -180,7 +180,7 @@ def test_the_dashboard_lists_open_applications_before_closed_ones(logged_in_clie
         closed_reason=Application.ClosedReason.REJECTED,
     )
     ApplicationFactory(user=user, role="Open role")
-    content = logged_in_client.get(reverse("interviews:dashboard")).content.decode()
+    content = logged_in_client.get(reverse("dashboard")).content.decode()
     assert content.index("Open role") < content.index("Closed role")
 
 
@@ -191,7 +191,7 @@ def test_the_dashboard_shows_the_next_interview(logged_in_client, user):
         starts_at=datetime(2099, 1, 5, 9, 0, tzinfo=UTC),
         ends_at=datetime(2099, 1, 5, 10, 0, tzinfo=UTC),
     )
-    content = logged_in_client.get(reverse("interviews:dashboard")).content.decode()
+    content = logged_in_client.get(reverse("dashboard")).content.decode()
     # Shown in the user's zone (Europe/Berlin: UTC+1 in January).
     assert "Mon 5 Jan, 10:00" in content
 
@@ -604,7 +604,7 @@ def test_html_typed_by_the_user_is_escaped_on_every_page(logged_in_client, user)
     interview.interviewers.add(contact)
     note = NoteFactory(interview=interview, contact=contact, text=XSS)
     pages = [
-        reverse("interviews:dashboard"),
+        reverse("dashboard"),
         reverse("interviews:application_list"),
         application.get_absolute_url(),
         reverse("interviews:application_edit", args=[application.pk]),

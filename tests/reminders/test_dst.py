@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from followup_site.clock import wall_clock_add
+from outreach.services.timeline import outreach_record
 from reminders.models import Reminder
-from reminders.services.outreach import outreach_record
-from reminders.services.rules import rules_apply_for_application
-from reminders.services.scheduling import wall_clock_add
+from reminders.services.plan_apply import plan_apply
 from reminders.services.sweep import sweep_run
 from tests.factories import ReminderFactory
 from tests.reminders.support import BERLIN, NEW_YORK, interview_logged, local, open_of, user_in
@@ -36,7 +36,7 @@ def test_thank_you_is_due_24_real_hours_after_the_end_across_a_change(zone, befo
     with time_machine.travel(ends, tick=False):
         seeker = user_in(zone)
         interview, _ = interview_logged(user=seeker, ends_at=ends)
-        rules_apply_for_application(application=interview.application)
+        plan_apply(application=interview.application)
 
     (thanks,) = open_of(interview.application, Reminder.Kind.THANK_YOU)
     assert thanks.due_at - ends == timedelta(hours=24)
@@ -52,7 +52,7 @@ def test_check_in_keeps_the_local_hour_across_a_change(zone, before, change):
     with time_machine.travel(last_contact, tick=False):
         seeker = user_in(zone)
         interview, _ = interview_logged(user=seeker, ends_at=last_contact)
-        rules_apply_for_application(application=interview.application)
+        plan_apply(application=interview.application)
 
     (check_in,) = open_of(interview.application, Reminder.Kind.CHECK_IN)
     local_due = check_in.due_at.astimezone(zone)

@@ -8,11 +8,11 @@ import pytest
 import time_machine
 
 from interviews.models import Note
+from outreach.services.timeline import outreach_record
 from reminders.emails import digest_email, reminder_email
 from reminders.links import link_read
 from reminders.models import Reminder
-from reminders.services.outreach import outreach_record
-from reminders.services.rules import rules_apply_for_application
+from reminders.services.plan_apply import plan_apply
 from tests.factories import NoteFactory, ReminderFactory
 from tests.reminders.support import BERLIN, interview_logged, local, open_of, user_in
 
@@ -48,7 +48,7 @@ def thank_you(seeker, settings):
     )
     NoteFactory(interview=interview, kind=Note.Kind.INTEREST, contact=anna, text="Loves sailing")
     NoteFactory(interview=interview, kind=Note.Kind.SKILL, contact=ben, text="Ben liked my Rust")
-    rules_apply_for_application(application=interview.application)
+    plan_apply(application=interview.application)
     return Reminder.objects.get(occurrence=f"thank_you:{interview.pk}:{anna.pk}")
 
 
@@ -123,7 +123,7 @@ def test_check_in_email_offers_topics_and_links_to_share(seeker):
         text="Their paper on stream joins",
         link="https://example.org/stream-joins",
     )
-    rules_apply_for_application(application=interview.application)
+    plan_apply(application=interview.application)
     (check_in,) = open_of(interview.application, Reminder.Kind.CHECK_IN)
 
     message = reminder_email(reminder=check_in)
@@ -172,7 +172,7 @@ def test_a_link_typed_into_the_note_is_not_repeated_in_the_text_email(seeker):
         text="Their data contracts",
         link="https://example.org/contracts",
     )
-    rules_apply_for_application(application=interview.application)
+    plan_apply(application=interview.application)
     reminder = Reminder.objects.get(occurrence=f"thank_you:{interview.pk}:{anna.pk}")
     text = reminder_email(reminder=reminder).body
     assert text.count("https://example.org/joins") == 1

@@ -10,7 +10,7 @@ from django.core import mail
 
 from accounts.models import User
 from reminders.models import Reminder
-from reminders.services.rules import rules_apply_for_application
+from reminders.services.plan_apply import plan_apply
 from reminders.services.sweep import (
     MAX_ATTEMPTS,
     PERMANENT,
@@ -20,7 +20,7 @@ from reminders.services.sweep import (
     reminders_claim,
     sweep_run,
 )
-from reminders.services.tasks import reminder_complete
+from reminders.services.task_actions import reminder_complete
 from reminders.tasks import digest_sweep, sweep
 from tests.factories import ReminderFactory
 from tests.reminders.support import BERLIN, interview_logged, local, open_of, user_in
@@ -71,7 +71,7 @@ def test_a_thank_you_is_sent_then_nudged_near_the_deadline_then_left_alone(seeke
     ends = local(BERLIN, 2026, 3, 10, 11, 0)
     with time_machine.travel(ends, tick=False):
         interview, _ = interview_logged(user=seeker, ends_at=ends)
-        rules_apply_for_application(application=interview.application)
+        plan_apply(application=interview.application)
     (thanks,) = open_of(interview.application, Reminder.Kind.THANK_YOU)
 
     with time_machine.travel(thanks.notify_at, tick=False):
@@ -95,7 +95,7 @@ def test_a_task_done_before_its_nudge_gets_no_nudge(seeker, mailoutbox):
     ends = local(BERLIN, 2026, 3, 10, 11, 0)
     with time_machine.travel(ends, tick=False):
         interview, _ = interview_logged(user=seeker, ends_at=ends)
-        rules_apply_for_application(application=interview.application)
+        plan_apply(application=interview.application)
     (thanks,) = open_of(interview.application, Reminder.Kind.THANK_YOU)
     with time_machine.travel(thanks.notify_at, tick=False):
         sweep_run()

@@ -1,0 +1,83 @@
+"""Pages for the user's contacts: the people they met, with their interviews and notes.
+
+Like the other pages of the app, these stay thin: find the user's contact (404 for anyone
+else's), validate a form, call one service and redirect; deleting asks first on a GET.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from interviews import selectors, services
+from interviews.forms import ContactForm
+from interviews.views import GET_POST, confirm_page
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "interviews/contact_list.html",
+        {"contacts": selectors.contact_list(user=request.user)},
+    )
+
+
+@login_required
+@GET_POST
+def contact_create(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = services.contact_create(user=request.user, **form.cleaned_data)
+        messages.success(request, f"Added {contact.name} to your contacts.")
+        return redirect(contact)
+    return render(request, "interviews/contact_form.html", {"form": form})
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "interviews/contact_detail.html",
+        {
+            "contact": contact,
+            "interviews": selectors.contact_interviews(contact=contact),
+            "note_groups": selectors.contact_note_groups(contact=contact),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    form = ContactForm(request.POST or None, initial=ContactForm.initial_for(contact))
+    if request.method == "POST" and form.is_valid():
+        services.contact_update(contact=contact, **form.cleaned_data)
+        messages.success(request, "Contact saved.")
+        return redirect(contact)
+    return render(request, "interviews/contact_form.html", {"form": form, "contact": contact})
+
+
+@login_required
+@GET_POST
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.contact_delete(contact=contact)
+        messages.success(request, f"Deleted {contact.name} from your contacts.")
+        return redirect(reverse("interviews:contact_list"))
+    return confirm_page(
+        request,
+        title="Delete this contact?",
+        subject=contact.name,
+        explanation="Notes about them stay on their interviews, about no one in particular; "
+        "reminders to follow up with them are dropped.",
+        button_label="Delete contact",
+        button_class="btn-danger",
+        cancel_url=contact.get_absolute_url(),
+    )

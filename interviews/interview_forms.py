@@ -1,0 +1,312 @@
+"""Forms for logging an interview: when and how it went, and one card per interviewer.
+
+The interview form and the interviewer formset are posted together from one page; their
+cleaned data becomes the drafts (``interviews.note_text``) that the interview services record.
+The helpers shared with the other forms of the app live in ``interviews.forms``.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from crispy_forms.layout import HTML, Column, Div, Field, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import QuerySet
+
+from interviews.forms import DATE_WIDGET, LINK_MAX, NOTE_TEXT_MAX, crispy_helper
+from interviews.models import Contact, Interview, Note
+from interviews.note_text import InterviewerDraft, NoteDraft, link_find, notes_from_lines
+
+TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def _lines_check(*, text: str) -> str:
+    """Refuse a line whose web address would not make a valid note link."""
+    validate = URLValidator()
+    for line in text.splitlines():
+        link = link_find(text=line)
+        if not link:
+            continue
+        if len(link) > LINK_MAX:
+            raise ValidationError(
+                "One of these web addresses is longer than %(max)s characters; please shorten it.",
+                params={"max": LINK_MAX},
+            )
+        try:
+            validate(link)
+        except ValidationError:
+            raise ValidationError(
+                "“%(link)s” does not look like a web address. Check it or remove it.",
+                params={"link": link[:80]},
+            ) from None
+    return text
+
+
+# --- Interviews -----------------------------------------------------------------------------
+
+
+class InterviewForm(forms.Form):
+    """When, how and where; plus notes about the interview as a whole."""
+
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    start_time = forms.TimeField(label="Started", widget=TIME_WIDGET)
+    end_time = forms.TimeField(label="Ended", widget=TIME_WIDGET)
+    timezone = forms.ChoiceField(
+        label="Time zone", help_text="The zone the times above are in.", choices=()
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=Interview.Format.choices,
+        initial=Interview.Format.VIDEO,
+        widget=forms.RadioSelect,
+    )
+    location = forms.CharField(
+        label="Place or link",
+        max_length=500,
+        required=False,
+        help_text="An address, a room, or the video-call link.",
+    )
+    general_notes = forms.CharField(
+        label="Anything else about the interview",
+        required=False,
+        max_length=NOTE_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One note per line; not about anyone in particular.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = timezone_choices()
+        self.helper = crispy_helper(
+            Row(
+                Column("date", css_class="col-12 col-md-3"),
+                Column("start_time", css_class="col-6 col-md-3"),
+                Column("end_time", css_class="col-6 col-md-3"),
+                Column("timezone", css_class="col-12 col-md-3"),
+            ),
+            Row(
+                Column(Field("format"), css_class="col-md-4"),
+                Column("location", css_class="col-md-8"),
+            ),
+        )
+
+    def clean_general_notes(self) -> str:
+        return _lines_check(text=self.cleaned_data["general_notes"])
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        day, start, end, zone = (
+            cleaned.get(k) for k in ("date", "start_time", "end_time", "timezone")
+        )
+        if day and start and end and zone:
+            tz = zoneinfo.ZoneInfo(zone)
+            cleaned["starts_at"] = datetime.combine(day, start, tzinfo=tz)
+            cleaned["ends_at"] = datetime.combine(day, end, tzinfo=tz)
+            if cleaned["ends_at"] <= cleaned["starts_at"]:
+                self.add_error("end_time", "The end has to be after the start.")
+        return cleaned
+
+    def notes(self) -> list[NoteDraft]:
+        return notes_from_lines(kind=Note.Kind.OTHER, text=self.cleaned_data["general_notes"])
+
+    @classmethod
+    def initial_for(cls, interview: Interview) -> dict[str, object]:
+        zone = zoneinfo.ZoneInfo(interview.timezone)
+        starts, ends = interview.starts_at.astimezone(zone), interview.ends_at.astimezone(zone)
+        return {
+            "date": starts.date(),
+            "start_time": starts.time().replace(second=0, microsecond=0),
+            "end_time": ends.time().replace(second=0, microsecond=0),
+            "timezone": interview.timezone,
+            "format": interview.format,
+            "location": interview.location,
+        }
+
+
+# --- Interviewers ---------------------------------------------------------------------------
+
+
+# Each of these textareas becomes notes of one kind: one note per non-empty line.
+NOTE_FIELDS = {
+    "topics": (Note.Kind.TOPIC, "Topics you discussed", "An article, a study, a project…"),
+    "interests": (
+        Note.Kind.INTEREST,
+        "Interests they mentioned",
+        "Hobbies, events, causes. Useful for rapport, kept out of follow-up emails.",
+    ),
+    "skills": (Note.Kind.SKILL, "Skills they noticed", "What seemed to impress them."),
+    "answers_to_fix": (
+        Note.Kind.ANSWER_TO_FIX,
+        "Answers you want to fix",
+        "Something you fumbled; we will help you send a short correction.",
+    ),
+    "questions": (Note.Kind.QUESTION, "Questions they asked", ""),
+    "other": (Note.Kind.OTHER, "Other notes", ""),
+}
+NEW_PERSON_FIELDS = ("name", "job_title", "email", "phone")
+
+
+def _note_lines_field(name: str) -> forms.CharField:
+    _kind, label, help_text = NOTE_FIELDS[name]
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=NOTE_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "One per line"}),
+    )
+
+
+class InterviewerForm(forms.Form):
+    """One interviewer card: who (picked or typed) and what you learned about them."""
+
+    contact = forms.ModelChoiceField(
+        label="Someone you already know",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="Someone new (type below)",
+    )
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    email = forms.EmailField(label="Email", required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    topics = _note_lines_field("topics")
+    interests = _note_lines_field("interests")
+    skills = _note_lines_field("skills")
+    answers_to_fix = _note_lines_field("answers_to_fix")
+    questions = _note_lines_field("questions")
+    follow_up_not_before = forms.DateField(
+        label="Follow up with this person not before",
+        required=False,
+        widget=DATE_WIDGET,
+    )
+    follow_up_preference = forms.CharField(
+        label="How they want to hear from you",
+        max_length=1000,
+        required=False,
+        help_text="E.g. “email me after the panel, not before the 12th”.",
+    )
+    other = _note_lines_field("other")
+
+    def __init__(
+        self, *args: object, contact_queryset: QuerySet | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if contact_queryset is not None:
+            self.fields["contact"].queryset = contact_queryset
+        if not self.fields["contact"].queryset.exists():
+            self.fields["contact"].widget = forms.HiddenInput()
+        self.helper = crispy_helper(
+            "contact",
+            Div(
+                HTML(
+                    '<p class="small text-body-secondary mb-2">'
+                    "New to you? Tell us who they are.</p>"
+                ),
+                Row(
+                    Column("name", css_class="col-md-6"), Column("job_title", css_class="col-md-6")
+                ),
+                Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
+                css_class="border rounded p-2 mb-3 bg-body-tertiary",
+            ),
+            "topics",
+            "interests",
+            "skills",
+            "answers_to_fix",
+            "questions",
+            Row(
+                Column("follow_up_not_before", css_class="col-md-5"),
+                Column("follow_up_preference", css_class="col-md-7"),
+            ),
+            "other",
+            unmentioned=True,
+        )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        for name in NOTE_FIELDS:
+            if cleaned.get(name):
+                try:
+                    _lines_check(text=cleaned[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        if self.is_blank() or cleaned.get("DELETE"):
+            return cleaned
+        new_person = any(cleaned.get(name) for name in NEW_PERSON_FIELDS)
+        if cleaned.get("contact") and new_person:
+            self.add_error(
+                "contact",
+                "Either pick someone you know or type a new person, not both. "
+                "Choose “Someone new” to use the details typed below.",
+            )
+        elif not cleaned.get("contact") and not cleaned.get("name") and "name" not in self.errors:
+            self.add_error("name", "Who was this? Type their name or pick someone you know.")
+        return cleaned
+
+    def is_blank(self) -> bool:
+        """A card with nothing in it is ignored, so a spare empty card never blocks saving."""
+        fields = ("contact", *NEW_PERSON_FIELDS, *NOTE_FIELDS, "follow_up_not_before")
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(name) for name in (*fields, "follow_up_preference"))
+
+    def to_draft(self) -> InterviewerDraft | None:
+        data = self.cleaned_data
+        if self.is_blank() or data.get("DELETE"):
+            return None
+        notes: list[NoteDraft] = []
+        for name, (kind, _label, _help) in NOTE_FIELDS.items():
+            notes.extend(notes_from_lines(kind=kind, text=data[name]))
+        preference = " ".join(data["follow_up_preference"].split())
+        not_before = data["follow_up_not_before"]
+        if preference or not_before:
+            text = preference or f"Follow up not before {not_before:%d %B %Y}."
+            notes.append(
+                NoteDraft(
+                    kind=Note.Kind.FOLLOW_UP,
+                    text=text,
+                    link=link_find(text=text),
+                    follow_up_not_before=not_before,
+                )
+            )
+        return InterviewerDraft(
+            contact=data["contact"],
+            name=data["name"],
+            job_title=data["job_title"],
+            email=data["email"],
+            phone=data["phone"],
+            notes=notes,
+        )
+
+
+class BaseInterviewerFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Take this person off the interview"
+
+    def drafts(self) -> list[InterviewerDraft]:
+        return [draft for form in self.forms if (draft := form.to_draft()) is not None]
+
+
+def _interviewer_formset(*, can_delete: bool) -> type[BaseInterviewerFormSet]:
+    return forms.formset_factory(
+        InterviewerForm,
+        formset=BaseInterviewerFormSet,
+        extra=1,
+        can_delete=can_delete,
+        max_num=20,
+        absolute_max=20,
+        validate_max=True,
+    )
+
+
+InterviewerFormSet = _interviewer_formset(can_delete=False)
+InterviewerEditFormSet = _interviewer_formset(can_delete=True)
+INTERVIEWER_PREFIX = "interviewers"

@@ -1,0 +1,280 @@
+"""Forms of the composer, the template editor and the call log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from interviews.models import Contact
+from outreach.merge import FIELDS, merge_fields_unknown, one_line
+from outreach.models import MessageTemplate, Outreach
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A native date-and-time picker (a wheel on phones), in the user's zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format=DATETIME_LOCAL_FORMAT, **kwargs)
+
+
+def local_datetime_field(label: str, **kwargs: object) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=LocalDateTimeInput(),
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        error_messages={"invalid": "Enter a date and time, like 2025-03-14 09:30."},
+        **kwargs,
+    )
+
+
+class _ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Contact) -> str:
+        return f"{obj.name}, {obj.job_title}" if obj.job_title else obj.name
+
+
+def form_helper(*, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = "post"
+    helper.add_input(Submit("submit", submit))
+    return helper
+
+
+def _braced(name: str) -> str:
+    return "{{ " + name + " }}"
+
+
+def _unknown_fields_error(*texts: str) -> str | None:
+    unknown = list(dict.fromkeys(name for text in texts for name in merge_fields_unknown(text)))
+    if not unknown:
+        return None
+    known = ", ".join(_braced(name) for name in FIELDS)
+    return (
+        "Unknown merge field: "
+        + ", ".join(_braced(name) for name in unknown)
+        + f". You can use: {known}."
+    )
+
+
+class DraftForm(forms.Form):
+    """Subject and body of a draft; the buttons live in the page, next to the checklist."""
+
+    subject = forms.CharField(max_length=300, required=False)
+    body = forms.CharField(
+        max_length=20000, widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"})
+    )
+    template_key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, is_card: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if is_card:
+            self.fields["subject"].widget = forms.HiddenInput()
+            self.fields["body"].label = "Text for the card"
+        else:
+            self.fields["subject"].required = True
+
+    def clean_subject(self) -> str:
+        # Subjects are one line: a line break must never reach a header.
+        return one_line(self.cleaned_data.get("subject", ""))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        error = _unknown_fields_error(cleaned.get("subject", ""), cleaned.get("body", ""))
+        if error:
+            self.add_error("body", error)
+        return cleaned
+
+
+class _QuietSubmit(Submit):
+    field_classes = "btn btn-outline-secondary"
+
+
+class TemplatePickForm(forms.Form):
+    """Choosing another template re-fills the draft; a GET, so nothing is saved until Save."""
+
+    template = forms.ChoiceField(label="Template")
+
+    def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = choices
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "template-pick"
+        self.helper.add_input(_QuietSubmit("fill", "Fill from template"))
+
+
+class MessageTemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ["name", "occasion", "subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {
+            "body": "Merge fields are written like {{ first_name }}; they are filled from your "
+            "notes when a draft is made.",
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("save", "Save template"))
+
+    def clean_subject(self) -> str:
+        return one_line(self.cleaned_data.get("subject", ""))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        error = _unknown_fields_error(cleaned.get("subject", ""), cleaned.get("body", ""))
+        if error:
+            self.add_error("body", error)
+        return cleaned
+
+
+class CallLogForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="How did it go?",
+        choices=Outreach.CallOutcome.choices,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you talked about, or the message you left.",
+    )
+    next_step = forms.CharField(
+        required=False, max_length=300, help_text="E.g. “They will call back on Friday”."
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("log", "Log the call"))
+
+    def call_body(self) -> str:
+        notes = self.cleaned_data.get("notes", "").strip()
+        step = one_line(self.cleaned_data.get("next_step", ""))
+        return notes + (f"\n\nNext step: {step}" if step else "")
+
+
+# --- Logging what happened by hand ---------------------------------------------------------
+
+
+class OutreachForm(forms.Form):
+    """The fields every outreach log shares: when, and with whom."""
+
+    #: The value of the hidden ``what`` field that picks this form in the view.
+    what = ""
+    submit_label = "Save"
+    success_message = "Logged."
+
+    occurred_at = local_datetime_field("When", initial=timezone.now)
+    contact = _ContactChoiceField(
+        queryset=Contact.objects.none(), required=False, empty_label="Someone else / not sure"
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        contacts: QuerySet[Contact],
+        default_contact: Contact | None = None,
+        **kwargs: object,
+    ) -> None:
+        kwargs.setdefault("prefix", self.what)
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+        if default_contact is not None:
+            self.fields["contact"].initial = default_contact.pk
+        self.helper = form_helper(submit=self.submit_label)
+        # The template writes the <form> tag: it adds the hidden ``what`` the view reads.
+        self.helper.form_tag = False
+
+    def clean_occurred_at(self) -> datetime:
+        occurred_at = self.cleaned_data["occurred_at"]
+        if occurred_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError("That is in the future; log it once it has happened.")
+        return occurred_at
+
+
+class OutreachSentForm(OutreachForm):
+    what = "sent"
+    submit_label = "Log it as sent"
+    success_message = "Logged as sent."
+
+    channel = forms.ChoiceField(
+        label="How",
+        choices=[
+            (Outreach.Channel.EMAIL, "Email"),
+            (Outreach.Channel.CARD, "Handwritten card"),
+        ],
+        initial=Outreach.Channel.EMAIL,
+        widget=forms.RadioSelect,
+    )
+    subject = forms.CharField(required=False, max_length=300)
+    body = forms.CharField(
+        label="What you wrote (optional)",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    field_order = ["channel", "occurred_at", "contact", "subject", "body"]
+
+
+class OutreachCallForm(OutreachForm):
+    what = "call"
+    submit_label = "Log the call"
+    success_message = "Call logged."
+
+    call_outcome = forms.ChoiceField(
+        label="How it went",
+        choices=Outreach.CallOutcome.choices,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    field_order = ["call_outcome", "occurred_at", "contact", "body"]
+
+
+class OutreachReplyForm(OutreachForm):
+    what = "reply"
+    submit_label = "Log their reply"
+    success_message = "Reply logged."
+
+    channel = forms.ChoiceField(
+        label="How they answered",
+        choices=[
+            (Outreach.Channel.EMAIL, "Email"),
+            (Outreach.Channel.CALL, "Phone call"),
+            (Outreach.Channel.OTHER, "Other"),
+        ],
+        initial=Outreach.Channel.EMAIL,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label="Their reply (optional: paste it here)",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    field_order = ["channel", "occurred_at", "contact", "body"]
+
+
+OUTREACH_FORMS: dict[str, type[OutreachForm]] = {
+    form.what: form for form in (OutreachSentForm, OutreachCallForm, OutreachReplyForm)
+}

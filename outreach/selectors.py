@@ -1,0 +1,275 @@
+"""Reads for the composer, the call page and the webhook panels; every query is per user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from interviews.models import Application, Contact, Interview, Note
+from interviews.selectors import notes_about
+from outreach.builtin_templates import BUILTIN_BY_KEY, BUILTIN_TEMPLATES, BuiltinTemplate
+from outreach.merge import NoteValue, merge_values
+from outreach.models import Draft, MessageTemplate, Occasion, Outreach
+
+# How long a bounce stays on the dashboard.
+BOUNCE_SHOWN_DAYS = 30
+
+
+def notes_for(
+    *, user: User, application: Application, contact: Contact, interview: Interview | None = None
+) -> list[Note]:
+    """Notes of the application's interviews about this contact or about no one in particular.
+
+    Notes about this person come first, then those of the given interview, so the merge
+    fields pick the most specific value.
+    """
+    notes = list(
+        notes_about(user_id=user.pk, application_id=application.pk, contact_id=contact.pk)
+        .select_related("interview")
+        .order_by("created_at", "pk")
+    )
+    interview_pk = interview.pk if interview else None
+    notes.sort(key=lambda n: (n.contact_id != contact.pk, n.interview_id != interview_pk))
+    return notes
+
+
+def note_values(notes: list[Note]) -> tuple[NoteValue, ...]:
+    return tuple(NoteValue(kind=n.kind, text=n.text, link=n.link) for n in notes)
+
+
+def interview_for(
+    *, user: User, application: Application, contact: Contact, interview: Interview | None
+) -> Interview | None:
+    """The interview the message is about: the given one, or the latest with this person."""
+    if interview is not None:
+        return interview
+    return (
+        Interview.objects.filter(application=application, application__user=user)
+        .filter(interviewers=contact)
+        .order_by("-starts_at")
+        .first()
+        or Interview.objects.filter(application=application, application__user=user)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def draft_merge_values(
+    *, user: User, application: Application, contact: Contact, interview: Interview | None
+) -> dict[str, str]:
+    interview = interview_for(
+        user=user, application=application, contact=contact, interview=interview
+    )
+    notes = notes_for(user=user, application=application, contact=contact, interview=interview)
+    return merge_values(
+        your_name=user.full_name or user.email,
+        your_email=user.email,
+        your_signature=user.signature,
+        company=application.company.name,
+        role=application.role,
+        interviewer_name=contact.name,
+        interviewer_title=contact.job_title,
+        interview_starts_at=interview.starts_at if interview else None,
+        interview_timezone=interview.timezone if interview else user.timezone,
+        notes=note_values(notes),
+    )
+
+
+# --- Templates ------------------------------------------------------------------------------
+
+
+def user_templates(*, user: User) -> QuerySet[MessageTemplate]:
+    return MessageTemplate.objects.filter(user=user)
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    key: str
+    name: str
+    occasion: str
+    subject: str
+    body: str
+    is_builtin: bool
+
+
+def template_choices(*, user: User) -> list[TemplateChoice]:
+    """Built-in templates first, then the user's own copies."""
+    choices = [
+        TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
+        for t in BUILTIN_TEMPLATES
+    ]
+    choices += [
+        TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, False)
+        for t in user_templates(user=user)
+    ]
+    return choices
+
+
+def template_resolve(*, user: User, key: str) -> TemplateChoice | None:
+    """A template by key, looked up among this user's choices only."""
+    if key in BUILTIN_BY_KEY:
+        t: BuiltinTemplate = BUILTIN_BY_KEY[key]
+        return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
+    prefix, _, pk = key.partition(":")
+    if prefix != "user" or not pk.isdigit():
+        return None
+    own = user_templates(user=user).filter(pk=int(pk)).first()
+    if own is None:
+        return None
+    return TemplateChoice(own.key, own.name, own.occasion, own.subject, own.body, False)
+
+
+def template_get(*, user: User, key: str) -> TemplateChoice:
+    """A template by key among this user's choices, or 404."""
+    template = template_resolve(user=user, key=key)
+    if template is None:
+        raise Http404("No such template.")
+    return template
+
+
+def template_for_occasion(*, user: User, occasion: str) -> TemplateChoice:
+    """The user's latest edited copy for the occasion, else the built-in one."""
+    own = user_templates(user=user).filter(occasion=occasion).order_by("-updated_at").first()
+    if own is not None:
+        return TemplateChoice(own.key, own.name, own.occasion, own.subject, own.body, False)
+    t = next(t for t in BUILTIN_TEMPLATES if t.occasion == occasion)
+    return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
+
+
+def has_answer_to_fix(*, user: User, application: Application, contact: Contact) -> bool:
+    return (
+        Note.objects.filter(
+            interview__application=application,
+            interview__application__user=user,
+            kind=Note.Kind.ANSWER_TO_FIX,
+        )
+        .filter(Q(contact=contact) | Q(contact__isnull=True))
+        .exists()
+    )
+
+
+def occasion_for(
+    *,
+    user: User,
+    application: Application,
+    contact: Contact,
+    suggested: str | None = None,
+    for_task: bool = False,
+) -> str:
+    """The occasion that fits the message: thank-you, repair or topic follow-up, check-in.
+
+    ``suggested`` is the occasion the task asks for (a check-in task wants a check-in);
+    ``for_task`` says a task asked for some follow-up without naming one. Without a task, a
+    first message to someone is a thank-you.
+    """
+    if suggested:
+        return suggested
+    written_before = Outreach.objects.filter(
+        user=user, contact=contact, direction=Outreach.Direction.OUTGOING
+    ).exists()
+    if not for_task and not written_before:
+        return Occasion.THANK_YOU
+    if has_answer_to_fix(user=user, application=application, contact=contact):
+        return Occasion.ANSWER_REPAIR
+    return Occasion.TOPIC_FOLLOW_UP
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+def drafts_of(*, user: User) -> QuerySet[Draft]:
+    return Draft.objects.filter(user=user).select_related(
+        "application__company", "contact", "reminder", "interview", "outreach"
+    )
+
+
+def draft_open_for(
+    *,
+    user: User,
+    contact: Contact,
+    reminder: models.Model | None = None,
+    interview: Interview | None = None,
+) -> Draft | None:
+    """The draft already being written for this task (or contact and interview), if any.
+
+    ``reminder`` is the reminders task the draft carries out; this app only links to it.
+    """
+    drafts = drafts_of(user=user).filter(contact=contact).exclude(send_state=Draft.SendState.SENT)
+    if reminder is not None:
+        return drafts.filter(reminder=reminder).first()
+    return drafts.filter(reminder__isnull=True, interview=interview).first()
+
+
+# --- Calls ----------------------------------------------------------------------------------
+
+
+def last_email_to(*, user: User, contact: Contact) -> Outreach | None:
+    return (
+        Outreach.objects.filter(
+            user=user,
+            contact=contact,
+            direction=Outreach.Direction.OUTGOING,
+            channel=Outreach.Channel.EMAIL,
+        )
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TalkingPoints:
+    topics: list[Note]
+    skills: list[Note]
+    questions: list[Note]
+    answers_to_fix: list[Note]
+    last_email: Outreach | None
+
+
+def call_talking_points(
+    *,
+    user: User,
+    application: Application | None,
+    contact: Contact | None,
+    interview: Interview | None = None,
+) -> TalkingPoints:
+    """What to mention on a call to ``contact``, from the notes, and the email it follows."""
+    notes = (
+        notes_for(user=user, application=application, contact=contact, interview=interview)
+        if application and contact
+        else []
+    )
+
+    def of(kind: str) -> list[Note]:
+        return [n for n in notes if n.kind == kind]
+
+    return TalkingPoints(
+        topics=of(Note.Kind.TOPIC),
+        skills=of(Note.Kind.SKILL),
+        questions=of(Note.Kind.QUESTION),
+        answers_to_fix=of(Note.Kind.ANSWER_TO_FIX),
+        last_email=last_email_to(user=user, contact=contact) if contact else None,
+    )
+
+
+# --- Webhook results ------------------------------------------------------------------------
+
+
+def bounced_outreaches(*, user: User, now: datetime | None = None) -> QuerySet[Outreach]:
+    """Recent emails that bounced or were marked as spam, for the dashboard."""
+    since = (now or timezone.now()) - timedelta(days=BOUNCE_SHOWN_DAYS)
+    return (
+        Outreach.objects.filter(
+            user=user,
+            direction=Outreach.Direction.OUTGOING,
+            delivery__in=(Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED),
+            occurred_at__gte=since,
+        )
+        .select_related("contact", "application__company")
+        .order_by("-occurred_at", "-pk")
+    )

@@ -1,0 +1,153 @@
+"""The send guard and the composer's checklist facts.
+
+Before a message to a person goes out (or while it is being written), this module says when
+the cadence rules of ``outreach.cadence`` allow it, when a thank-you stops being timely, and
+what the checklist beside the draft shows. The planner dates its tasks with the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from accounts.models import User
+from interviews.models import Application, Contact, Interview, Note
+from outreach.cadence import THANK_YOU_WITHIN, Cadence, allowed_from
+from outreach.checklist import Check, ChecklistInput, checklist_compute
+from outreach.models import Occasion, Outreach
+from outreach.selectors import note_values, notes_for
+
+
+def last_outgoing_at(*, user: User, contact: Contact) -> datetime | None:
+    """When the user last sent anything to this person, about any of their applications."""
+    return (
+        Outreach.objects.filter(user=user, contact=contact, direction=Outreach.Direction.OUTGOING)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+
+
+def not_before_wish(*, user: User, contact: Contact) -> date | None:
+    """The latest "not before" date this person asked for in a follow-up note, if any."""
+    return (
+        Note.objects.filter(
+            interview__application__user=user,
+            contact=contact,
+            kind=Note.Kind.FOLLOW_UP,
+            follow_up_not_before__isnull=False,
+        )
+        .order_by("-follow_up_not_before")
+        .values_list("follow_up_not_before", flat=True)
+        .first()
+    )
+
+
+def gap_allowed_from(
+    *, user: User, contact: Contact, occasion: str, now: datetime | None = None
+) -> date | None:
+    """The send guard: the first local day the cadence rules allow this message, or None.
+
+    R7: a check-in waits the check-in gap after the last outreach to that person, anything
+    else the minimum gap. R6: a follow-up also waits for a date they named. The rules are
+    those of ``outreach.cadence``, the ones the planner dates its tasks with.
+    """
+    now = now or timezone.now()
+    check_in = occasion == Occasion.CHECK_IN
+    follow_up = occasion not in (Occasion.THANK_YOU, Occasion.CARD, Occasion.CHECK_IN)
+    earliest = allowed_from(
+        cadence=Cadence.of(user),
+        zone=user.zone,
+        last_outgoing_at=last_outgoing_at(user=user, contact=contact),
+        check_in=check_in,
+        not_before=not_before_wish(user=user, contact=contact) if follow_up else None,
+    )
+    if earliest is None or earliest <= now:
+        return None
+    return earliest.astimezone(user.zone).date()
+
+
+def last_contact(*, user: User, contact: Contact) -> Outreach | None:
+    return (
+        Outreach.objects.filter(user=user, contact=contact).order_by("-occurred_at", "-pk").first()
+    )
+
+
+def thank_you_deadline(
+    *, user: User, application: Application, contact: Contact, now: datetime | None = None
+) -> datetime | None:
+    """When a thank-you to this person stops being timely (R1), if that is still ahead.
+
+    Counted from the end of the latest interview of the application they were on; None
+    once it has passed.
+    """
+    now = now or timezone.now()
+    interview = (
+        Interview.objects.filter(application=application, application__user=user)
+        .filter(interviewers=contact)
+        .order_by("-starts_at")
+        .first()
+    )
+    if interview is None:
+        return None
+    deadline = interview.ends_at + THANK_YOU_WITHIN
+    return deadline if deadline > now else None
+
+
+@dataclass(frozen=True)
+class ComposerFacts:
+    checks: list[Check]
+    gap_allowed_from: date | None
+    min_gap_days: int
+
+
+def composer_facts(
+    *,
+    user: User,
+    application: Application,
+    contact: Contact,
+    interview: Interview | None,
+    occasion: str,
+    subject: str,
+    body: str,
+    deadline: datetime | None = None,
+    now: datetime | None = None,
+) -> ComposerFacts:
+    """The checklist beside the draft and whether sending is allowed yet.
+
+    ``deadline`` is the thank-you's own deadline when the draft carries out a task;
+    without one, a thank-you is timely within a day of the interview (R1).
+    """
+    now = now or timezone.now()
+    notes = notes_for(user=user, application=application, contact=contact, interview=interview)
+    last = last_contact(user=user, contact=contact)
+    allowed_from = gap_allowed_from(user=user, contact=contact, occasion=occasion, now=now)
+    min_gap = Cadence.of(user).gap_days(check_in=occasion == Occasion.CHECK_IN)
+    due = None
+    if occasion in (Occasion.THANK_YOU, Occasion.CARD):
+        due = deadline or thank_you_deadline(
+            user=user, application=application, contact=contact, now=now
+        )
+    label = ""
+    if last is not None:
+        local = timezone.localtime(last.occurred_at, user.zone)
+        label = (
+            f"{last.get_channel_display()}, {last.get_direction_display().lower()}, "
+            f"on {local:%A} {local.day} {local:%B}"
+        )
+    data = ChecklistInput(
+        subject=subject,
+        body=body,
+        is_card=occasion == Occasion.CARD,
+        notes=note_values(notes),
+        contact_interests=contact.interests,
+        thank_you_due_at=due,
+        last_contact_at=last.occurred_at if last else None,
+        last_contact_label=label,
+        gap_allowed_from=allowed_from,
+        min_gap_days=min_gap,
+        now=now,
+    )
+    return ComposerFacts(checklist_compute(data), allowed_from, min_gap)

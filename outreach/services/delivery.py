@@ -1,0 +1,299 @@
+"""Getting a draft to the interviewer: through the app, or by the user's own means.
+
+Email to an interviewer is at-most-once (DESIGN section 5): the draft is claimed before it is
+sent, and an outcome we cannot be sure of is shown to the user to check, never resent on its
+own. Every way a message goes out becomes an Outreach on the application's timeline through
+``outreach_record``, so the follow-up rules see it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from email.utils import formataddr, parseaddr
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import User
+from interviews.models import Application, Contact
+from outreach.merge import one_line
+from outreach.models import Draft, Outreach
+from outreach.send_guard import gap_allowed_from
+from outreach.services.timeline import outreach_record
+
+logger = logging.getLogger(__name__)
+
+# Errors after which the message certainly did not leave: the send may be retried.
+_DEFINITE_SMTP_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPNotSupportedError,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
+# ESP answers that may hide an accepted message (a gateway gave up waiting for the ESP).
+_UNCERTAIN_HTTP_STATUSES = frozenset({502, 504})
+
+
+class SendRefused(ValidationError):
+    """Sending is not allowed (too soon after the last message, or no address)."""
+
+
+def _from_address(user) -> str:
+    """The app's own address, with the user's name as display name."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((one_line(user.full_name or user.email), address))
+
+
+def _user_address(user) -> str:
+    return formataddr((one_line(user.full_name), user.email)) if user.full_name else user.email
+
+
+def draft_message(*, draft: Draft, connection=None) -> EmailMessage:
+    """The email the app sends: From the app as the user, Reply-To and CC the user.
+
+    The recipient comes only from the Contact's validated address, never from the text, and
+    the subject is put on one line, so nothing typed into the draft can reach a header.
+    """
+    user = draft.user
+    return EmailMessage(
+        subject=one_line(draft.subject),
+        body=draft.body,
+        from_email=_from_address(user),
+        to=[draft.contact.email],
+        cc=[_user_address(user)],
+        reply_to=[_user_address(user)],
+        connection=connection,
+    )
+
+
+def draft_eml(*, draft: Draft) -> bytes:
+    """An unsent .eml the user opens in their own mail program, from their own address."""
+    message = EmailMessage(
+        subject=one_line(draft.subject),
+        body=draft.body,
+        from_email=_user_address(draft.user),
+        to=[draft.contact.email],
+        headers={"X-Unsent": "1"},
+    )
+    return message.message().as_bytes()
+
+
+def draft_mailto(*, draft: Draft) -> str:
+    """A mailto: link with the subject and body URL-encoded."""
+    query = "subject={}&body={}".format(
+        quote(one_line(draft.subject), safe=""),
+        quote(draft.body.replace("\r\n", "\n").replace("\n", "\r\n"), safe=""),
+    )
+    return f"mailto:{quote(draft.contact.email, safe='@')}?{query}"
+
+
+def _classify(error: BaseException) -> str:
+    """FAILED when the message certainly did not go out, else UNCERTAIN."""
+    from anymail.exceptions import (
+        AnymailAPIError,
+        AnymailConfigurationError,
+        AnymailError,
+        AnymailRecipientsRefused,
+    )
+
+    try:
+        import requests
+    except ImportError:  # pragma: no cover - anymail's HTTP backends need it
+        requests = None
+
+    if isinstance(error, AnymailRecipientsRefused | AnymailConfigurationError):
+        return Draft.SendState.FAILED
+    if requests is not None and isinstance(error, requests.ConnectTimeout):
+        return Draft.SendState.FAILED  # no connection was made: nothing was sent
+    if isinstance(error, AnymailAPIError) and error.status_code is not None:
+        # The ESP answered: it refused, unless a gateway answered for it.
+        if error.status_code in _UNCERTAIN_HTTP_STATUSES:
+            return Draft.SendState.UNCERTAIN
+        return Draft.SendState.FAILED
+    if requests is not None and isinstance(error, requests.RequestException):
+        return Draft.SendState.UNCERTAIN  # timed out or dropped after the request went out
+    if isinstance(error, AnymailError) and not isinstance(error, AnymailAPIError):
+        return Draft.SendState.FAILED  # refused by anymail before anything was sent
+    if isinstance(error, _DEFINITE_SMTP_ERRORS):
+        return Draft.SendState.FAILED
+    return Draft.SendState.UNCERTAIN
+
+
+def _esp_message_id(message: EmailMessage, recipient: str) -> str:
+    status = getattr(message, "anymail_status", None)
+    if status is None:
+        return ""
+    per_recipient = (status.recipients or {}).get(recipient)
+    message_id = per_recipient.message_id if per_recipient else status.message_id
+    if isinstance(message_id, set):
+        message_id = sorted(str(m) for m in message_id)[0] if message_id else None
+    return "" if message_id is None else str(message_id)
+
+
+def _refused_reason(message: EmailMessage, recipient: str) -> str:
+    status = getattr(message, "anymail_status", None)
+    per_recipient = (status.recipients or {}).get(recipient) if status else None
+    if per_recipient is not None and per_recipient.status in ("invalid", "rejected", "failed"):
+        return (
+            f"The mail service refused {recipient} ({per_recipient.status}). "
+            "Check the address on the contact, then try again."
+        )
+    return ""
+
+
+def _claim(draft: Draft, *, from_states: tuple[str, ...], to_state: str) -> bool:
+    # The conditional UPDATE is the at-most-once guard: two requests may race here, and
+    # only the one whose UPDATE took the row goes on to send or record.
+    claimed = Draft.objects.filter(pk=draft.pk, send_state__in=from_states).update(
+        send_state=to_state, updated_at=timezone.now()
+    )
+    return claimed == 1
+
+
+def _record(draft: Draft, *, channel: str, delivery: str, esp_message_id: str = "") -> Outreach:
+    outreach = outreach_record(
+        user=draft.user,
+        application=draft.application,
+        contact=draft.contact,
+        reminder=draft.reminder,
+        direction=Outreach.Direction.OUTGOING,
+        channel=channel,
+        occurred_at=timezone.now(),
+        subject=one_line(draft.subject),
+        body=draft.body,
+        delivery=delivery,
+        esp_message_id=esp_message_id,
+    )
+    Draft.objects.filter(pk=draft.pk).update(outreach=outreach, updated_at=timezone.now())
+    return outreach
+
+
+def send_guard(*, draft: Draft) -> None:
+    """Raise SendRefused when the rules do not allow this message to go out now."""
+    if draft.is_card:
+        raise SendRefused("A card is written by hand; mark it as sent once it is in the post.")
+    if not draft.contact.email:
+        raise SendRefused(f"{draft.contact.name} has no email address yet; add one first.")
+    allowed_from = gap_allowed_from(user=draft.user, contact=draft.contact, occasion=draft.occasion)
+    if allowed_from is not None:
+        raise SendRefused(
+            f"You wrote to {draft.contact.name} recently. To avoid badgering them, this can go "
+            f"out from {allowed_from:%A} {allowed_from.day} {allowed_from:%B}."
+        )
+
+
+def draft_send(*, draft: Draft) -> Draft:
+    """Send the draft through the app, at most once.
+
+    1. Refuse if the cadence rule (R7) says it is too soon, or there is no address.
+    2. Claim the draft: IDLE or FAILED to SENDING. Anyone else (a double click, a second tab)
+       finds it claimed and sends nothing.
+    3. Send. Success: SENT, and the outreach is recorded with the ESP's message id.
+       A definite refusal: FAILED with the reason; the user may try again.
+       Anything else (a timeout after the request went out): UNCERTAIN, for the user to check.
+    """
+    draft.refresh_from_db(fields=["send_state"])
+    if not draft.is_editable:
+        return draft  # already sent, being sent, or waiting for the user to check
+    send_guard(draft=draft)
+    message = draft_message(draft=draft, connection=get_connection())
+    if not _claim(
+        draft,
+        from_states=(Draft.SendState.IDLE, Draft.SendState.FAILED),
+        to_state=Draft.SendState.SENDING,
+    ):
+        draft.refresh_from_db()
+        return draft
+    try:
+        message.send()
+    except Exception as error:  # classified below; never retried automatically
+        state = _classify(error)
+        logger.warning("Sending draft %s ended %s: %r", draft.pk, state, error)
+        Draft.objects.filter(pk=draft.pk, send_state=Draft.SendState.SENDING).update(
+            send_state=state, send_error=str(error)[:2000] or repr(error), updated_at=timezone.now()
+        )
+        draft.refresh_from_db()
+        return draft
+    refused = _refused_reason(message, draft.contact.email)
+    if refused:
+        # The ESP took the request but will not deliver to the interviewer (the copy to the
+        # user may still go out): nothing reached them, so the user may fix it and retry.
+        Draft.objects.filter(pk=draft.pk, send_state=Draft.SendState.SENDING).update(
+            send_state=Draft.SendState.FAILED, send_error=refused, updated_at=timezone.now()
+        )
+        draft.refresh_from_db()
+        return draft
+    Draft.objects.filter(pk=draft.pk).update(
+        send_state=Draft.SendState.SENT, send_error="", updated_at=timezone.now()
+    )
+    _record(
+        draft,
+        channel=Outreach.Channel.EMAIL,
+        delivery=Outreach.Delivery.SENT,
+        esp_message_id=_esp_message_id(message, draft.contact.email),
+    )
+    draft.refresh_from_db()
+    return draft
+
+
+def draft_mark_sent_by_user(*, draft: Draft) -> Draft:
+    """The user sent it themselves (mail program, copy and paste, or a card in the post)."""
+    if not _claim(
+        draft,
+        from_states=(Draft.SendState.IDLE, Draft.SendState.FAILED),
+        to_state=Draft.SendState.SENT,
+    ):
+        draft.refresh_from_db()
+        return draft
+    channel = Outreach.Channel.CARD if draft.is_card else Outreach.Channel.EMAIL
+    _record(draft, channel=channel, delivery=Outreach.Delivery.NOT_SENT_BY_APP)
+    draft.refresh_from_db()
+    return draft
+
+
+def draft_resolve_uncertain(*, draft: Draft, went_out: bool) -> Draft:
+    """The user checked an uncertain send: record it, or allow another try."""
+    if went_out:
+        if _claim(draft, from_states=(Draft.SendState.UNCERTAIN,), to_state=Draft.SendState.SENT):
+            _record(draft, channel=Outreach.Channel.EMAIL, delivery=Outreach.Delivery.SENT)
+    else:
+        _claim(draft, from_states=(Draft.SendState.UNCERTAIN,), to_state=Draft.SendState.FAILED)
+    draft.refresh_from_db()
+    return draft
+
+
+def call_log(
+    *,
+    user: User,
+    application: Application,
+    contact: Contact | None,
+    outcome: str,
+    notes: str,
+    reminder: models.Model | None = None,
+) -> Outreach:
+    """Log how a phone call went; the call is an outreach like any other.
+
+    ``reminder`` is the call task it carries out, if any: the re-plan marks it done.
+    """
+    return outreach_record(
+        user=user,
+        application=application,
+        contact=contact,
+        reminder=reminder,
+        direction=Outreach.Direction.OUTGOING,
+        channel=Outreach.Channel.CALL,
+        call_outcome=outcome,
+        occurred_at=timezone.now(),
+        body=notes,
+    )

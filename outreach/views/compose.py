@@ -1,0 +1,342 @@
+"""Pages of the composer and the user's templates. Thin: form, service, reply.
+
+The composer opens for an interviewer of an interview, for a contact, or for a task; the
+task pages live in ``reminders``, which describe the task with a :class:`ComposeTarget`
+and call :func:`compose_or_resume`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interviews.models import Application, Interview
+from interviews.selectors import contact_get
+from outreach import selectors, send_guard
+from outreach.forms import DraftForm, TemplatePickForm
+from outreach.merge import FIELDS
+from outreach.models import Draft, Occasion
+from outreach.services import delivery
+from outreach.services import drafts as compose_services
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+class ComposeTarget:
+    """What a draft is about, before or after it is saved.
+
+    ``reminder`` is the task the draft carries out, if any; ``suggested_occasion`` and
+    ``deadline`` come from that task: a check-in task asks for a check-in, a thank-you task
+    has its own deadline.
+    """
+
+    def __init__(
+        self,
+        *,
+        user,
+        application,
+        contact,
+        interview=None,
+        draft=None,
+        reminder=None,
+        suggested_occasion: str | None = None,
+        for_task: bool = False,
+        deadline=None,
+    ):
+        self.user = user
+        self.application = application
+        self.contact = contact
+        self.reminder = reminder if draft is None else draft.reminder
+        self.interview = interview if draft is None else draft.interview
+        self.draft = draft
+        self.suggested_occasion = suggested_occasion
+        self.for_task = for_task
+        self.deadline = deadline
+
+    @property
+    def occasion(self) -> str:
+        if self.draft is not None:
+            return self.draft.occasion
+        return selectors.occasion_for(
+            user=self.user,
+            application=self.application,
+            contact=self.contact,
+            suggested=self.suggested_occasion,
+            for_task=self.for_task,
+        )
+
+
+def _composer(
+    request: HttpRequest, target: ComposeTarget, *, form=None, status=200
+) -> HttpResponse:
+    """Render the composer: the draft form, the checklist, and what can be done with it."""
+    occasion = target.occasion
+    refilled = None
+    if form is None:
+        key = request.GET.get("template")
+        if key or target.draft is None:
+            template = (
+                selectors.template_get(user=request.user, key=key)
+                if key
+                else selectors.template_for_occasion(user=request.user, occasion=occasion)
+            )
+            subject, body = compose_services.draft_fill(
+                user=request.user,
+                application=target.application,
+                contact=target.contact,
+                interview=target.interview,
+                template_key=template.key,
+            )
+            occasion = template.occasion
+            refilled = template if key else None
+            initial = {"subject": subject, "body": body, "template_key": template.key}
+        else:
+            initial = {
+                "subject": target.draft.subject,
+                "body": target.draft.body,
+                "template_key": target.draft.template_key,
+            }
+        form = DraftForm(initial=initial, is_card=occasion == Occasion.CARD)
+    values = {name: form[name].value() or "" for name in ("subject", "body", "template_key")}
+    facts = send_guard.composer_facts(
+        user=request.user,
+        application=target.application,
+        contact=target.contact,
+        interview=target.interview,
+        occasion=occasion,
+        subject=values["subject"],
+        body=values["body"],
+        deadline=target.deadline,
+    )
+    choices = selectors.template_choices(user=request.user)
+    pick = TemplatePickForm(
+        initial={"template": values["template_key"]},
+        choices=[(c.key, f"{c.name} ({Occasion(c.occasion).label})") for c in choices],
+    )
+    draft = target.draft
+    context = {
+        "target": target,
+        "draft": draft,
+        "form": form,
+        "pick_form": pick,
+        "refilled": refilled,
+        "occasion": occasion,
+        "occasion_label": Occasion(occasion).label,
+        "is_card": occasion == Occasion.CARD,
+        "facts": facts,
+        "merge_fields": FIELDS,
+        "mailto": delivery.draft_mailto(draft=draft) if draft else "",
+        "save_url": reverse("outreach:draft_edit", args=[draft.pk]) if draft else request.path,
+    }
+    return render(request, "outreach/composer.html", context, status=status)
+
+
+def _checklist_html(request: HttpRequest, draft: Draft) -> str:
+    facts = send_guard.composer_facts(
+        user=request.user,
+        application=draft.application,
+        contact=draft.contact,
+        interview=draft.interview,
+        occasion=draft.occasion,
+        subject=draft.subject,
+        body=draft.body,
+    )
+    return render_to_string(
+        "outreach/checklist.html", {"facts": facts, "draft": draft}, request=request
+    )
+
+
+def _after_save(request: HttpRequest, draft: Draft, action: str) -> HttpResponse:
+    """Carry out the button pressed once the text is saved: save only, send, or sent myself."""
+    if action == "send":
+        try:
+            draft = delivery.draft_send(draft=draft)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("outreach:draft_edit", draft.pk)
+        if draft.send_state == Draft.SendState.SENT:
+            messages.success(request, f"Sent to {draft.contact.name}. It is on the timeline.")
+            return redirect(draft.application.get_absolute_url())
+        return redirect("outreach:draft_edit", draft.pk)
+    if action == "sent_myself":
+        draft = delivery.draft_mark_sent_by_user(draft=draft)
+        messages.success(request, "Recorded on the timeline. Well done.")
+        return redirect(draft.application.get_absolute_url())
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "saved": True,
+                "url": reverse("outreach:draft_edit", args=[draft.pk]),
+                "saved_at": timezone.localtime(draft.updated_at).strftime("%H:%M:%S"),
+                "mailto": delivery.draft_mailto(draft=draft),
+                "eml": reverse("outreach:draft_eml", args=[draft.pk]),
+                "checklist": _checklist_html(request, draft),
+            }
+        )
+    messages.success(request, "Draft saved.")
+    return redirect("outreach:draft_edit", draft.pk)
+
+
+def _save(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
+    """Validate the posted draft, create or update it, then act on the button pressed."""
+    key = request.POST.get("template_key", "")
+    template = selectors.template_resolve(user=request.user, key=key) if key else None
+    occasion = template.occasion if template else target.occasion
+    form = DraftForm(request.POST, is_card=occasion == Occasion.CARD)
+    if form.is_valid():
+        try:
+            if target.draft is None:
+                draft = compose_services.draft_create(
+                    user=request.user,
+                    application=target.application,
+                    contact=target.contact,
+                    reminder=target.reminder,
+                    interview=target.interview,
+                    occasion=occasion,
+                    template_key=template.key if template else "",
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+            else:
+                draft = compose_services.draft_save(
+                    draft=target.draft,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    template_key=template.key if template else None,
+                    occasion=template.occasion if template else None,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after_save(request, draft, request.POST.get("action", "save"))
+    if _wants_json(request):
+        return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=400)
+    return _composer(request, target, form=form, status=400)
+
+
+def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
+    """Open the draft already being written for the target, or a new one; save on POST."""
+    existing = selectors.draft_open_for(
+        user=request.user,
+        contact=target.contact,
+        reminder=target.reminder,
+        interview=target.interview,
+    )
+    if existing is not None:
+        if request.method == "POST":
+            target.draft = existing
+            return _save(request, target)
+        url = reverse("outreach:draft_edit", args=[existing.pk])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+    if request.method == "POST":
+        return _save(request, target)
+    return _composer(request, target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpResponse:
+    interview = get_object_or_404(
+        Interview.objects.select_related("application__company"),
+        pk=interview_pk,
+        application__user=request.user,
+    )
+    contact_pk = request.GET.get("contact") or request.POST.get("contact")
+    if not str(contact_pk or "").isdigit():
+        raise Http404("Choose whom to write to.")
+    contact = contact_get(user=request.user, pk=contact_pk)
+    target = ComposeTarget(
+        user=request.user,
+        application=interview.application,
+        contact=contact,
+        interview=interview,
+    )
+    return compose_or_resume(request, target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose_for_contact(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    contact = contact_get(user=request.user, pk=contact_pk)
+    applications = Application.objects.filter(user=request.user).select_related("company")
+    application_pk = request.GET.get("application") or request.POST.get("application")
+    if str(application_pk or "").isdigit():
+        application = get_object_or_404(applications, pk=application_pk)
+    else:
+        application = (
+            applications.filter(Q(interviews__interviewers=contact) | Q(company=contact.company_id))
+            .order_by("-updated_at")
+            .first()
+        )
+    if application is None:
+        messages.info(request, f"Add {contact.name} to an interview first, then write to them.")
+        return redirect(contact.get_absolute_url())
+    target = ComposeTarget(user=request.user, application=application, contact=contact)
+    return compose_or_resume(request, target)
+
+
+def _own_draft(request: HttpRequest, pk: int) -> Draft:
+    return get_object_or_404(selectors.drafts_of(user=request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    target = ComposeTarget(
+        user=request.user, application=draft.application, contact=draft.contact, draft=draft
+    )
+    if request.method == "POST":
+        if not draft.is_editable:
+            if _wants_json(request):
+                return JsonResponse({"saved": False, "state": draft.send_state}, status=409)
+            messages.info(request, "This message has already gone out; nothing was changed.")
+            return redirect("outreach:draft_edit", draft.pk)
+        return _save(request, target)
+    return _composer(request, target)
+
+
+@login_required
+@require_POST
+def draft_uncertain(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    went_out = request.POST.get("went_out") == "yes"
+    delivery.draft_resolve_uncertain(draft=draft, went_out=went_out)
+    if went_out:
+        messages.success(request, "Thanks for checking. It is recorded on the timeline.")
+    else:
+        messages.info(request, "Thanks for checking. You can send it again when ready.")
+    return redirect("outreach:draft_edit", draft.pk)
+
+
+@login_required
+def draft_eml(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    response = HttpResponse(delivery.draft_eml(draft=draft), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="followup-draft-{draft.pk}.eml"'
+    return response
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    application = draft.application
+    try:
+        compose_services.draft_delete(draft=draft)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("outreach:draft_edit", draft.pk)
+    messages.success(request, "Draft deleted.")
+    return redirect(application.get_absolute_url())

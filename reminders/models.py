@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from reminders.titles import task_title
+
+
+class Reminder(models.Model):
+    """One follow-up task for the user, and when to tell them about it.
+
+    ``due_at`` is when the action should happen; ``notify_at`` is when the next email to the
+    user goes out (None: nothing left to send). ``occurrence`` names the rule firing that made
+    the row, unique per user, so applying a rule again never makes a second row.
+    """
+
+    class Kind(models.TextChoices):
+        THANK_YOU = "thank_you", "Thank-you"
+        FOLLOW_UP = "follow_up", "Follow-up"
+        PHONE_CALL = "phone_call", "Phone call"
+        CHECK_IN = "check_in", "Check-in"
+        CLOSE_SUGGESTION = "close_suggestion", "Consider closing"
+        CUSTOM = "custom", "Your own reminder"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        NOTIFIED = "notified", "Notified"
+        DONE = "done", "Done"
+        SNOOZED = "snoozed", "Snoozed"
+        SKIPPED = "skipped", "Skipped"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
+
+    OPEN_STATES = (State.PENDING, State.NOTIFIED, State.SNOOZED, State.FAILED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    application = models.ForeignKey(
+        "interviews.Application",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    interview = models.ForeignKey(
+        "interviews.Interview",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    contact = models.ForeignKey(
+        "interviews.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    trigger_outreach = models.ForeignKey(
+        "outreach.Outreach",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="triggered_reminders",
+        help_text="The unanswered outreach that made this task (for a phone call).",
+    )
+    custom_title = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The user's own words; rule-made tasks leave it empty.",
+    )
+    note = models.TextField(blank=True, max_length=5000)
+    due_at = models.DateTimeField()
+    notify_at = models.DateTimeField(null=True, blank=True)
+    nudge_at = models.DateTimeField(
+        null=True, blank=True, help_text="A second notification near the deadline, if still open."
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+    occurrence = models.CharField(max_length=200)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # A sweep that claims the row owns it until then; a crashed sweep's claim runs out.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "occurrence"], name="reminder_occurrence_unique_per_user"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "notify_at"], name="reminder_due_idx"),
+            models.Index(fields=["user", "state", "due_at"], name="reminder_user_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The task's title as shown: the user's words, or rendered from kind and contact."""
+        contact = self.contact if self.contact_id is not None else None
+        return task_title(
+            kind=self.kind,
+            contact_name=contact.name if contact is not None else None,
+            custom_title=self.custom_title,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+class Heartbeat(models.Model):
+    """The last time a named periodic process ran; beat writes one row every tick."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at.isoformat()}"

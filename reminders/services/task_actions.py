@@ -1,0 +1,101 @@
+"""What the user does to a task by hand: complete, snooze, skip, or add their own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User, new_token
+from interviews.models import Application
+from reminders.models import Reminder
+
+# The fields a hand action rewrites; saving only these leaves the sweep's claim columns
+# (attempts, lease_until) to the sweep.
+_ACTION_FIELDS = ["state", "due_at", "notify_at", "nudge_at", "completed_at", "updated_at"]
+
+
+def reminder_complete(*, reminder: Reminder) -> Reminder:
+    """Mark the task done; nothing more is sent for it. Completing it twice changes nothing."""
+    if reminder.state == Reminder.State.DONE:
+        return reminder
+    reminder.state = Reminder.State.DONE
+    reminder.completed_at = timezone.now()
+    reminder.notify_at = None
+    reminder.nudge_at = None
+    reminder.save(update_fields=_ACTION_FIELDS)
+    return reminder
+
+
+def snooze_until(*, reminder: Reminder, days: int, now: datetime | None = None) -> datetime:
+    """``days`` later on the wall clock of the user's zone, from now or from a later due time.
+
+    Counting from the due time keeps "snooze a day" from pulling a task due next week
+    forward; counting on the wall clock keeps a 9:00 task at 9:00 across a DST change.
+    """
+    now = now or timezone.now()
+    base = max(now, reminder.due_at).astimezone(reminder.user.zone)
+    return (base + timedelta(days=days)).astimezone(UTC)
+
+
+def reminder_snooze(*, reminder: Reminder, until: datetime) -> Reminder:
+    """Move the task to ``until`` and tell the user again then.
+
+    The sweep treats a SNOOZED row like a PENDING one once its ``notify_at`` has passed.
+    Only an open task can be snoozed: a done, skipped or cancelled one is returned as it is
+    (an old email link clicked late must not reopen it); callers can check ``is_open``.
+    """
+    if not reminder.is_open:
+        return reminder
+    reminder.state = Reminder.State.SNOOZED
+    reminder.due_at = until
+    reminder.notify_at = until
+    reminder.nudge_at = None
+    reminder.save(update_fields=_ACTION_FIELDS)
+    return reminder
+
+
+def reminder_skip(*, reminder: Reminder) -> Reminder:
+    """Drop the task without doing it; it is kept, closed, so the rule does not recreate it."""
+    if not reminder.is_open:
+        return reminder
+    reminder.state = Reminder.State.SKIPPED
+    reminder.completed_at = timezone.now()
+    reminder.notify_at = None
+    reminder.nudge_at = None
+    reminder.save(update_fields=_ACTION_FIELDS)
+    return reminder
+
+
+def reminder_create_custom(
+    *,
+    user: User,
+    title: str,
+    due_at: datetime,
+    note: str = "",
+    application: Application | None = None,
+) -> Reminder:
+    """A task the user adds themselves; they are emailed about it when it is due."""
+    if application is not None and application.user_id != user.pk:
+        raise ValidationError("That application is not yours.")
+    return Reminder.objects.create(
+        user=user,
+        kind=Reminder.Kind.CUSTOM,
+        state=Reminder.State.PENDING,
+        application=application,
+        custom_title=title.strip(),
+        note=note.strip(),
+        due_at=due_at,
+        notify_at=due_at,
+        # Each custom task is its own occurrence: no rule ever re-applies it.
+        occurrence=f"custom:{uuid4().hex}",
+    )
+
+
+def calendar_token_regenerate(*, user: User) -> str:
+    """Give the user a new secret calendar-feed address; the old one stops working at once."""
+    user.calendar_token = new_token()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token

@@ -1,0 +1,31 @@
+"""What a task is called on the pages, in emails and in the calendar feed.
+
+Rule-made tasks store no sentence: the title is rendered here from the task's kind and the
+person it is about, when it is shown, so that it follows a renamed contact and can be
+translated. A task the user wrote keeps their own words.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+# Titles name the task, not the application: every page shows the application next to the
+# title, and the email subject adds it (templates/emails/reminder_subject.txt).
+_TITLES = {
+    "thank_you": "Thank %(name)s for the interview",
+    "follow_up": "Follow up with %(name)s",
+    "phone_call": "Call %(name)s: no reply to your email yet",
+    "check_in": "Check in with %(name)s",
+    "close_suggestion": "No answer to your last messages: time to close it?",
+}
+
+
+def task_title(*, kind: str, contact_name: str | None, custom_title: str = "") -> str:
+    """The title of a task of ``kind`` about ``contact_name`` (None: nobody in particular)."""
+    if custom_title:
+        return custom_title
+    template = _TITLES.get(kind)
+    if template is None:
+        return _("Your own reminder")
+    name = contact_name or (_("your interviewer") if kind == "thank_you" else _("the company"))
+    return _(template) % {"name": name}

@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews.models import Note
+from outreach.models import Draft, MessageTemplate, Occasion, Outreach
+from reminders.models import Reminder
+from tests.factories import NoteFactory, OutreachFactory, ReminderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def compose_url(scene) -> str:
+    return reverse("reminders:compose_for_reminder", args=[scene.thank_you.pk])
+
+
+def test_the_thank_you_task_opens_a_draft_filled_from_the_notes(scene, scene_client):
+    response = scene_client.get(compose_url(scene))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["subject"].value().startswith("Thank you for our conversation on ")
+    body = form["body"].value()
+    assert body.startswith("Hi Ana,")
+    assert "Event sourcing for the order service" in body
+    assert "Postgres tuning" in body and "Acme Robotics" in body
+    assert response.context["occasion"] == Occasion.THANK_YOU
+    # Nothing is stored by looking.
+    assert not Draft.objects.exists()
+    keys = {c.key: c.level for c in response.context["facts"].checks}
+    assert keys["topic"] == "ok" and keys["deadline"] == "info"
+
+
+def test_a_follow_up_with_an_answer_to_fix_picks_the_repair_template(scene, scene_client):
+    NoteFactory(
+        interview=scene.interview,
+        contact=scene.contact,
+        kind=Note.Kind.ANSWER_TO_FIX,
+        text="how I would shard the orders table",
+    )
+    OutreachFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        occurred_at=timezone.now() - timedelta(days=10),
+    )
+    follow_up = ReminderFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        kind=Reminder.Kind.FOLLOW_UP,
+    )
+    response = scene_client.get(reverse("reminders:compose_for_reminder", args=[follow_up.pk]))
+    assert response.context["occasion"] == Occasion.ANSWER_REPAIR
+    assert "how I would shard the orders table" in response.context["form"]["body"].value()
+
+
+def test_a_follow_up_without_one_shares_the_topic(scene, scene_client):
+    OutreachFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        occurred_at=timezone.now() - timedelta(days=10),
+    )
+    follow_up = ReminderFactory(
+        user=scene.user, application=scene.application, contact=scene.contact
+    )
+    response = scene_client.get(reverse("reminders:compose_for_reminder", args=[follow_up.pk]))
+    assert response.context["occasion"] == Occasion.TOPIC_FOLLOW_UP
+    assert "https://example.org/event-sourcing" in response.context["form"]["body"].value()
+
+
+def test_a_phone_call_task_opens_the_call_page(scene, scene_client):
+    call = ReminderFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        kind=Reminder.Kind.PHONE_CALL,
+    )
+    response = scene_client.get(reverse("reminders:compose_for_reminder", args=[call.pk]))
+    assert response.url == reverse("reminders:call_for_reminder", args=[call.pk])
+
+
+def test_save_without_javascript_creates_the_draft_then_updates_it(scene, scene_client):
+    response = scene_client.post(
+        compose_url(scene),
+        {"subject": "Thanks, Ana", "body": "Hello {{ first_name }}", "action": "save"},
+    )
+    draft = Draft.objects.get()
+    assert response.url == reverse("outreach:draft_edit", args=[draft.pk])
+    assert draft.body == "Hello Ana" and draft.reminder == scene.thank_you
+    # Coming back to the task resumes the same draft instead of starting over.
+    assert scene_client.get(compose_url(scene)).url == response.url
+    scene_client.post(response.url, {"subject": "Thanks again", "body": "Edited", "action": "save"})
+    draft.refresh_from_db()
+    assert (draft.subject, draft.body) == ("Thanks again", "Edited")
+    assert Draft.objects.count() == 1
+
+
+def test_autosave_answers_json_with_the_new_checklist(scene, scene_client):
+    response = scene_client.post(
+        compose_url(scene),
+        {"subject": "Hi", "body": "Thank you! I enjoyed the sailing talk."},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    data = response.json()
+    draft = Draft.objects.get()
+    assert data["saved"] is True
+    assert data["url"] == reverse("outreach:draft_edit", args=[draft.pk])
+    assert 'data-check="hobbies"' in data["checklist"] and "sailing" in data["checklist"]
+
+
+def test_an_unknown_merge_field_is_a_form_error_naming_it(scene, scene_client):
+    response = scene_client.post(
+        compose_url(scene), {"subject": "Hi", "body": "Dear {{ user.password }}"}
+    )
+    assert response.status_code == 400
+    assert "{{ user.password }}" in response.context["form"].errors["body"][0]
+    assert not Draft.objects.exists()
+    json_response = scene_client.post(
+        compose_url(scene),
+        {"subject": "Hi", "body": "{{ nickname }}"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert json_response.status_code == 400
+    assert "nickname" in json_response.json()["errors"]["body"][0]["message"]
+
+
+def test_user_text_is_escaped_on_the_page(scene, scene_client):
+    scene_client.post(
+        compose_url(scene),
+        {"subject": "<b>bold</b>", "body": "<script>alert('x')</script> \"quoted\""},
+    )
+    draft = Draft.objects.get()
+    html = scene_client.get(reverse("outreach:draft_edit", args=[draft.pk])).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_a_subject_typed_with_line_breaks_is_saved_on_one_line(scene, scene_client):
+    typed = {"subject": "Thanks\r\nBcc: x@evil.example", "body": "Hi"}
+    scene_client.post(compose_url(scene), typed)
+    assert Draft.objects.get().subject == "Thanks Bcc: x@evil.example"
+
+
+def test_choosing_another_template_refills_without_saving(scene, scene_client):
+    scene_client.post(compose_url(scene), {"subject": "Mine", "body": "My own words"})
+    draft = Draft.objects.get()
+    url = reverse("outreach:draft_edit", args=[draft.pk])
+    response = scene_client.get(url, {"template": "builtin:card"})
+    assert response.context["refilled"].key == "builtin:card"
+    assert response.context["form"]["body"].value().startswith("Dear Ana,")
+    draft.refresh_from_db()
+    assert draft.body == "My own words"
+    assert scene_client.get(url, {"template": "user:999999"}).status_code == 404
+
+
+def test_another_users_draft_task_interview_and_contact_are_404(scene, client_for, other_user):
+    scene_client = client_for(other_user)
+    draft = Draft.objects.create(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        occasion=Occasion.THANK_YOU,
+        subject="s",
+        body="b",
+    )
+    urls = [
+        compose_url(scene),
+        reverse("outreach:compose_for_interview", args=[scene.interview.pk])
+        + f"?contact={scene.contact.pk}",
+        reverse("outreach:compose_for_contact", args=[scene.contact.pk]),
+        reverse("outreach:draft_edit", args=[draft.pk]),
+        reverse("outreach:draft_eml", args=[draft.pk]),
+        reverse("reminders:call_for_reminder", args=[scene.thank_you.pk]),
+    ]
+    for url in urls:
+        assert scene_client.get(url).status_code == 404, url
+    response = scene_client.post(
+        reverse("outreach:draft_edit", args=[draft.pk]),
+        {"subject": "x", "body": "y", "action": "send"},
+    )
+    assert response.status_code == 404
+    assert scene_client.post(reverse("outreach:draft_delete", args=[draft.pk])).status_code == 404
+
+
+def test_compose_from_an_interview_and_from_a_contact(scene, scene_client):
+    response = scene_client.get(
+        reverse("outreach:compose_for_interview", args=[scene.interview.pk]),
+        {"contact": scene.contact.pk},
+    )
+    assert response.status_code == 200 and response.context["occasion"] == Occasion.THANK_YOU
+    response = scene_client.get(reverse("outreach:compose_for_contact", args=[scene.contact.pk]))
+    assert response.status_code == 200
+    assert response.context["target"].application == scene.application
+
+
+def test_templates_can_be_copied_edited_and_deleted(scene, scene_client):
+    assert scene_client.get(reverse("outreach:template_list")).status_code == 200
+    assert scene_client.get(reverse("outreach:template_copy")).status_code == 405
+    response = scene_client.post(
+        reverse("outreach:template_copy"), {"template_key": "builtin:thank_you"}
+    )
+    template = MessageTemplate.objects.get(user=scene.user)
+    edit = reverse("outreach:template_edit", args=[template.pk])
+    assert response.url == edit
+    bad = scene_client.post(
+        edit,
+        {"name": "Mine", "occasion": "thank_you", "subject": "x", "body": "{{ first_name.x }}"},
+    )
+    assert bad.status_code == 400 and "first_name.x" in bad.content.decode()
+    scene_client.post(
+        edit,
+        {
+            "name": "Short thanks",
+            "occasion": "thank_you",
+            "subject": "Thanks\nagain",
+            "body": "Thanks {{ first_name }}, I loved {{ topic }}.",
+        },
+    )
+    template.refresh_from_db()
+    assert template.subject == "Thanks again"
+    # The user's own copy now fills new thank-you drafts.
+    body = scene_client.get(compose_url(scene)).context["form"]["body"].value()
+    assert body == "Thanks Ana, I loved Event sourcing for the order service."
+    scene_client.post(reverse("outreach:template_delete", args=[template.pk]))
+    assert not MessageTemplate.objects.exists()
+
+
+def test_the_call_page_shows_talking_points_and_logs_the_outcome(scene, scene_client):
+    OutreachFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        subject="Thank you, Ana",
+        body="About event sourcing",
+        occurred_at=timezone.now() - timedelta(days=5),
+    )
+    call = ReminderFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        kind=Reminder.Kind.PHONE_CALL,
+    )
+    url = reverse("reminders:call_for_reminder", args=[call.pk])
+    html = scene_client.get(url).content.decode()
+    assert "Event sourcing for the order service" in html and "Postgres tuning" in html
+    assert "Thank you, Ana" in html and 'href="tel:+49%2030%201234567"' in html
+    assert "Sailing" not in html.split("Talking points")[1]
+    assert scene_client.post(url, {"outcome": "bogus"}).status_code == 400
+    response = scene_client.post(
+        url, {"outcome": "voicemail", "notes": "Left a short message", "next_step": "Email Friday"}
+    )
+    assert response.url == scene.application.get_absolute_url()
+    logged = Outreach.objects.get(channel=Outreach.Channel.CALL)
+    assert logged.call_outcome == "voicemail" and "Next step: Email Friday" in logged.body
+    call.refresh_from_db()
+    assert call.state == Reminder.State.DONE

@@ -1,0 +1,251 @@
+"""anymail's Postmark webhooks, posted over real HTTP to the live server."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.selectors import inbound_address
+from outreach.models import Outreach, WebhookEvent
+from outreach.selectors import bounced_outreaches
+from outreach.services.timeline import outreach_record
+from reminders.models import Reminder
+from reminders.services.plan_apply import plan_apply
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECRET = "postmark:a-long-webhook-secret-9f3c"
+DOMAIN = "in.followup.example"
+ESP_ID = "b7bc2f4a-e38e-4336-af7d-e6c392c2f817"
+
+
+@pytest.fixture(autouse=True)
+def _webhook_settings(settings):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
+    settings.INBOUND_DOMAIN = DOMAIN
+
+
+def post(live_server, path: str, payload: dict, *, auth: str | None = SECRET) -> int:
+    request = urllib.request.Request(  # noqa: S310 (http to the live server)
+        live_server.url + path,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    if auth is not None:
+        token = base64.b64encode(auth.encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def inbound_payload(*, token: str, sender: str = "ana@acme.example", message_id: str) -> dict:
+    """Shaped like Postmark's inbound webhook: the reply was BCC'd to the secret address."""
+    secret_address = f"reply+{token}@{DOMAIN}"
+    return {
+        "FromName": "Ana Ortiz",
+        "MessageStream": "inbound",
+        "From": sender,
+        "FromFull": {"Email": sender, "Name": "Ana Ortiz", "MailboxHash": ""},
+        "To": '"Robin Fischer" <robin@seeker.example>',
+        "ToFull": [{"Email": "robin@seeker.example", "Name": "Robin Fischer", "MailboxHash": ""}],
+        "Cc": "",
+        "CcFull": [],
+        "Bcc": secret_address,
+        "BccFull": [{"Email": secret_address, "Name": "", "MailboxHash": token}],
+        "OriginalRecipient": secret_address,
+        "ReplyTo": "",
+        "Subject": "Re: Thank you for our conversation",
+        "MessageID": message_id,
+        "Date": "Tue, 6 May 2025 16:45:32 +0200",
+        "MailboxHash": token,
+        "TextBody": "Hi Robin,\n\nThanks! Could we talk on Friday?\n\n> On Monday you wrote...",
+        "HtmlBody": "<p>Hi Robin,</p><p>Thanks! Could we talk on Friday?</p>",
+        "StrippedTextReply": "Hi Robin,\n\nThanks! Could we talk on Friday?",
+        "Tag": "",
+        "Headers": [
+            {"Name": "X-Spam-Status", "Value": "No"},
+            {"Name": "X-Spam-Score", "Value": "-0.1"},
+            {"Name": "Message-ID", "Value": "<CAF3x9@mail.acme.example>"},
+        ],
+        "Attachments": [],
+    }
+
+
+def delivery_payload() -> dict:
+    return {
+        "RecordType": "Delivery",
+        "ServerID": 23,
+        "MessageStream": "outbound",
+        "MessageID": ESP_ID,
+        "Recipient": "ana@acme.example",
+        "Tag": "",
+        "DeliveredAt": "2025-05-06T10:00:05Z",
+        "Details": "smtp;250 2.0.0 OK",
+        "Metadata": {},
+    }
+
+
+def bounce_payload(bounce_id: int = 4323372036854775807) -> dict:
+    return {
+        "RecordType": "Bounce",
+        "ID": bounce_id,
+        "Type": "HardBounce",
+        "TypeCode": 1,
+        "Name": "Hard bounce",
+        "Tag": "",
+        "MessageID": ESP_ID,
+        "ServerID": 23,
+        "MessageStream": "outbound",
+        "Description": "The server was unable to deliver your message (unknown user).",
+        "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
+        "Email": "ana@acme.example",
+        "From": "notify@followup.example",
+        "BouncedAt": "2025-05-06T10:05:00Z",
+        "DumpAvailable": True,
+        "Inactive": True,
+        "CanActivate": True,
+        "Subject": "Thank you for our conversation",
+        "Metadata": {},
+    }
+
+
+@pytest.fixture
+def awaiting_reply(scene):
+    """A follow-up email with no answer for ten days: the rules have set a phone call."""
+    sent = outreach_record(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        direction=Outreach.Direction.OUTGOING,
+        channel=Outreach.Channel.EMAIL,
+        occurred_at=timezone.now() - timedelta(days=10),
+        subject="Following up",
+        delivery=Outreach.Delivery.SENT,
+        esp_message_id=ESP_ID,
+    )
+    plan_apply(application=scene.application)
+    call = Reminder.objects.get(kind=Reminder.Kind.PHONE_CALL, trigger_outreach=sent)
+    assert call.is_open
+    return sent, call
+
+
+def test_a_reply_from_the_contact_is_recorded_and_calls_off_the_phone_call(
+    scene, awaiting_reply, live_server
+):
+    _, call = awaiting_reply
+    payload = inbound_payload(token=scene.user.inbound_token, message_id="73e6d360-aaaa")
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    reply = Outreach.objects.get(direction=Outreach.Direction.INCOMING)
+    assert reply.contact == scene.contact and reply.application == scene.application
+    assert reply.channel == Outreach.Channel.EMAIL
+    assert reply.body == "Hi Robin,\n\nThanks! Could we talk on Friday?"
+    assert reply.subject == "Re: Thank you for our conversation"
+    call.refresh_from_db()
+    assert call.state == Reminder.State.CANCELLED
+
+
+def test_the_same_inbound_event_twice_is_recorded_once(scene, awaiting_reply, live_server):
+    payload = inbound_payload(token=scene.user.inbound_token, message_id="73e6d360-bbbb")
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    assert Outreach.objects.filter(direction=Outreach.Direction.INCOMING).count() == 1
+    assert WebhookEvent.objects.filter(event_id="73e6d360-bbbb").count() == 1
+
+
+@pytest.mark.parametrize("auth", [None, "postmark:wrong-secret", "other:" + SECRET])
+def test_without_the_right_secret_nothing_is_recorded(scene, awaiting_reply, live_server, auth):
+    inbound = inbound_payload(token=scene.user.inbound_token, message_id="73e6d360-cccc")
+    assert post(live_server, "/anymail/postmark/inbound/", inbound, auth=auth) in (400, 401, 403)
+    assert post(live_server, "/anymail/postmark/tracking/", bounce_payload(), auth=auth) in (
+        400,
+        401,
+        403,
+    )
+    assert not Outreach.objects.filter(direction=Outreach.Direction.INCOMING).exists()
+    assert Outreach.objects.get().delivery == Outreach.Delivery.SENT
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.filterwarnings("ignore::anymail.exceptions.AnymailInsecureWebhookWarning")
+def test_a_server_without_a_webhook_secret_records_nothing(
+    scene, awaiting_reply, live_server, settings
+):
+    settings.ANYMAIL = {}
+    payload = inbound_payload(token=scene.user.inbound_token, message_id="73e6d360-dddd")
+    post(live_server, "/anymail/postmark/inbound/", payload, auth=None)
+    assert not Outreach.objects.filter(direction=Outreach.Direction.INCOMING).exists()
+
+
+def test_an_unknown_sender_is_ignored(scene, awaiting_reply, live_server):
+    payload = inbound_payload(
+        token=scene.user.inbound_token, sender="stranger@spam.example", message_id="m-eeee"
+    )
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    assert not Outreach.objects.filter(direction=Outreach.Direction.INCOMING).exists()
+
+
+def test_a_reply_is_mapped_by_the_secret_address_never_by_from_alone(
+    scene, awaiting_reply, live_server, other_user
+):
+    # Addressed to another user's secret address: that user has no such contact.
+    payload = inbound_payload(token=other_user.inbound_token, message_id="m-ffff")
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    # Addressed to no secret address at all, though From is the user's contact.
+    payload = inbound_payload(token="not-a-real-token-000000", message_id="m-gggg")
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    assert not Outreach.objects.filter(direction=Outreach.Direction.INCOMING).exists()
+
+
+def test_delivery_then_bounce_update_the_outreach_and_show_on_the_dashboard(
+    scene, awaiting_reply, live_server
+):
+    sent, _ = awaiting_reply
+    assert post(live_server, "/anymail/postmark/tracking/", delivery_payload()) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.DELIVERED
+    assert post(live_server, "/anymail/postmark/tracking/", bounce_payload()) == 200
+    assert post(live_server, "/anymail/postmark/tracking/", bounce_payload()) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.BOUNCED
+    assert "unknown user" in sent.delivery_detail
+    assert WebhookEvent.objects.filter(kind="bounced").count() == 1
+    # A late delivery report never hides the bounce.
+    late = delivery_payload() | {"DeliveredAt": "2025-05-06T11:00:00Z"}
+    assert post(live_server, "/anymail/postmark/tracking/", late) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.BOUNCED
+    assert list(bounced_outreaches(user=scene.user)) == [sent]
+    html = render_to_string(
+        "outreach/bounces.html", {"bounced": bounced_outreaches(user=scene.user)}
+    )
+    assert "Emails that did not arrive" in html and "ana@acme.example" in html
+
+
+def test_a_spam_complaint_is_recorded(scene, awaiting_reply, live_server):
+    sent, _ = awaiting_reply
+    complaint = bounce_payload(bounce_id=77) | {
+        "RecordType": "SpamComplaint",
+        "Type": "SpamComplaint",
+        "TypeCode": 512,
+    }
+    assert post(live_server, "/anymail/postmark/tracking/", complaint) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.COMPLAINED
+
+
+def test_the_settings_include_shows_the_secret_address(scene):
+    address = inbound_address(user=scene.user)
+    assert address == f"reply+{scene.user.inbound_token}@{DOMAIN}"
+    html = render_to_string("outreach/inbound_settings.html", {"inbound_address": address})
+    assert address in html and "BCC" in html
