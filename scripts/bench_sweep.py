@@ -84,7 +84,7 @@ def main() -> None:
                 user=applications[i % len(applications)].user,
                 application=applications[i % len(applications)],
                 kind=kinds[i % len(kinds)],
-                title=f"Bench task {i}",
+                custom_title=f"Bench task {i}",
                 due_at=now,
                 notify_at=now - timedelta(minutes=1),
                 occurrence=f"bench:{i}",
