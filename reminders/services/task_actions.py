@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User, new_token
 from interviews.models import Application
+from interviews.replan import application_replan
 from reminders.models import Reminder
 
 # The fields a hand action rewrites; saving only these leaves the sweep's claim columns
@@ -17,8 +19,12 @@ from reminders.models import Reminder
 _ACTION_FIELDS = ["state", "due_at", "notify_at", "nudge_at", "completed_at", "updated_at"]
 
 
+@transaction.atomic
 def reminder_complete(*, reminder: Reminder) -> Reminder:
-    """Mark the task done; nothing more is sent for it. Completing it twice changes nothing."""
+    """Mark the task done; nothing more is sent for it. Completing it twice changes nothing.
+
+    The application is re-planned: a check-in marked done starts the next check-in's clock.
+    """
     if reminder.state == Reminder.State.DONE:
         return reminder
     reminder.state = Reminder.State.DONE
@@ -26,7 +32,13 @@ def reminder_complete(*, reminder: Reminder) -> Reminder:
     reminder.notify_at = None
     reminder.nudge_at = None
     reminder.save(update_fields=_ACTION_FIELDS)
+    _replan(reminder)
     return reminder
+
+
+def _replan(reminder: Reminder) -> None:
+    if reminder.application_id is not None:
+        application_replan(application_id=reminder.application_id)
 
 
 def snooze_until(*, reminder: Reminder, days: int, now: datetime | None = None) -> datetime:
@@ -57,6 +69,7 @@ def reminder_snooze(*, reminder: Reminder, until: datetime) -> Reminder:
     return reminder
 
 
+@transaction.atomic
 def reminder_skip(*, reminder: Reminder) -> Reminder:
     """Drop the task without doing it; it is kept, closed, so the rule does not recreate it."""
     if not reminder.is_open:
@@ -66,6 +79,7 @@ def reminder_skip(*, reminder: Reminder) -> Reminder:
     reminder.notify_at = None
     reminder.nudge_at = None
     reminder.save(update_fields=_ACTION_FIELDS)
+    _replan(reminder)
     return reminder
 
 

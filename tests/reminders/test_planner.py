@@ -364,8 +364,8 @@ def test_completing_a_check_in_starts_the_next_one(seeker):
     plan_apply(application=interview.application)
     (check_in,) = open_of(interview.application, Reminder.Kind.CHECK_IN)
 
-    reminder_complete(reminder=check_in)  # at NOW, 10 March 14:00
-    plan_apply(application=interview.application)
+    # At NOW, 10 March 14:00; completing it re-plans the application by itself.
+    reminder_complete(reminder=check_in)
 
     (following,) = open_of(interview.application, Reminder.Kind.CHECK_IN)
     assert following.pk != check_in.pk
