@@ -30,7 +30,7 @@ SETTINGS_FIELDS = (
     "checkin_min_gap_days",
     "max_unanswered_outreaches",
 )
-# The settings the follow-up rules read (reminders.planner.Preferences): changing one of them
+# The settings the follow-up rules read (reminders.facts.Preferences): changing one of them
 # moves the reminders already planned.
 SCHEDULING_FIELDS = frozenset(SETTINGS_FIELDS) - {"full_name", "signature"}
 

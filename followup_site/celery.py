@@ -23,6 +23,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # An interview logged ahead of time gets its tasks once it has ended.
+    "reminders-interviews-ended": {
+        "task": "reminders.tasks.interviews_ended",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "reminders-digest": {
         "task": "reminders.tasks.digest_sweep",
         "schedule": 60.0,

@@ -130,3 +130,16 @@ def format_local(*, instant: datetime, zone: ZoneInfo) -> str:
     text = f"{local:%A} {local.day} {local:%B %Y, %H:%M} {local.tzname()}"
     # "UTC (UTC)" says nothing twice; a named zone helps where the abbreviation is ambiguous.
     return text if local.tzname() == zone.key else f"{text} ({zone.key})"
+
+
+def business_day_on_or_after(*, instant: datetime, zone: ZoneInfo, country: str) -> datetime:
+    """``instant`` if it falls on a business day in ``zone``, else the same local time on the
+    next one: a task dated by business days, or a check-in, never lands on a weekend or on a
+    public holiday of ``country``."""
+    local = instant.astimezone(zone).replace(tzinfo=None)
+    day = local.date()
+    while not is_business_day(day=day, country=country):
+        day += timedelta(days=1)
+    if day == local.date():
+        return instant.astimezone(UTC)
+    return localize(wall=datetime.combine(day, local.time()), zone=zone)

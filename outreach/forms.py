@@ -190,6 +190,7 @@ class OutreachForm(forms.Form):
         *args: object,
         contacts: QuerySet[Contact],
         default_contact: Contact | None = None,
+        default_purpose: str = "",
         **kwargs: object,
     ) -> None:
         kwargs.setdefault("prefix", self.what)
@@ -197,6 +198,8 @@ class OutreachForm(forms.Form):
         self.fields["contact"].queryset = contacts
         if default_contact is not None:
             self.fields["contact"].initial = default_contact.pk
+        if "purpose" in self.fields and default_purpose in dict(self.fields["purpose"].choices):
+            self.fields["purpose"].initial = default_purpose
         self.helper = form_helper(submit=self.submit_label)
         # The template writes the <form> tag: it adds the hidden ``what`` the view reads.
         self.helper.form_tag = False
@@ -222,6 +225,19 @@ class OutreachSentForm(OutreachForm):
         initial=Outreach.Channel.EMAIL,
         widget=forms.RadioSelect,
     )
+    purpose = forms.ChoiceField(
+        label="What it was",
+        required=False,
+        choices=[
+            ("", "Let Followup work it out"),
+            (Outreach.Purpose.THANK_YOU, "A thank-you"),
+            (Outreach.Purpose.FOLLOW_UP, "A follow-up (asking how it stands)"),
+            (Outreach.Purpose.REPAIR, "Repairing an answer"),
+            (Outreach.Purpose.CHECK_IN, "A check-in"),
+            (Outreach.Purpose.OTHER, "Something else"),
+        ],
+        help_text="Followup closes the matching task and plans what comes next from it.",
+    )
     subject = forms.CharField(required=False, max_length=300)
     body = forms.CharField(
         label="What you wrote (optional)",
@@ -229,7 +245,7 @@ class OutreachSentForm(OutreachForm):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    field_order = ["channel", "occurred_at", "contact", "subject", "body"]
+    field_order = ["channel", "purpose", "occurred_at", "contact", "subject", "body"]
 
 
 class OutreachCallForm(OutreachForm):

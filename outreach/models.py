@@ -24,6 +24,17 @@ class Outreach(models.Model):
         OUTGOING = "out", "Sent by you"
         INCOMING = "in", "Reply from them"
 
+    class Purpose(models.TextChoices):
+        """What the contact was for; the follow-up rules read it (see reminders.planner)."""
+
+        THANK_YOU = "thank_you", "Thank-you"
+        FOLLOW_UP = "follow_up", "Follow-up"
+        REPAIR = "repair", "Repairing an answer"
+        CHECK_IN = "check_in", "Check-in"
+        CALL = "call", "Phone call"
+        REPLY = "reply", "Reply from them"
+        OTHER = "other", "Other"
+
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         CARD = "card", "Handwritten card"
@@ -67,6 +78,7 @@ class Outreach(models.Model):
         help_text="The task this outreach carried out.",
     )
     direction = models.CharField(max_length=3, choices=Direction.choices)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.OTHER)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     call_outcome = models.CharField(max_length=10, choices=CallOutcome.choices, blank=True)
     subject = models.CharField(max_length=300, blank=True)
@@ -207,3 +219,14 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.esp} {self.kind} {self.event_id}"
+
+
+# What a message written for an occasion is, once it has gone out.
+PURPOSE_OF_OCCASION = {
+    Occasion.THANK_YOU: Outreach.Purpose.THANK_YOU,
+    Occasion.CARD: Outreach.Purpose.THANK_YOU,
+    Occasion.TOPIC_FOLLOW_UP: Outreach.Purpose.FOLLOW_UP,
+    Occasion.CALL_RECAP: Outreach.Purpose.FOLLOW_UP,
+    Occasion.ANSWER_REPAIR: Outreach.Purpose.REPAIR,
+    Occasion.CHECK_IN: Outreach.Purpose.CHECK_IN,
+}

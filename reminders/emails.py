@@ -164,3 +164,41 @@ def digest_email(*, user: User, reminders: Sequence[Reminder]) -> EmailMultiAlte
         reminder_view(reminder=r, application_notes=notes.get(r.application_id)) for r in reminders
     ]
     return _message(name="digest", context=context, to=user.email)
+
+
+def _names(names: Sequence[str]) -> str:
+    """'Ana', 'Ana and Ben', 'Ana, Ben and Cy'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def group_headline(*, reminders: Sequence[Reminder]) -> str:
+    """What a group of tasks of one application, due at one moment, asks: 'Thank Ana, Ben and
+    Cy for the interview' for a panel, else the first task and how many more."""
+    kinds = {r.kind for r in reminders}
+    if kinds == {Reminder.Kind.THANK_YOU}:
+        names = [r.contact.name if r.contact is not None else "them" for r in reminders]
+        return f"Thank {_names(names)} for the interview"
+    others = len(reminders) - 1
+    return f"{reminders[0].title}, and {others} more task{'s' if others > 1 else ''}"
+
+
+def group_email(
+    *, reminders: Sequence[Reminder], nudge: bool = False, application_notes: list[Note] | None
+) -> EmailMultiAlternatives:
+    """One email for the tasks of one application that are due at the same moment (a panel's
+    thank-yous): the user hears once, with every person named and each task's actions."""
+    user = reminders[0].user
+    context = _base_context(user)
+    context.update(
+        {
+            "items": [
+                reminder_view(reminder=r, application_notes=application_notes) for r in reminders
+            ],
+            "nudge": nudge,
+            "headline": group_headline(reminders=reminders),
+            "application": reminders[0].application,
+        }
+    )
+    return _message(name="group", context=context, to=user.email)

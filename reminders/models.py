@@ -126,3 +126,13 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at.isoformat()}"
+
+
+# The purpose of the outreach that carries out a task of each kind; the kinds not listed
+# (a close suggestion, the user's own task) are not carried out by one message.
+PURPOSE_OF_KIND = {
+    Reminder.Kind.THANK_YOU: "thank_you",
+    Reminder.Kind.FOLLOW_UP: "follow_up",
+    Reminder.Kind.CHECK_IN: "check_in",
+    Reminder.Kind.PHONE_CALL: "call",
+}

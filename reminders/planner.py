@@ -10,11 +10,15 @@ Choices the design leaves open, decided here:
 - R1 and R2 are two tasks. The thank-you (R1) is the short note within 24 hours; the first
   follow-up email (R2) comes a week after the latest interview if they have not replied, to
   the person they asked the user to follow up with (R6), not before the date they named.
-- A thank-you note does not start the R4 "no reply, then call" clock: nobody expects an
-  answer to a thank-you. Every other outgoing email does.
-- The R7 minimum gap delays follow-ups and check-ins, not the R4 call: the call is the second
-  half of the same attempt, and its timing is R4's own rule. Calls still count toward the gap
-  of the next email and toward the unanswered run.
+- Every outreach has a purpose. Only a follow-up or check-in email that asked something
+  starts the R4 "no reply, then call" clock: nobody expects an answer to a thank-you.
+- The R7 minimum gap holds per person, across all of the user's applications, for every
+  outreach the planner dates: follow-ups, calls and check-ins. A stated "not before" date
+  (R6) moves the follow-up and the call, never the thank-you.
+- The cap of unanswered messages counts follow-ups, repairs and calls over at least two
+  weeks. Reaching it stops the faster follow-ups, not the monthly check-ins; after a few
+  unanswered check-ins the planner asks whether to keep going.
+- An interview still ahead has not happened: its tasks are planned when it ends.
 - An interview is contact from their side, like a reply: it resets the check-in clock and
   ends a run of unanswered outreaches.
 - Marking a check-in done without logging an outreach still resets the check-in clock,
@@ -25,24 +29,27 @@ Choices the design leaves open, decided here:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from followup_site.clock import (
-    QuietHours,
+    business_day_on_or_after,
     business_days_add,
     next_local_hour,
     quiet_hours_end_after,
     quiet_hours_start_before,
     wall_clock_add,
 )
-from outreach.cadence import THANK_YOU_WITHIN, Cadence, allowed_from
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from outreach.cadence import THANK_YOU_WITHIN, allowed_from
+from reminders.facts import (
+    ApplicationFacts,
+    FollowUpWish,
+    InterviewFacts,
+    OutreachFacts,
+    Person,
+    Planned,
+    Preferences,
+)
 
 THANK_YOU = "thank_you"
 FOLLOW_UP = "follow_up"
@@ -57,94 +64,6 @@ THANK_YOU_NUDGE_BEFORE = timedelta(hours=3)
 # drops such a nudge, and the sweep drops it when the first email went out late.
 NUDGE_MIN_SPACING = timedelta(hours=2)
 FOLLOW_UP_AFTER_DAYS = 7
-DEFAULT_QUIET = QuietHours(start=time(21, 0), end=time(8, 0))
-
-
-@dataclass(frozen=True)
-class Preferences:
-    """The reminder preferences of one user (accounts.User fields), as plain values."""
-
-    zone: ZoneInfo
-    country: str = "US"
-    digest: bool = False
-    thank_you_notify_delay: timedelta = timedelta(minutes=60)
-    quiet: QuietHours = DEFAULT_QUIET
-    digest_hour: int = 8
-    call_after_business_days: int = 3
-    checkin_interval_days: int = 30
-    cadence: Cadence = field(default_factory=Cadence)
-
-    @classmethod
-    def of(cls, user: User) -> Preferences:
-        return cls(
-            zone=user.zone,
-            country=user.country,
-            digest=user.notification_mode == "digest",
-            thank_you_notify_delay=timedelta(minutes=user.thank_you_notify_delay_minutes),
-            quiet=QuietHours(start=user.quiet_hours_start, end=user.quiet_hours_end),
-            digest_hour=user.digest_hour,
-            call_after_business_days=user.call_after_business_days,
-            checkin_interval_days=user.checkin_interval_days,
-            cadence=Cadence.of(user),
-        )
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone at the company (an interviewers.Contact), by id."""
-
-    id: int
-
-
-@dataclass(frozen=True)
-class InterviewFacts:
-    id: int
-    ends_at: datetime
-    interviewers: tuple[Person, ...] = ()
-
-
-@dataclass(frozen=True)
-class FollowUpWish:
-    """A note of kind follow_up: "follow up with <contact>, not before <not_before>"."""
-
-    contact: Person | None
-    not_before: date | None
-    noted_at: datetime
-
-
-@dataclass(frozen=True)
-class OutreachFacts:
-    id: int
-    outgoing: bool
-    channel: str
-    occurred_at: datetime
-    contact_id: int | None = None
-    # The kind of the task this outreach carried out, if any ("thank_you", ...).
-    reminder_kind: str = ""
-
-
-@dataclass(frozen=True)
-class ApplicationFacts:
-    id: int
-    is_open: bool = True
-    interviews: Sequence[InterviewFacts] = ()
-    outreaches: Sequence[OutreachFacts] = ()
-    wishes: Sequence[FollowUpWish] = ()
-    check_ins_done_at: Sequence[datetime] = ()
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One reminder the rules say should exist, keyed by ``occurrence``."""
-
-    kind: str
-    occurrence: str
-    due_at: datetime
-    notify_at: datetime
-    nudge_at: datetime | None = None
-    interview_id: int | None = None
-    contact_id: int | None = None
-    trigger_outreach_id: int | None = None
 
 
 # --- Notification times ---------------------------------------------------------------------
@@ -192,6 +111,26 @@ def thank_you_times(
 # --- The rules ------------------------------------------------------------------------------
 
 
+# What counts toward the run of unanswered messages that ends in "time to close it?" (R7):
+# the faster follow-ups and the calls. Thank-yous expect no answer; check-ins go on monthly.
+COUNTED_PURPOSES = ("follow_up", "repair", "call")
+# A run of unanswered messages counts only once it spans this long: four follow-ups sent in
+# one week say more about the sender than about the company.
+RUN_MIN_SPAN = timedelta(days=14)
+# After this many unanswered check-ins in a row, ask whether to keep going (R5).
+CHECK_INS_BEFORE_ASKING = 3
+# Interviews with one person closer together than this share one thank-you (R1, R7).
+THANK_YOU_SPAN = timedelta(days=7)
+# Outgoing emails with these purposes ask something, so their silence can lead to a call (R4).
+ASKING_PURPOSES = ("follow_up", "check_in")
+
+
+def held(*, facts: ApplicationFacts, now: datetime) -> ApplicationFacts:
+    """The facts as they stand at ``now``: an interview still ahead has not happened yet."""
+    past = tuple(i for i in facts.interviews if i.ends_at <= now)
+    return replace(facts, interviews=past)
+
+
 def unanswered_run(*, facts: ApplicationFacts) -> list[OutreachFacts]:
     """Outgoing outreaches since the last sign of life from them (a reply or an interview)."""
     last_heard = max((i.ends_at for i in facts.interviews), default=None)
@@ -207,35 +146,94 @@ def unanswered_run(*, facts: ApplicationFacts) -> list[OutreachFacts]:
 
 
 def last_outgoing_to(*, facts: ApplicationFacts, contact_id: int | None) -> datetime | None:
+    """The last outreach to this person, about this application or any other (R7)."""
     if contact_id is None:
         return None
-    return max(
-        (o.occurred_at for o in facts.outreaches if o.outgoing and o.contact_id == contact_id),
-        default=None,
-    )
+    moments = [o.occurred_at for o in facts.outreaches if o.outgoing and o.contact_id == contact_id]
+    if contact_id in facts.last_outgoing_by_person:
+        moments.append(facts.last_outgoing_by_person[contact_id])
+    return max(moments, default=None)
+
+
+def after_other_applications(
+    *,
+    due_at: datetime,
+    contact_id: int | None,
+    facts: ApplicationFacts,
+    prefs: Preferences,
+    check_in: bool,
+) -> datetime:
+    """R7 per person: the first moment from ``due_at`` on that is a full gap away from every
+    task pending for the same person in the user's other applications, before or after it."""
+    days = prefs.cadence.gap_days(check_in=check_in)
+    for other_due, _ in sorted(facts.pending_by_person.get(contact_id, ())):
+        gap_end = wall_clock_add(instant=other_due, days=days, zone=prefs.zone)
+        gap_start = wall_clock_add(instant=other_due, days=-days, zone=prefs.zone)
+        if gap_start < due_at < gap_end:
+            due_at = gap_end
+    return due_at
 
 
 def _latest_wish(facts: ApplicationFacts) -> FollowUpWish | None:
     return max(facts.wishes, key=lambda w: w.noted_at, default=None)
 
 
+def _wish_of(facts: ApplicationFacts, contact_id: int | None) -> date | None:
+    """The latest "not before" date this person named, if any (R6)."""
+    dates = [
+        w.not_before
+        for w in facts.wishes
+        if w.not_before is not None and w.contact is not None and w.contact.id == contact_id
+    ]
+    return max(dates, default=None)
+
+
+def _thank_you_spans(
+    facts: ApplicationFacts,
+) -> list[tuple[InterviewFacts, InterviewFacts, Person]]:
+    """(first, latest, person) for each run of interviews with one person in a short span.
+
+    Interviews with the same person less than THANK_YOU_SPAN apart form one span, and the
+    span gets one thank-you, due after its latest interview.
+    """
+    spans = []
+    people = {p.id: p for i in facts.interviews for p in i.interviewers}
+    for person_id, person in sorted(people.items()):
+        theirs = sorted(
+            (i for i in facts.interviews if any(p.id == person_id for p in i.interviewers)),
+            key=lambda i: (i.ends_at, i.id),
+        )
+        first = latest = theirs[0]
+        for interview in theirs[1:]:
+            if interview.ends_at - latest.ends_at < THANK_YOU_SPAN:
+                latest = interview
+                continue
+            spans.append((first, latest, person))
+            first = latest = interview
+        spans.append((first, latest, person))
+    return spans
+
+
 def plan_thank_yous(*, facts: ApplicationFacts, prefs: Preferences) -> list[Planned]:
-    """R1: one thank-you per interviewer of each interview."""
+    """R1: one thank-you per interviewer, one per span of interviews with the same person.
+
+    The occurrence names the span's first interview, so a second interview with the same
+    person a few days later moves that one task instead of adding another.
+    """
     planned = []
-    for interview in facts.interviews:
-        due_at, notify_at, nudge_at = thank_you_times(ends_at=interview.ends_at, prefs=prefs)
-        for person in interview.interviewers:
-            planned.append(
-                Planned(
-                    kind=THANK_YOU,
-                    occurrence=f"thank_you:{interview.id}:{person.id}",
-                    due_at=due_at,
-                    notify_at=notify_at,
-                    nudge_at=nudge_at,
-                    interview_id=interview.id,
-                    contact_id=person.id,
-                )
+    for first, latest, person in _thank_you_spans(facts):
+        due_at, notify_at, nudge_at = thank_you_times(ends_at=latest.ends_at, prefs=prefs)
+        planned.append(
+            Planned(
+                kind=THANK_YOU,
+                occurrence=f"thank_you:{first.id}:{person.id}",
+                due_at=due_at,
+                notify_at=notify_at,
+                nudge_at=nudge_at,
+                interview_id=latest.id,
+                contact_id=person.id,
             )
+        )
     return planned
 
 
@@ -260,6 +258,13 @@ def plan_follow_up(*, facts: ApplicationFacts, prefs: Preferences) -> list[Plann
     )
     if earliest is not None:
         due_at = max(due_at, earliest)
+    due_at = after_other_applications(
+        due_at=due_at,
+        contact_id=person.id if person else None,
+        facts=facts,
+        prefs=prefs,
+        check_in=False,
+    )
     return [
         Planned(
             kind=FOLLOW_UP,
@@ -273,11 +278,16 @@ def plan_follow_up(*, facts: ApplicationFacts, prefs: Preferences) -> list[Plann
 
 
 def plan_phone_call(*, facts: ApplicationFacts, prefs: Preferences) -> list[Planned]:
-    """R4 and R8: a call when the latest email has had no reply for N business days."""
+    """R4 and R8: a call when a follow-up or check-in that asked something got no reply.
+
+    A thank-you expects no answer and starts no call clock. The call waits N business days
+    after the email, then also the minimum gap and any date the person named (R6, R7), and
+    lands on a business day.
+    """
     emails = [
         o
         for o in facts.outreaches
-        if o.outgoing and o.channel == "email" and o.reminder_kind != THANK_YOU
+        if o.outgoing and o.channel == "email" and o.purpose in ASKING_PURPOSES and o.asked
     ]
     if not emails:
         return []
@@ -293,6 +303,22 @@ def plan_phone_call(*, facts: ApplicationFacts, prefs: Preferences) -> list[Plan
         zone=prefs.zone,
         country=prefs.country,
     )
+    earliest = allowed_from(
+        cadence=prefs.cadence,
+        zone=prefs.zone,
+        last_outgoing_at=last_outgoing_to(facts=facts, contact_id=email.contact_id),
+        check_in=False,
+        not_before=_wish_of(facts, email.contact_id),
+    )
+    later = after_other_applications(
+        due_at=max(due_at, earliest or due_at),
+        contact_id=email.contact_id,
+        facts=facts,
+        prefs=prefs,
+        check_in=False,
+    )
+    if later > due_at:
+        due_at = business_day_on_or_after(instant=later, zone=prefs.zone, country=prefs.country)
     return [
         Planned(
             kind=PHONE_CALL,
@@ -305,23 +331,26 @@ def plan_phone_call(*, facts: ApplicationFacts, prefs: Preferences) -> list[Plan
     ]
 
 
-def last_contact(*, facts: ApplicationFacts) -> datetime | None:
-    """The last contact in either direction: an outreach, an interview, a check-in done."""
-    moments = [i.ends_at for i in facts.interviews]
-    moments += [o.occurred_at for o in facts.outreaches]
-    moments += list(facts.check_ins_done_at)
-    return max(moments, default=None)
+def last_contact(*, facts: ApplicationFacts) -> tuple[datetime, str] | None:
+    """The last contact in either direction (an outreach, an interview, a check-in marked
+    done) and a key naming that event, which does not change when its time is corrected."""
+    events = [(i.ends_at, f"interview{i.id}") for i in facts.interviews]
+    events += [(o.occurred_at, f"outreach{o.id}") for o in facts.outreaches]
+    events += [(d, f"done{d.astimezone(UTC):%Y%m%dT%H%M%S}") for d in facts.check_ins_done_at]
+    return max(events, default=None)
 
 
 def plan_check_in(*, facts: ApplicationFacts, prefs: Preferences) -> list[Planned]:
-    """R5: a check-in N days after the last contact, at the same local time of day.
+    """R5: a check-in N days after the last contact, on a business day, same local time.
 
-    The occurrence names the contact it counts from, so a new contact makes a new occurrence
-    and the old pending check-in is cancelled: rescheduled, never duplicated.
+    The occurrence names the event the clock counts from, so a new contact makes a new
+    occurrence and the old pending check-in is cancelled (rescheduled, never duplicated),
+    while an edit that only moves that event's time moves the same task.
     """
-    since = last_contact(facts=facts)
-    if since is None:
+    last = last_contact(facts=facts)
+    if last is None:
         return []
+    since, key = last
     due_at = wall_clock_add(instant=since, days=prefs.checkin_interval_days, zone=prefs.zone)
     with_contact = [o for o in facts.outreaches if o.contact_id is not None]
     person_id: int | None = None
@@ -342,10 +371,14 @@ def plan_check_in(*, facts: ApplicationFacts, prefs: Preferences) -> list[Planne
     )
     if earliest is not None:
         due_at = max(due_at, earliest)
+    due_at = after_other_applications(
+        due_at=due_at, contact_id=person_id, facts=facts, prefs=prefs, check_in=True
+    )
+    due_at = business_day_on_or_after(instant=due_at, zone=prefs.zone, country=prefs.country)
     return [
         Planned(
             kind=CHECK_IN,
-            occurrence=f"check_in:{facts.id}:{since.astimezone(UTC):%Y%m%dT%H%M%S}",
+            occurrence=f"check_in:{facts.id}:{key}",
             due_at=due_at,
             notify_at=notify_time(wanted=due_at, prefs=prefs),
             contact_id=person_id,
@@ -353,38 +386,65 @@ def plan_check_in(*, facts: ApplicationFacts, prefs: Preferences) -> list[Planne
     ]
 
 
-def plan_reminders(*, facts: ApplicationFacts, prefs: Preferences) -> list[Planned]:
-    """Every reminder the rules want for one application, right now.
+def plan_close_suggestion(
+    *, facts: ApplicationFacts, prefs: Preferences, interview_ahead: bool
+) -> list[Planned]:
+    """R7: after a run of unanswered follow-ups and calls over weeks, or a few unanswered
+    check-ins, one task asks whether to close the application. Never while an interview is
+    still ahead."""
+    if interview_ahead:
+        return []
+    run = unanswered_run(facts=facts)
+    counted = [o for o in run if o.purpose in COUNTED_PURPOSES]
+    check_ins = [o for o in run if o.purpose == "check_in"]
+    if prefs.cadence.cap_reached(unanswered=len(counted)) and (
+        counted[-1].occurred_at - counted[0].occurred_at >= RUN_MIN_SPAN
+    ):
+        last = counted[-1]
+    elif check_ins and len(check_ins) % CHECK_INS_BEFORE_ASKING == 0:
+        last = check_ins[-1]
+    else:
+        return []
+    due_at = allowed_from(
+        cadence=prefs.cadence, zone=prefs.zone, last_outgoing_at=last.occurred_at, check_in=False
+    )
+    return [
+        Planned(
+            kind=CLOSE_SUGGESTION,
+            occurrence=f"close_suggestion:{facts.id}:{last.id}",
+            due_at=due_at,
+            notify_at=notify_time(wanted=due_at, prefs=prefs),
+            contact_id=last.contact_id,
+        )
+    ]
+
+
+def faster_follow_ups_stop(*, facts: ApplicationFacts, prefs: Preferences) -> bool:
+    """Whether the cap of unanswered follow-ups and calls is reached (R7)."""
+    counted = [o for o in unanswered_run(facts=facts) if o.purpose in COUNTED_PURPOSES]
+    return prefs.cadence.cap_reached(unanswered=len(counted))
+
+
+def plan_reminders(*, facts: ApplicationFacts, prefs: Preferences, now: datetime) -> list[Planned]:
+    """Every reminder the rules want for one application at ``now``.
 
     1. A closed application wants nothing: all its open tasks are cancelled (R7).
-    2. Thank-yous (R1) are planned for every interview and interviewer.
-    3. After a run of unanswered outreaches (R7), one "consider closing" task replaces the
-       follow-up, the call and the check-in.
-    4. Otherwise the first follow-up (R2, R6), the call (R4, R8) and the check-in (R5).
+    2. An interview still ahead has not happened: it gets its tasks once it ends.
+    3. Thank-yous (R1), one per person per span of interviews.
+    4. "Time to close it?" after the cap of unanswered follow-ups and calls over weeks, or
+       every few unanswered check-ins (R5, R7).
+    5. The first follow-up (R2, R6) and the call (R4, R8), unless the cap is reached or the
+       question to close is open: no faster follow-up is planned then.
+    6. The check-in (R5) goes on about monthly while the role is open, cap or not.
     """
     if not facts.is_open:
         return []
+    interview_ahead = any(i.ends_at > now for i in facts.interviews)
+    facts = held(facts=facts, now=now)
     planned = plan_thank_yous(facts=facts, prefs=prefs)
-    run = unanswered_run(facts=facts)
-    if prefs.cadence.cap_reached(unanswered=len(run)):
-        last = run[-1]
-        due_at = allowed_from(
-            cadence=prefs.cadence,
-            zone=prefs.zone,
-            last_outgoing_at=last.occurred_at,
-            check_in=False,
-        )
-        planned.append(
-            Planned(
-                kind=CLOSE_SUGGESTION,
-                occurrence=f"close_suggestion:{facts.id}:{last.id}",
-                due_at=due_at,
-                notify_at=notify_time(wanted=due_at, prefs=prefs),
-                contact_id=last.contact_id,
-            )
-        )
-        return planned
-    planned += plan_follow_up(facts=facts, prefs=prefs)
-    planned += plan_phone_call(facts=facts, prefs=prefs)
+    closing = plan_close_suggestion(facts=facts, prefs=prefs, interview_ahead=interview_ahead)
+    if not closing and not faster_follow_ups_stop(facts=facts, prefs=prefs):
+        planned += plan_follow_up(facts=facts, prefs=prefs)
+        planned += plan_phone_call(facts=facts, prefs=prefs)
     planned += plan_check_in(facts=facts, prefs=prefs)
-    return planned
+    return planned + closing

@@ -16,7 +16,7 @@ from interviews.selectors import application_list_for_dashboard, notes_about
 from outreach.forms import OUTREACH_FORMS, OutreachForm
 from outreach.models import Outreach
 from reminders import planner
-from reminders.models import Reminder
+from reminders.models import PURPOSE_OF_KIND, Reminder
 
 # How far back the task list shows finished tasks, and how many at most.
 RECENTLY_DONE_DAYS = 14
@@ -251,8 +251,11 @@ def application_panel_context(
         context["panel_tasks"] = [t for t in context["panel_tasks"] if t.pk != reminder.pk]
     contacts = application_contacts(user=user, application=application)
     default_contact = reminder.contact if reminder is not None else None
+    default_purpose = PURPOSE_OF_KIND.get(reminder.kind, "") if reminder is not None else ""
     forms_by_what = {
-        what: form_class(contacts=contacts, default_contact=default_contact)
+        what: form_class(
+            contacts=contacts, default_contact=default_contact, default_purpose=default_purpose
+        )
         for what, form_class in OUTREACH_FORMS.items()
     }
     if bound_form is not None:

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from interviews.models import Application
 from reminders.models import Heartbeat
-from reminders.services.plan_apply import plan_apply
-from reminders.services.sweep import digest_run, sweep_run
+from reminders.services.digest import digest_run
+from reminders.services.plan_apply import interviews_ended_replan, plan_apply
+from reminders.services.sweep import sweep_run
 
 
 @shared_task(ignore_result=True)
@@ -27,6 +28,12 @@ def sweep() -> dict[str, int]:
 def digest_sweep() -> dict[str, int]:
     """Send the daily digest to users whose digest hour it is (beat, every minute)."""
     return vars(digest_run())
+
+
+@shared_task(ignore_result=True)
+def interviews_ended() -> int:
+    """Plan the tasks of interviews that have just ended (beat, every minute)."""
+    return interviews_ended_replan()
 
 
 @shared_task(ignore_result=True)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from interviews.models import Application, Contact
 from outreach.merge import one_line
-from outreach.models import Draft, Outreach
+from outreach.models import PURPOSE_OF_OCCASION, Draft, Outreach
 from outreach.send_guard import gap_allowed_from
 from outreach.services.timeline import outreach_record
 
@@ -168,6 +168,7 @@ def _record(draft: Draft, *, channel: str, delivery: str, esp_message_id: str = 
         contact=draft.contact,
         reminder=draft.reminder,
         direction=Outreach.Direction.OUTGOING,
+        purpose=PURPOSE_OF_OCCASION.get(draft.occasion, Outreach.Purpose.OTHER),
         channel=channel,
         occurred_at=timezone.now(),
         subject=one_line(draft.subject),
@@ -292,6 +293,7 @@ def call_log(
         contact=contact,
         reminder=reminder,
         direction=Outreach.Direction.OUTGOING,
+        purpose=Outreach.Purpose.CALL,
         channel=Outreach.Channel.CALL,
         call_outcome=outcome,
         occurred_at=timezone.now(),

@@ -139,6 +139,7 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
             application=application,
             contact=contact,
             direction=Outreach.Direction.INCOMING,
+            purpose=Outreach.Purpose.REPLY,
             channel=Outreach.Channel.EMAIL,
             occurred_at=timezone.now(),
             subject=one_line(message.subject or "")[:300],

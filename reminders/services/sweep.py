@@ -1,13 +1,14 @@
 """The sweep: find reminders whose notification is due, email the user, record the outcome.
 
 The database is the only record of what is due (DESIGN section 5). Beat runs
-:func:`sweep_run` every minute and :func:`digest_run` for users who asked for one daily email.
-Both follow the same steps:
+:func:`sweep_run` every minute, and ``reminders.services.digest.digest_run`` for users who
+asked for one daily email. Both follow the same steps:
 
 1. Claim a batch of due rows in a short transaction by setting ``lease_until``; the claim
    skips rows another sweep holds (``skip_locked`` on PostgreSQL; SQLite has one writer, so
    its IMMEDIATE transaction serialises the claims) and rows whose lease is still running.
-2. Send each email outside that transaction, so a slow ESP never holds a lock.
+2. Send each email outside that transaction, so a slow ESP never holds a lock. The tasks of
+   one application due at the same moment (a panel's thank-yous) share one email.
 3. Record the outcome with an UPDATE that only applies if the row is still as claimed
    (same lease, state and notify time): a task the user completed or snoozed meanwhile
    keeps what the user did.
@@ -25,7 +26,7 @@ import smtplib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from functools import partial
 
 from anymail.exceptions import (
     AnymailAPIError,
@@ -41,13 +42,12 @@ from django.utils import timezone
 from accounts.models import User
 from followup_site.clock import (
     QuietHours,
-    at_local_time,
     in_quiet_hours,
     quiet_hours_end_after,
 )
 from interviews.models import Note
 from reminders import planner
-from reminders.emails import digest_email, notes_by_application, reminder_email
+from reminders.emails import group_email, notes_by_application, reminder_email
 from reminders.models import Reminder
 
 logger = logging.getLogger(__name__)
@@ -58,8 +58,6 @@ BATCH_SIZE = 100
 MAX_ATTEMPTS = 8
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=2)
-# A user's digest goes out during this window after their digest hour.
-DIGEST_WINDOW = timedelta(hours=1)
 
 DUE_STATES = (Reminder.State.PENDING, Reminder.State.NOTIFIED, Reminder.State.SNOOZED)
 
@@ -81,7 +79,7 @@ class SweepResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _due(now: datetime) -> Q:
+def due_q(now: datetime) -> Q:
     return Q(state__in=DUE_STATES, notify_at__lte=now) & (
         Q(lease_until__isnull=True) | Q(lease_until__lte=now)
     )
@@ -103,7 +101,7 @@ def reminders_claim(
     user's rows other than thank-yous. Rows of deactivated accounts are never claimed: they
     stay as they are, and go out if the account is reactivated.
     """
-    due = Reminder.objects.filter(_due(now), user__is_active=True)
+    due = Reminder.objects.filter(due_q(now), user__is_active=True)
     if digest_user_id is None:
         due = due.filter(_immediate())
     else:
@@ -121,7 +119,7 @@ def reminders_claim(
         if not ids:
             return [], lease
         # Re-check "due" in the UPDATE itself: act only on the rows this claim took.
-        Reminder.objects.filter(_due(now), pk__in=ids).update(lease_until=lease)
+        Reminder.objects.filter(due_q(now), pk__in=ids).update(lease_until=lease)
         taken = list(
             Reminder.objects.filter(pk__in=ids, lease_until=lease).values_list("pk", flat=True)
         )
@@ -157,7 +155,7 @@ def _describe(error: BaseException) -> str:
     return f"{error.__class__.__name__}: {text}"[:2000]
 
 
-def _claimed(pks: Sequence[int], lease: datetime) -> list[Reminder]:
+def claimed_rows(pks: Sequence[int], lease: datetime) -> list[Reminder]:
     return list(
         Reminder.objects.filter(pk__in=pks, lease_until=lease, state__in=DUE_STATES)
         .select_related("user", "application__company", "contact", "interview", "trigger_outreach")
@@ -242,7 +240,7 @@ def _quiet_until(user: User, now: datetime) -> datetime | None:
     return None
 
 
-def _deliver(
+def deliver(
     render: Callable[[], EmailMultiAlternatives],
     rows: Sequence[Reminder],
     *,
@@ -250,8 +248,9 @@ def _deliver(
     now: datetime,
     result: SweepResult,
     nudge: bool = False,
-) -> None:
-    """Render and send one email about ``rows``, then record the outcome on each row."""
+) -> bool:
+    """Render and send one email about ``rows``, record the outcome on each row, and say
+    whether the email went out."""
     try:
         message = render()
     except Exception as error:
@@ -260,7 +259,7 @@ def _deliver(
         for row in rows:
             _record_error(row, lease=lease, now=now, error=error, kind=PERMANENT)
         result.failed += len(rows)
-        return
+        return False
     try:
         message.send()
     except Exception as error:
@@ -269,38 +268,54 @@ def _deliver(
         for row in rows:
             outcome = _record_error(row, lease=lease, now=now, error=error, kind=kind)
             setattr(result, outcome, getattr(result, outcome) + 1)
-        return
+        return False
     result.emails += 1
     for row in rows:
         _record_sent(row, lease=lease, now=now, nudge=nudge)
     result.sent += len(rows)
+    return True
 
 
-def _send_one(
-    reminder: Reminder,
+def _moments(rows: Sequence[Reminder]) -> list[list[Reminder]]:
+    """The batch's rows grouped into one email each: the tasks of one application due at the
+    same moment (a panel's thank-yous, or their nudges) share one email (R7)."""
+    groups: dict[tuple, list[Reminder]] = {}
+    for row in rows:
+        if row.application_id is None:
+            key: tuple = ("task", row.pk)
+        else:
+            key = (row.user_id, row.application_id, row.notify_at, _is_nudge(row))
+        groups.setdefault(key, []).append(row)
+    return list(groups.values())
+
+
+def _send_moment(
+    rows: list[Reminder],
     *,
     lease: datetime,
     now: datetime,
     result: SweepResult,
     notes: dict[int, list[Note]],
 ) -> None:
-    quiet_end = _quiet_until(reminder.user, now)
+    first = rows[0]
+    quiet_end = _quiet_until(first.user, now)
     if quiet_end is not None:
         # Checked again at send time: the user may have changed their quiet hours.
-        _defer(reminder, lease=lease, until=quiet_end, now=now)
-        result.deferred += 1
+        for row in rows:
+            _defer(row, lease=lease, until=quiet_end, now=now)
+        result.deferred += len(rows)
         return
-    nudge = _is_nudge(reminder)
-    _deliver(
-        lambda: reminder_email(
-            reminder=reminder, nudge=nudge, application_notes=notes.get(reminder.application_id)
-        ),
-        [reminder],
-        lease=lease,
-        now=now,
-        result=result,
-        nudge=nudge,
-    )
+    nudge = _is_nudge(first)
+    application_notes = notes.get(first.application_id)
+    if len(rows) == 1:
+        render = partial(
+            reminder_email, reminder=first, nudge=nudge, application_notes=application_notes
+        )
+    else:
+        render = partial(
+            group_email, reminders=rows, nudge=nudge, application_notes=application_notes
+        )
+    deliver(render, rows, lease=lease, now=now, result=result, nudge=nudge)
 
 
 def sweep_run(
@@ -320,73 +335,16 @@ def sweep_run(
             break
         batches += 1
         result.claimed += len(pks)
-        rows = _claimed(pks, lease)
+        rows = claimed_rows(pks, lease)
         # One query for the notes of the whole batch, not one per email.
         notes = notes_by_application(reminders=rows)
-        for reminder in rows:
+        for moment in _moments(rows):
             try:
-                _send_one(reminder, lease=lease, now=tick, result=result, notes=notes)
+                _send_moment(moment, lease=lease, now=tick, result=result, notes=notes)
             except Exception as error:
-                # Never let one row stop the batch; record it so it cannot crash-loop.
-                logger.exception("Reminder %s could not be processed", reminder.pk)
-                _record_error(reminder, lease=lease, now=tick, error=error, kind=PERMANENT)
-                result.failed += 1
-    return result
-
-
-def digest_due_now(*, zone: ZoneInfo, digest_hour: int, quiet: QuietHours, now: datetime) -> bool:
-    """Whether ``now`` is in the user's digest window today (the digest hour, out of quiet)."""
-    prefs = planner.Preferences(zone=zone, digest=True, digest_hour=digest_hour, quiet=quiet)
-    local_day = now.astimezone(zone).date()
-    moment = planner.digest_time(
-        after=at_local_time(day=local_day, at=datetime.min.time(), zone=zone), prefs=prefs
-    )
-    return moment <= now < moment + DIGEST_WINDOW
-
-
-def digest_run(*, now: datetime | None = None, limit_per_user: int = 200) -> SweepResult:
-    """Send one digest email to each digest user whose digest hour it is and who has tasks due.
-
-    Their due rows are claimed like the sweep's, listed in one email, and recorded together.
-    """
-    now = now or timezone.now()
-    result = SweepResult()
-    candidates = (
-        Reminder.objects.filter(
-            _due(now),
-            user__notification_mode=User.NotificationMode.DIGEST,
-            user__is_active=True,
-        )
-        .exclude(kind=Reminder.Kind.THANK_YOU)
-        .values_list(
-            "user_id",
-            "user__timezone",
-            "user__digest_hour",
-            "user__quiet_hours_start",
-            "user__quiet_hours_end",
-        )
-        .distinct()
-    )
-    for user_id, zone_name, hour, quiet_start, quiet_end in candidates:
-        quiet = QuietHours(start=quiet_start, end=quiet_end)
-        if not digest_due_now(zone=ZoneInfo(zone_name), digest_hour=hour, quiet=quiet, now=now):
-            continue
-        try:
-            pks, lease = reminders_claim(now=now, limit=limit_per_user, digest_user_id=user_id)
-            if not pks:
-                continue
-            result.claimed += len(pks)
-            rows = _claimed(pks, lease)
-            if rows:
-                user = rows[0].user
-                _deliver(
-                    lambda user=user, rows=rows: digest_email(user=user, reminders=rows),
-                    rows,
-                    lease=lease,
-                    now=now,
-                    result=result,
-                )
-        except Exception:
-            # One user's digest must not stop everyone else's; their lease runs out.
-            logger.exception("The digest for user %s could not be processed", user_id)
+                # Never let one email stop the batch; record it so it cannot crash-loop.
+                logger.exception("Reminders %s could not be processed", [r.pk for r in moment])
+                for reminder in moment:
+                    _record_error(reminder, lease=lease, now=tick, error=error, kind=PERMANENT)
+                result.failed += len(moment)
     return result

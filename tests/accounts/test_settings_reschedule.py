@@ -100,25 +100,25 @@ def test_a_snoozed_or_already_sent_reminder_keeps_its_times():
 
 
 def test_moving_to_new_york_keeps_the_check_in_on_the_new_york_wall_clock():
-    """Last contact Friday 20 February 2026, 14:00 in Berlin = 13:00 UTC = 08:00 in New York.
+    """Last contact Wednesday 18 February 2026, 14:00 in Berlin = 13:00 UTC = 08:00 in New York.
 
-    In Berlin the check-in is 30 days later at 14:00 CET (13:00 UTC). New York moves its
-    clocks on 8 March, Berlin only on 29 March: seen from New York the same check-in is at
-    08:00 EDT, 12:00 UTC, an hour earlier.
+    In Berlin the check-in is 30 days later, Friday 20 March, at 14:00 CET (13:00 UTC). New
+    York moves its clocks on 8 March, Berlin only on 29 March: seen from New York the same
+    check-in is at 08:00 EDT, 12:00 UTC, an hour earlier.
     """
     user = user_in(BERLIN)
-    ends = local(BERLIN, 2026, 2, 20, 14, 0)
+    ends = local(BERLIN, 2026, 2, 18, 14, 0)
     with time_machine.travel(ends + timedelta(hours=1), tick=False):
         interview, _ = interview_logged(user=user, ends_at=ends)
         plan_apply(application=interview.application)
         [check_in] = open_of(interview.application, Reminder.Kind.CHECK_IN)
-        assert check_in.due_at == local(UTC, 2026, 3, 22, 13, 0)
+        assert check_in.due_at == local(UTC, 2026, 3, 20, 13, 0)
 
         update_settings(user=user, timezone="America/New_York")
 
     moved = Reminder.objects.get(pk=check_in.pk)
     assert moved.state == Reminder.State.PENDING
-    assert moved.due_at == local(NEW_YORK, 2026, 3, 22, 8, 0) == local(UTC, 2026, 3, 22, 12, 0)
+    assert moved.due_at == local(NEW_YORK, 2026, 3, 20, 8, 0) == local(UTC, 2026, 3, 20, 12, 0)
     assert moved.notify_at == moved.due_at
 
 

@@ -73,6 +73,7 @@ def test_a_call_task_keeps_the_local_hour_across_a_change(zone, before, change):
             channel="email",
             occurred_at=sent,
             contact=anna,
+            purpose="follow_up",
         )
     (call,) = open_of(interview.application, Reminder.Kind.PHONE_CALL)
     local_due = call.due_at.astimezone(zone)

@@ -102,7 +102,8 @@ def test_call_email_has_talking_points_the_last_email_and_a_calm_down_checklist(
         occurred_at=local(BERLIN, 2026, 3, 4, 9, 0),
         contact=anna,
         subject="Following up on our chat",
-        body="Thanks again for Monday's conversation about on-call.",
+        body="Thanks again for Monday's conversation about on-call. Is there any news?",
+        purpose="follow_up",
     )
     (call,) = open_of(interview.application, Reminder.Kind.PHONE_CALL)
 

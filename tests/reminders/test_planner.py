@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from followup_site.clock import QuietHours
 from interviews.models import Application, Note
 from outreach.models import Outreach
 from outreach.services.timeline import outreach_record
@@ -71,7 +72,8 @@ def test_thank_you_notification_is_moved_out_of_quiet_hours(seeker):
     # Ends 20:30; the 1 h delay lands at 21:30, inside 21:00-08:00 quiet hours.
     interview, _ = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 3, 10, 20, 30))
 
-    plan_apply(application=interview.application)
+    with time_machine.travel(local(BERLIN, 2026, 3, 10, 20, 45), tick=False):
+        plan_apply(application=interview.application)
 
     (thanks,) = open_of(interview.application, Reminder.Kind.THANK_YOU)
     assert thanks.notify_at == local(BERLIN, 2026, 3, 11, 8, 0)
@@ -83,7 +85,7 @@ def test_thank_you_notification_never_comes_after_the_deadline():
     prefs = planner.Preferences(
         zone=BERLIN,
         thank_you_notify_delay=timedelta(hours=12),
-        quiet=planner.QuietHours(start=time(19, 0), end=time(9, 0)),
+        quiet=QuietHours(start=time(19, 0), end=time(9, 0)),
     )
     ends = local(BERLIN, 2026, 3, 10, 8, 0)
     # 20:00 is quiet until 09:00 tomorrow, an hour past the 08:00 deadline.
@@ -254,11 +256,17 @@ def test_follow_up_waits_the_minimum_gap_after_the_last_outreach_to_that_person(
 # --- R4 call, R8 reply ----------------------------------------------------------------------
 
 
-def test_an_unanswered_email_makes_a_call_task_after_three_business_days(seeker):
+def test_an_unanswered_follow_up_makes_a_call_task_after_three_business_days():
+    seeker = user_in(BERLIN, min_gap_days=3)
     interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 3, 2, 11, 0))
-    # Friday 13 March, 15:00: Mon, Tue, Wed are the three business days.
+    # Friday 13 March, 15:00: Mon, Tue, Wed are the three business days (the 3-day gap
+    # this user chose ends sooner, on Monday).
     email = _record(
-        seeker, interview.application, at=local(BERLIN, 2026, 3, 13, 15, 0), contact=anna
+        seeker,
+        interview.application,
+        at=local(BERLIN, 2026, 3, 13, 15, 0),
+        contact=anna,
+        purpose="follow_up",
     )
 
     (call,) = open_of(interview.application, Reminder.Kind.PHONE_CALL)
@@ -266,6 +274,50 @@ def test_an_unanswered_email_makes_a_call_task_after_three_business_days(seeker)
     assert call.contact == anna
     assert call.occurrence == f"phone_call:{email.pk}"
     assert call.due_at == local(BERLIN, 2026, 3, 18, 15, 0)
+
+
+def test_a_call_waits_for_the_minimum_gap_and_their_date_like_any_outreach(seeker):
+    interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 3, 2, 11, 0))
+    _record(
+        seeker,
+        interview.application,
+        at=local(BERLIN, 2026, 3, 13, 15, 0),
+        contact=anna,
+        purpose="follow_up",
+    )
+    (call,) = open_of(interview.application, Reminder.Kind.PHONE_CALL)
+    # Three business days end on Wednesday; the 7-day gap after the email ends on Friday.
+    assert call.due_at == local(BERLIN, 2026, 3, 20, 15, 0)
+
+    NoteFactory(
+        interview=interview,
+        kind=Note.Kind.FOLLOW_UP,
+        contact=anna,
+        text="Call me after the board meeting",
+        follow_up_not_before=date(2026, 3, 26),
+    )
+    plan_apply(application=interview.application)
+    (call,) = open_of(interview.application, Reminder.Kind.PHONE_CALL)
+    assert call.due_at == local(BERLIN, 2026, 3, 26, 9, 0)
+
+
+def test_a_follow_up_that_asks_nothing_and_a_thank_you_start_no_call_clock(seeker):
+    interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 3, 2, 11, 0))
+    application = interview.application
+    _record(seeker, application, at=local(BERLIN, 2026, 3, 2, 18, 0), contact=anna)
+    _record(
+        seeker,
+        application,
+        at=local(BERLIN, 2026, 3, 9, 10, 0),
+        contact=anna,
+        purpose="follow_up",
+        body="Here is the article on event sourcing I mentioned. Enjoy the read.",
+    )
+    purposes = list(
+        application.outreaches.order_by("occurred_at").values_list("purpose", flat=True)
+    )
+    assert purposes == ["thank_you", "follow_up"]
+    assert open_of(application, Reminder.Kind.PHONE_CALL) == []
 
 
 def test_a_thank_you_note_does_not_start_the_call_clock(seeker):
@@ -282,7 +334,13 @@ def test_a_thank_you_note_does_not_start_the_call_clock(seeker):
 
 def test_a_reply_cancels_the_pending_call_and_restarts_the_check_in_clock(seeker):
     interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 3, 2, 11, 0))
-    _record(seeker, interview.application, at=local(BERLIN, 2026, 3, 9, 10, 0), contact=anna)
+    _record(
+        seeker,
+        interview.application,
+        at=local(BERLIN, 2026, 3, 9, 10, 0),
+        contact=anna,
+        purpose="follow_up",
+    )
     (call,) = open_of(interview.application, Reminder.Kind.PHONE_CALL)
     (check_in,) = open_of(interview.application, Reminder.Kind.CHECK_IN)
 
@@ -307,7 +365,13 @@ def test_a_reply_cancels_the_pending_call_and_restarts_the_check_in_clock(seeker
 
 def test_logging_a_call_closes_the_call_task_and_makes_no_second_one(seeker):
     interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 3, 2, 11, 0))
-    _record(seeker, interview.application, at=local(BERLIN, 2026, 3, 5, 10, 0), contact=anna)
+    _record(
+        seeker,
+        interview.application,
+        at=local(BERLIN, 2026, 3, 5, 10, 0),
+        contact=anna,
+        purpose="follow_up",
+    )
     (call,) = open_of(interview.application, Reminder.Kind.PHONE_CALL)
 
     _record(
@@ -356,7 +420,9 @@ def test_any_new_contact_reschedules_the_check_in_instead_of_adding_one(seeker):
     )
 
     (check_in,) = open_of(interview.application, Reminder.Kind.CHECK_IN)
-    assert check_in.due_at == local(BERLIN, 2026, 4, 4, 12, 0)
+    # 30 days after the reply is Saturday 4 April; Monday 6 April is Easter Monday in
+    # Germany, so the check-in waits for Tuesday, same local time.
+    assert check_in.due_at == local(BERLIN, 2026, 4, 7, 12, 0)
 
 
 def test_completing_a_check_in_starts_the_next_one(seeker):
@@ -375,21 +441,23 @@ def test_completing_a_check_in_starts_the_next_one(seeker):
 # --- R7 the unanswered run ------------------------------------------------------------------
 
 
-def test_after_four_unanswered_outreaches_calls_included_the_app_suggests_closing(seeker):
+def test_after_four_unanswered_follow_ups_calls_included_the_app_suggests_closing(seeker):
     interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 1, 5, 11, 0))
     application = interview.application
-    for day, channel in ((8, "email"), (15, "email"), (20, "call"), (29, "email")):
+    # The thank-you counts toward nothing; two follow-ups, a call and a third follow-up do.
+    _record(seeker, application, at=local(BERLIN, 2026, 1, 6, 9), contact=anna)
+    for day, channel in ((13, "email"), (20, "email"), (23, "call"), (30, "email")):
         _record(
             seeker, application, channel=channel, at=local(BERLIN, 2026, 1, day, 10), contact=anna
         )
 
     kinds = {r.kind for r in open_of(application)}
     assert Reminder.Kind.CLOSE_SUGGESTION in kinds
-    assert kinds.isdisjoint(
-        {Reminder.Kind.FOLLOW_UP, Reminder.Kind.PHONE_CALL, Reminder.Kind.CHECK_IN}
-    )
+    # No faster follow-up or call is planned; the monthly check-in goes on.
+    assert kinds.isdisjoint({Reminder.Kind.FOLLOW_UP, Reminder.Kind.PHONE_CALL})
+    assert Reminder.Kind.CHECK_IN in kinds
     (suggestion,) = open_of(application, Reminder.Kind.CLOSE_SUGGESTION)
-    assert suggestion.due_at == local(BERLIN, 2026, 2, 5, 10, 0)
+    assert suggestion.due_at == local(BERLIN, 2026, 2, 6, 10, 0)
 
 
 def test_a_reply_ends_the_unanswered_run(seeker):
@@ -413,7 +481,9 @@ def test_titles_name_the_task_and_leave_the_application_to_the_page_and_the_subj
     anna.name = "Anna Weber"
     anna.save()
     application = interview.application
-    _record(seeker, application, at=local(BERLIN, 2026, 3, 3, 10, 0), contact=anna)
+    _record(
+        seeker, application, at=local(BERLIN, 2026, 3, 3, 10, 0), contact=anna, purpose="follow_up"
+    )
 
     titles = {r.kind: r.title for r in open_of(application)}
     assert titles == {

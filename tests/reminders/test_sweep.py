@@ -10,13 +10,13 @@ from django.core import mail
 
 from accounts.models import User
 from reminders.models import Reminder
+from reminders.services.digest import digest_run
 from reminders.services.plan_apply import plan_apply
 from reminders.services.sweep import (
     MAX_ATTEMPTS,
     PERMANENT,
     TRANSIENT,
     delivery_error_kind,
-    digest_run,
     reminders_claim,
     sweep_run,
 )
