@@ -47,6 +47,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "interviews": selectors.contact_interviews(contact=contact),
             "note_groups": selectors.contact_note_groups(contact=contact),
+            # Drafts belong to outreach, an app above this one that it must not import: read
+            # through the contact's reverse relation, as outreach.selectors.open_drafts_of does.
+            "open_drafts": contact.drafts.filter(user=request.user)
+            .exclude(send_state="sent")
+            .select_related("application__company", "contact")
+            .order_by("-updated_at", "-pk"),
         },
     )
 

@@ -8,10 +8,12 @@ the helper and the widgets defined here.
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Layout, Row
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from interviews import names
 from interviews.models import Application, Contact, Note
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -137,8 +139,99 @@ class NoteForm(forms.Form):
         }
 
 
+# --- How to greet someone: shared by the contact form and the interviewer cards ------------
+
+NAME_PART_FIELDS = ("honorific", "given_name", "family_name", "greeting_name")
+GREETING_FIELDS = (*NAME_PART_FIELDS, "salutation_style")
+NAME_PARTS_FROM_NAME = "Left blank, these are taken from the name."
+
+
+def _name_part_field(label: str, placeholder: str = "", help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"placeholder": placeholder} if placeholder else {}),
+    )
+
+
+def greeting_form_fields(*, style_preselected: bool) -> tuple[forms.Field, ...]:
+    """The boxes for the parts of a name and the way to greet them, in ``GREETING_FIELDS``
+    order, to declare on a form class. No style chosen means: as before, or by first name."""
+    return (
+        _name_part_field("Honorific", "Dr."),
+        _name_part_field("First name"),
+        _name_part_field(
+            "Last name", help_text="For a name written family name first, like Li Wei: Li."
+        ),
+        _name_part_field(
+            "Greet them as", help_text="Usually the first name; a nickname if they go by one."
+        ),
+        forms.ChoiceField(
+            label="Greeting",
+            choices=Contact.SalutationStyle.choices,
+            required=False,
+            initial=Contact.SalutationStyle.FIRST_NAME if style_preselected else None,
+            widget=forms.RadioSelect,
+        ),
+    )
+
+
+def greeting_initial(contact: Contact) -> dict[str, object]:
+    """The parts of a known person's name and how they are greeted, to prefill a form."""
+    parts = contact.name_parts
+    return {
+        "honorific": parts.honorific,
+        "given_name": parts.given_name,
+        "family_name": parts.family_name,
+        "greeting_name": names.greeting_name(parts=parts),
+        "salutation_style": contact.salutation_style,
+    }
+
+
+def greeting_name_clean(text: str) -> str:
+    problem = names.greeting_name_check(text=text)
+    if problem:
+        raise ValidationError(problem)
+    return text
+
+
+def salutation_style_choices(*, initial: dict[str, object], name: str) -> list[tuple[str, str]]:
+    """The styles with this person's own greeting as the example, once their name is known."""
+    parts = names.NameParts(**{part: str(initial.get(part) or "") for part in NAME_PART_FIELDS})
+    if parts.is_blank():
+        return Contact.SalutationStyle.choices
+    return [
+        (style, f"{label}: “{names.salutation(parts=parts, formal=formal, name=name)},”")
+        for style, label, formal in (
+            (Contact.SalutationStyle.FIRST_NAME, "By first name", False),
+            (Contact.SalutationStyle.FORMAL, "Formally", True),
+        )
+    ]
+
+
+def greeting_rows() -> list[object]:
+    return [
+        Row(
+            Column("honorific", css_class="col-4 col-md-2"),
+            Column("given_name", css_class="col-8 col-md-4"),
+            Column("family_name", css_class="col-md-3"),
+            Column("greeting_name", css_class="col-md-3"),
+        ),
+        Field("salutation_style"),
+    ]
+
+
 class ContactForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="Their full name as you would write it, e.g. “Dr. Anja Becker”.",
+    )
+    honorific, given_name, family_name, greeting_name, salutation_style = greeting_form_fields(
+        style_preselected=True
+    )
     company_name = forms.CharField(label="Company", max_length=200, required=False)
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
     email = forms.EmailField(label="Email", required=False)
@@ -159,18 +252,35 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # Editing starts from the saved parts; a new contact's are read from the name.
+        hint = (
+            "Correct these if the name was read wrongly." if self.initial else NAME_PARTS_FROM_NAME
+        )
+        self.fields["salutation_style"].choices = salutation_style_choices(
+            initial=self.initial, name=str(self.initial.get("name") or "")
+        )
         self.helper = crispy_helper(
             Row(Column("name", css_class="col-md-6"), Column("company_name", css_class="col-md-6")),
+            Div(
+                HTML('<h2 class="h6">How to greet them</h2>'),
+                HTML(f'<p class="small text-body-secondary mb-2">{hint}</p>'),
+                *greeting_rows(),
+                css_class="border rounded p-2 mb-3 bg-body-tertiary",
+            ),
             Row(Column("job_title", css_class="col-md-6"), Column("email", css_class="col-md-6")),
             Row(Column("phone", css_class="col-md-6"), Column("profile_url", css_class="col-md-6")),
             "interests",
             "notes",
         )
 
+    def clean_greeting_name(self) -> str:
+        return greeting_name_clean(self.cleaned_data["greeting_name"])
+
     @classmethod
     def initial_for(cls, contact: Contact) -> dict[str, object]:
         return {
             "name": contact.name,
+            **greeting_initial(contact),
             "company_name": contact.company.name if contact.company else "",
             "job_title": contact.job_title,
             "email": contact.email,

@@ -10,17 +10,35 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 
-from crispy_forms.layout import HTML, Column, Div, Field, Row
+from crispy_forms.layout import HTML, Column, Div, Field, LayoutObject, Row
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from interviews.forms import DATE_WIDGET, LINK_MAX, NOTE_TEXT_MAX, crispy_helper
+from interviews.forms import (
+    DATE_WIDGET,
+    GREETING_FIELDS,
+    LINK_MAX,
+    NAME_PARTS_FROM_NAME,
+    NOTE_TEXT_MAX,
+    crispy_helper,
+    greeting_form_fields,
+    greeting_initial,
+    greeting_name_clean,
+    greeting_rows,
+    salutation_style_choices,
+)
 from interviews.models import Contact, Interview, Note
+from interviews.names import NameParts
 from interviews.note_text import InterviewerDraft, NoteDraft, link_find, notes_from_lines
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+OPEN_ATTRIBUTE = SafeString(" open")
+GREETING_EXAMPLE = "“Dr. Anja Becker” is greeted “Hi Anja,”."
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -164,8 +182,46 @@ def _note_lines_field(name: str) -> forms.CharField:
     )
 
 
+class Collapsed(LayoutObject):
+    """Fields folded away under a summary line (``<details>``), open when one has an error.
+
+    Works without JavaScript and in the card template that the page copies for a new
+    interviewer, where ids made for a Bootstrap collapse would repeat.
+    """
+
+    def __init__(self, summary: str, *fields: object, css_class: str = "") -> None:
+        self.summary = summary
+        self.fields = list(fields)
+        self.css_class = css_class
+
+    def render(
+        self, form: forms.Form, context: object, template_pack: str = TEMPLATE_PACK, **kwargs
+    ) -> str:
+        # Already safe: crispy's field templates escape what users typed.
+        inner = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        names = [pointer.name for pointer in self.get_field_names()]
+        opened = form.is_bound and (
+            any(form[name].errors for name in names) or bool(form.non_field_errors())
+        )
+        return format_html(
+            '<details class="{}"{}><summary>{}</summary><div class="pt-2">{}</div></details>',
+            self.css_class,
+            OPEN_ATTRIBUTE if opened else "",
+            self.summary,
+            inner,
+        )
+
+
 class InterviewerForm(forms.Form):
-    """One interviewer card: who (picked or typed) and what you learned about them."""
+    """One interviewer card: who (picked or typed) and what you learned about them.
+
+    "How to greet them" (the parts of the name and the greeting style) is for whoever the
+    card is about. For someone new, what is left blank is worked out from the name. For
+    someone already known, the card shows their saved greeting when the page opens with
+    them on it (editing an interview), and corrections are saved to their contact;
+    ``greeting_for`` remembers whose greeting was shown, so that picking another person
+    never hands them the first one's.
+    """
 
     contact = forms.ModelChoiceField(
         label="Someone you already know",
@@ -177,6 +233,10 @@ class InterviewerForm(forms.Form):
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
     email = forms.EmailField(label="Email", required=False)
     phone = forms.CharField(label="Phone", max_length=40, required=False)
+    honorific, given_name, family_name, greeting_name, salutation_style = greeting_form_fields(
+        style_preselected=False
+    )
+    greeting_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
     topics = _note_lines_field("topics")
     interests = _note_lines_field("interests")
     skills = _note_lines_field("skills")
@@ -203,6 +263,12 @@ class InterviewerForm(forms.Form):
             self.fields["contact"].queryset = contact_queryset
         if not self.fields["contact"].queryset.exists():
             self.fields["contact"].widget = forms.HiddenInput()
+        summary, hint = "How to greet them", f"{NAME_PARTS_FROM_NAME} {GREETING_EXAMPLE}"
+        if not self.is_bound and self.initial.get("contact") and "greeting_for" not in self.initial:
+            shown = self._greeting_prefill(contact_pk=self.initial["contact"])
+            if shown is not None:
+                summary = f"How to greet them: “{shown.salutation},”"
+                hint = "Corrections here are saved to their contact."
         self.helper = crispy_helper(
             "contact",
             Div(
@@ -216,6 +282,13 @@ class InterviewerForm(forms.Form):
                 Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
                 css_class="border rounded p-2 mb-3 bg-body-tertiary",
             ),
+            Collapsed(
+                summary,
+                HTML(f'<p class="small text-body-secondary mb-2">{hint}</p>'),
+                *greeting_rows(),
+                "greeting_for",
+                css_class="mb-3",
+            ),
             "topics",
             "interests",
             "skills",
@@ -228,6 +301,20 @@ class InterviewerForm(forms.Form):
             "other",
             unmentioned=True,
         )
+
+    def _greeting_prefill(self, *, contact_pk: object) -> Contact | None:
+        """Show a known person's saved greeting, to correct it on the card."""
+        contact = self.fields["contact"].queryset.filter(pk=contact_pk).first()
+        if contact is None:
+            return None
+        self.initial = {**self.initial, **greeting_initial(contact), "greeting_for": contact.pk}
+        self.fields["salutation_style"].choices = salutation_style_choices(
+            initial=self.initial, name=contact.name
+        )
+        return contact
+
+    def clean_greeting_name(self) -> str:
+        return greeting_name_clean(self.cleaned_data["greeting_name"])
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
@@ -248,11 +335,31 @@ class InterviewerForm(forms.Form):
             )
         elif not cleaned.get("contact") and not cleaned.get("name") and "name" not in self.errors:
             self.add_error("name", "Who was this? Type their name or pick someone you know.")
+        elif self._greeting_is_someone_elses():
+            self.add_error(
+                None,
+                "“How to greet them” was not filled in for the person picked above. Empty "
+                "those boxes to save; then change how you greet them on their contact page.",
+            )
         return cleaned
+
+    def _greeting_is_someone_elses(self) -> bool:
+        """A known person picked, with greeting details that were not shown for them: typed
+        for someone new, or left from the person picked before."""
+        contact = self.cleaned_data.get("contact")
+        if contact is None or self.cleaned_data.get("greeting_for") == contact.pk:
+            return False
+        return any(self.cleaned_data.get(name) for name in GREETING_FIELDS)
 
     def is_blank(self) -> bool:
         """A card with nothing in it is ignored, so a spare empty card never blocks saving."""
-        fields = ("contact", *NEW_PERSON_FIELDS, *NOTE_FIELDS, "follow_up_not_before")
+        fields = (
+            "contact",
+            *NEW_PERSON_FIELDS,
+            *GREETING_FIELDS,
+            *NOTE_FIELDS,
+            "follow_up_not_before",
+        )
         data = getattr(self, "cleaned_data", {})
         return not any(data.get(name) for name in (*fields, "follow_up_preference"))
 
@@ -275,13 +382,25 @@ class InterviewerForm(forms.Form):
                     follow_up_not_before=not_before,
                 )
             )
+        contact = data["contact"]
+        # A known person's greeting changes only where the card showed it (see clean()).
+        shown = contact is None or data["greeting_for"] == contact.pk
         return InterviewerDraft(
-            contact=data["contact"],
+            contact=contact,
             name=data["name"],
             job_title=data["job_title"],
             email=data["email"],
             phone=data["phone"],
             notes=notes,
+            name_parts=NameParts(
+                honorific=data["honorific"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                greeting_name=data["greeting_name"],
+            )
+            if shown
+            else None,
+            salutation_style=data["salutation_style"] if shown else "",
         )
 
 

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from accounts.models import validate_timezone
+from interviews import names
 
 
 class Company(models.Model):
@@ -77,6 +78,10 @@ class Application(models.Model):
 
 
 class Contact(models.Model):
+    class SalutationStyle(models.TextChoices):
+        FIRST_NAME = "first_name", "By first name: “Hi Anja,”"
+        FORMAL = "formal", "Formally: “Dear Dr. Becker,”"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
     )
@@ -84,6 +89,18 @@ class Contact(models.Model):
         Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
     )
     name = models.CharField(max_length=200)
+    # The parts of the name, worked out from it and corrected by the user. They are "given"
+    # and "family" names in the database because not every name puts the given name first.
+    honorific = models.CharField(max_length=200, blank=True, help_text="E.g. Dr., Prof., Ms.")
+    given_name = models.CharField("first name", max_length=200, blank=True)
+    family_name = models.CharField("last name", max_length=200, blank=True)
+    greeting_name = models.CharField("name to greet them by", max_length=200, blank=True)
+    salutation_style = models.CharField(
+        "how to greet them",
+        max_length=20,
+        choices=SalutationStyle.choices,
+        default=SalutationStyle.FIRST_NAME,
+    )
     job_title = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -104,8 +121,46 @@ class Contact(models.Model):
         return reverse("interviews:contact_detail", args=[self.pk])
 
     @property
+    def name_parts(self) -> names.NameParts:
+        return names.parts_or_parsed(
+            parts=names.NameParts(
+                honorific=self.honorific,
+                given_name=self.given_name,
+                family_name=self.family_name,
+                greeting_name=self.greeting_name,
+            ),
+            name=self.name,
+        )
+
+    @property
     def first_name(self) -> str:
-        return (self.name.split() or [""])[0]
+        """The name to greet them by: "Anja" for Dr. Anja Becker, or the one the user chose.
+
+        Named as the ``{{ first_name }}`` merge field is, since that is what both mean.
+        """
+        return names.greeting_name(parts=self.name_parts)
+
+    @property
+    def last_name(self) -> str:
+        return self.name_parts.family_name
+
+    @property
+    def is_greeted_formally(self) -> bool:
+        return self.salutation_style == self.SalutationStyle.FORMAL
+
+    @property
+    def salutation(self) -> str:
+        """The written greeting without its comma: "Hi Anja" or "Dear Dr. Becker"."""
+        return names.salutation(
+            parts=self.name_parts, formal=self.is_greeted_formally, name=self.name
+        )
+
+    @property
+    def spoken_salutation(self) -> str:
+        """The greeting for a phone call: "Hi Anja" or "Hello Dr. Becker"."""
+        return names.salutation(
+            parts=self.name_parts, formal=self.is_greeted_formally, name=self.name, spoken=True
+        )
 
 
 class Interview(models.Model):

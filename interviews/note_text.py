@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from interviews.names import NameParts
+
 if TYPE_CHECKING:
     # Only for the annotation: this module stays free of models and the database.
     from interviews.models import Contact
@@ -33,7 +35,12 @@ class NoteDraft:
 
 @dataclass(frozen=True)
 class InterviewerDraft:
-    """One interviewer: an existing contact, or the details of a new one, and notes on them."""
+    """One interviewer: an existing contact, or the details of a new one, and notes on them.
+
+    ``name_parts`` and ``salutation_style`` say how to greet them; for a new person, blank
+    parts are worked out from ``name``. For someone already known, None and "" leave their
+    greeting as it is.
+    """
 
     contact: Contact | None = None
     name: str = ""
@@ -41,6 +48,8 @@ class InterviewerDraft:
     email: str = ""
     phone: str = ""
     notes: Sequence[NoteDraft] = field(default_factory=tuple)
+    name_parts: NameParts | None = None
+    salutation_style: str = ""
 
 
 def link_find(*, text: str) -> str:

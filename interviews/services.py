@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import Application, Company, Contact, Interview, Note
+from interviews.names import NameParts, name_parts_complete, name_parts_refresh
 from interviews.note_text import InterviewerDraft, NoteDraft
 from interviews.replan import application_replan
 
@@ -130,19 +131,47 @@ def _contact_for_interviewer(
     *, user: User, company: Company, interviewer: InterviewerDraft
 ) -> Contact:
     if interviewer.contact is not None:
-        if interviewer.contact.user_id != user.pk:
+        contact = interviewer.contact
+        if contact.user_id != user.pk:
             raise ValidationError("That contact is not one of yours.")
-        return interviewer.contact
-    if not interviewer.name.strip():
+        if interviewer.name_parts is not None or interviewer.salutation_style:
+            _contact_greeting_set(
+                contact=contact,
+                name_parts=interviewer.name_parts,
+                salutation_style=interviewer.salutation_style,
+            )
+        return contact
+    name = " ".join(interviewer.name.split())
+    if not name:
         raise ValidationError("A new interviewer needs a name.")
     return Contact.objects.create(
         user=user,
         company=company,
-        name=interviewer.name.strip(),
+        name=name,
+        **_name_fields(
+            name_parts_complete(parts=interviewer.name_parts or NameParts(), name=name),
+            salutation_style=interviewer.salutation_style,
+        ),
         job_title=interviewer.job_title.strip(),
         email=interviewer.email.strip(),
         phone=interviewer.phone.strip(),
     )
+
+
+def _contact_greeting_set(
+    *, contact: Contact, name_parts: NameParts | None, salutation_style: str
+) -> None:
+    """Save how to greet someone already known, as corrected on an interviewer card."""
+    parts = contact.name_parts
+    if name_parts is not None:
+        parts = name_parts_refresh(
+            old=parts, old_name=contact.name, new=name_parts, new_name=contact.name
+        )
+    fields = _name_fields(parts, salutation_style=salutation_style or contact.salutation_style)
+    if any(getattr(contact, field) != value for field, value in fields.items()):
+        for field, value in fields.items():
+            setattr(contact, field, value)
+        contact.save(update_fields=list(fields))
 
 
 def _notes_create(
@@ -303,11 +332,30 @@ def note_delete(*, note: Note) -> None:
 # --- Contacts -------------------------------------------------------------------------------
 
 
+def _name_fields(parts: NameParts, *, salutation_style: str) -> dict[str, str]:
+    """The contact's columns for the parts of its name and the way to greet them."""
+    style = salutation_style or Contact.SalutationStyle.FIRST_NAME
+    if style not in Contact.SalutationStyle.values:
+        raise ValidationError(f"{style!r} is not a way of greeting someone.")
+    return {
+        "honorific": parts.honorific,
+        "given_name": parts.given_name,
+        "family_name": parts.family_name,
+        "greeting_name": parts.greeting_name,
+        "salutation_style": style,
+    }
+
+
 @transaction.atomic
 def contact_create(
     *,
     user: User,
     name: str,
+    honorific: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    greeting_name: str = "",
+    salutation_style: str = Contact.SalutationStyle.FIRST_NAME,
     company_name: str = "",
     job_title: str = "",
     email: str = "",
@@ -316,11 +364,21 @@ def contact_create(
     interests: str = "",
     notes: str = "",
 ) -> Contact:
+    """Add a person. Parts of their name left blank are worked out from ``name``."""
     company = company_get_or_create(user=user, name=company_name) if company_name.strip() else None
+    typed = NameParts(
+        honorific=honorific,
+        given_name=given_name,
+        family_name=family_name,
+        greeting_name=greeting_name,
+    )
     return Contact.objects.create(
         user=user,
         company=company,
         name=name,
+        **_name_fields(
+            name_parts_complete(parts=typed, name=name), salutation_style=salutation_style
+        ),
         job_title=job_title,
         email=email,
         phone=phone,
@@ -343,6 +401,11 @@ def contact_update(
     *,
     contact: Contact,
     name: str,
+    honorific: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    greeting_name: str | None = None,
+    salutation_style: str | None = None,
     company_name: str = "",
     job_title: str = "",
     email: str = "",
@@ -351,11 +414,29 @@ def contact_update(
     interests: str = "",
     notes: str = "",
 ) -> Contact:
+    """Change a person's details.
+
+    The parts of the name are as typed, blanks included; a part that is not passed (None) is
+    left as it was. Either way, parts that were following the full name follow a new one
+    (``interviews.names.name_parts_refresh``), so retyping the name box alone keeps them right.
+    """
     contact.company = (
         company_get_or_create(user=contact.user, name=company_name)
         if company_name.strip()
         else None
     )
+    old = contact.name_parts
+    typed = NameParts(
+        honorific=old.honorific if honorific is None else honorific,
+        given_name=old.given_name if given_name is None else given_name,
+        family_name=old.family_name if family_name is None else family_name,
+        greeting_name=old.greeting_name if greeting_name is None else greeting_name,
+    )
+    parts = name_parts_refresh(old=old, old_name=contact.name, new=typed, new_name=name)
+    for field, value in _name_fields(
+        parts, salutation_style=salutation_style or contact.salutation_style
+    ).items():
+        setattr(contact, field, value)
     contact.name = name
     contact.job_title = job_title
     contact.email = email

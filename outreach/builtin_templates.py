@@ -32,7 +32,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         occasion=Occasion.THANK_YOU,
         subject="Thank you for our conversation on {{ interview_date }}",
         body=(
-            "Hi {{ first_name }},\n\n"
+            "{{ greeting }},\n\n"
             "Thank you for taking the time to talk with me about the {{ role }} role. "
             "I especially enjoyed our discussion of {{ topic }}; it has stayed on my mind "
             "since, and it gave me a clear picture of the problems your team is working on.\n\n"
@@ -50,7 +50,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         occasion=Occasion.TOPIC_FOLLOW_UP,
         subject="Following up on {{ topic }}",
         body=(
-            "Hi {{ first_name }},\n\n"
+            "{{ greeting }},\n\n"
             "When we spoke on {{ interview_date }}, we talked about {{ topic }}. I came across "
             "this piece afterwards and thought it might interest you: {{ article_link }}\n\n"
             "Thank you again for the conversation. It made me even more interested in the "
@@ -66,7 +66,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         occasion=Occasion.ANSWER_REPAIR,
         subject="One more thought after our interview",
         body=(
-            "Hi {{ first_name }},\n\n"
+            "{{ greeting }},\n\n"
             "Thank you again for the interview on {{ interview_date }}. One of my answers has "
             "stayed with me: when we talked about {{ answer_to_fix }}, I was nervous and did "
             "not explain myself well.\n\n"
@@ -83,7 +83,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         occasion=Occasion.CHECK_IN,
         subject="Checking in about the {{ role }} role",
         body=(
-            "Hi {{ first_name }},\n\n"
+            "{{ greeting }},\n\n"
             "I hope things are going well at {{ company }}. I read this recently and thought "
             "of our conversation about {{ topic }}: {{ article_link }}\n\n"
             "I wanted to let you know that I am still very interested in the {{ role }} role. "
@@ -99,7 +99,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         occasion=Occasion.CALL_RECAP,
         subject="Thank you for the call",
         body=(
-            "Hi {{ first_name }},\n\n"
+            "{{ greeting }},\n\n"
             "Thank you for taking my call today. It was good to talk again about {{ topic }}.\n\n"
             "To sum up what we agreed: [your short summary of the call]\n\n"
             "I remain very interested in the {{ role }} role at {{ company }} and look forward "
@@ -114,7 +114,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         occasion=Occasion.CARD,
         subject="",
         body=(
-            "Dear {{ first_name }},\n\n"
+            "{{ greeting }},\n\n"
             "Thank you for our conversation on {{ interview_date }}. I enjoyed talking about "
             "{{ topic }}, and I am excited about the chance to join {{ company }} as "
             "{{ role }}.\n\n"

@@ -15,9 +15,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from interviews.names import NameParts, greeting_name, name_parse, salutation
+
 # name -> what it holds, shown to users as the help beside the template editor.
 FIELDS: dict[str, str] = {
-    "first_name": "The interviewer's first name",
+    "greeting": "Your greeting to the interviewer, as set on their contact page, e.g. "
+    "“Hi Anja” or “Dear Dr. Becker” (add the comma yourself)",
+    "first_name": "The name you greet the interviewer by: usually their first name",
+    "last_name": "The interviewer's last name",
     "interviewer_name": "The interviewer's full name",
     "interviewer_title": "The interviewer's job title",
     "company": "The company's name",
@@ -120,13 +125,20 @@ def merge_values(
     company: str,
     role: str,
     interviewer_name: str = "",
+    interviewer_name_parts: NameParts | None = None,
+    interviewer_greeted_formally: bool = False,
     interviewer_title: str = "",
     interview_starts_at=None,
     interview_timezone: str = "UTC",
     notes: Iterable[NoteValue] = (),
 ) -> dict[str, str]:
-    """The whitelist dict of plain strings, from the notes on one contact and interview."""
+    """The whitelist dict of plain strings, from the notes on one contact and interview.
+
+    The greeting fields come from the parts of the interviewer's name (their contact's),
+    or from their full name read the same way when no parts are given.
+    """
     notes = list(notes)
+    parts = interviewer_name_parts or name_parse(name=interviewer_name)
     topic = _first(notes, "topic")
     link_note = topic if topic and topic.link else next((n for n in notes if n.link), None)
     interview_date = ""
@@ -134,7 +146,11 @@ def merge_values(
         local = interview_starts_at.astimezone(ZoneInfo(interview_timezone))
         interview_date = f"{local:%A} {local.day} {local:%B}"
     values = {
-        "first_name": (interviewer_name.split() or [""])[0],
+        "greeting": salutation(
+            parts=parts, formal=interviewer_greeted_formally, name=interviewer_name
+        ),
+        "first_name": greeting_name(parts=parts),
+        "last_name": parts.family_name,
         "interviewer_name": interviewer_name,
         "interviewer_title": interviewer_title,
         "company": company,

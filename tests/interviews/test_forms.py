@@ -1,4 +1,4 @@
-"""Forms: times in the interview's zone, interviewer cards, and mistakes as field errors."""
+"""Forms: times in the interview's zone, interviewer cards, greetings, and errors on fields."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from interviews.forms import ApplicationForm, ContactForm, NoteForm
+from interviews import services
+from interviews.forms import GREETING_FIELDS, ApplicationForm, ContactForm, NoteForm
 from interviews.interview_forms import InterviewerForm, InterviewForm
 from interviews.models import Contact, Note
+from interviews.names import NameParts
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +198,149 @@ def test_a_contact_rejects_a_bad_email_and_an_over_long_note():
     form = ContactForm({"name": "W", "email": "w@", "notes": "n" * 5001})
     assert not form.is_valid()
     assert set(form.errors) == {"email", "notes"}
+
+
+# --- How to greet someone -------------------------------------------------------------------
+
+
+def contact_form_data(**overrides: str) -> dict[str, str]:
+    data = {
+        "name": "Dr. Anja Becker",
+        "honorific": "",
+        "given_name": "",
+        "family_name": "",
+        "greeting_name": "",
+        "salutation_style": "first_name",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editing_a_contact_starts_from_the_parts_of_their_name(user):
+    contact = services.contact_create(user=user, name="Dr. Anja Becker")
+    form = ContactForm(initial=ContactForm.initial_for(contact))
+    assert {name: form[name].value() for name in GREETING_FIELDS} == {
+        "honorific": "Dr.",
+        "given_name": "Anja",
+        "family_name": "Becker",
+        "greeting_name": "Anja",
+        "salutation_style": "first_name",
+    }
+
+
+def test_a_contact_saved_with_only_a_name_is_shown_with_parts_read_from_it(user):
+    contact = ContactFactory(user=user, name="Prof. Dr. Hans-Peter Müller")
+    initial = ContactForm.initial_for(contact)
+    assert (initial["honorific"], initial["given_name"], initial["family_name"]) == (
+        "Prof. Dr.",
+        "Hans-Peter",
+        "Müller",
+    )
+
+
+def test_the_greeting_choices_show_how_this_person_would_be_greeted(user):
+    contact = services.contact_create(user=user, name="Dr. Anja Becker")
+    form = ContactForm(initial=ContactForm.initial_for(contact))
+    assert [label for _value, label in form.fields["salutation_style"].choices] == [
+        "By first name: “Hi Anja,”",
+        "Formally: “Dear Dr. Becker,”",
+    ]
+
+
+def test_a_new_contact_may_leave_every_part_blank():
+    form = ContactForm(contact_form_data())
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["given_name"] == ""
+
+
+def test_a_new_contact_starts_with_the_first_name_greeting_chosen():
+    assert ContactForm()["salutation_style"].value() == "first_name"
+
+
+@pytest.mark.parametrize("typed", ["Hi Anja", "Anja,", "Dear Dr. Becker"])
+def test_a_greeting_name_with_greeting_words_is_a_clear_error(typed):
+    form = ContactForm(contact_form_data(greeting_name=typed))
+    assert not form.is_valid()
+    assert form.errors["greeting_name"] == [
+        "Type only the name, e.g. “Anja”: the “Hi” or “Dear” and the comma are added for you."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("salutation_style", "shouting"), ("honorific", "x" * 201), ("given_name", "y" * 201)],
+)
+def test_a_bad_greeting_detail_is_an_error_on_its_field(field, value):
+    form = ContactForm(contact_form_data(**{field: value}))
+    assert not form.is_valid()
+    assert set(form.errors) == {field}
+
+
+def test_a_new_interviewers_greeting_can_be_chosen_on_the_card(user):
+    form = card(user, name="Dr. Andreas Becker", greeting_name="Andy", salutation_style="formal")
+    assert form.is_valid(), form.errors
+    draft = form.to_draft()
+    assert draft.name_parts == NameParts(greeting_name="Andy")
+    assert draft.salutation_style == "formal"
+
+
+def test_a_card_with_only_greeting_details_asks_who_it_was(user):
+    form = card(user, greeting_name="Andy")
+    assert not form.is_valid()
+    assert form.errors["name"] == ["Who was this? Type their name or pick someone you know."]
+
+
+def test_editing_an_interview_shows_a_known_interviewers_greeting_on_their_card(user):
+    known = services.contact_create(user=user, name="Dr. Anja Becker")
+    form = InterviewerForm(
+        initial={"contact": known.pk}, contact_queryset=Contact.objects.filter(user=user)
+    )
+    assert {name: form[name].value() for name in (*GREETING_FIELDS, "greeting_for")} == {
+        "honorific": "Dr.",
+        "given_name": "Anja",
+        "family_name": "Becker",
+        "greeting_name": "Anja",
+        "salutation_style": "first_name",
+        "greeting_for": known.pk,
+    }
+
+
+def test_a_known_interviewers_greeting_corrected_on_their_card_goes_into_the_draft(user):
+    known = services.contact_create(user=user, name="Dr. Anja Becker")
+    form = card(
+        user,
+        contact=str(known.pk),
+        greeting_for=str(known.pk),
+        honorific="Dr.",
+        given_name="Anja",
+        family_name="Becker",
+        greeting_name="Anja",
+        salutation_style="formal",
+    )
+    assert form.is_valid(), form.errors
+    draft = form.to_draft()
+    assert draft.contact == known and draft.salutation_style == "formal"
+    assert draft.name_parts == NameParts("Dr.", "Anja", "Becker", "Anja")
+
+
+def test_a_known_interviewer_picked_without_greeting_details_keeps_their_greeting(user):
+    known = services.contact_create(user=user, name="Dr. Anja Becker")
+    form = card(user, contact=str(known.pk), skills="SQL")
+    assert form.is_valid(), form.errors
+    draft = form.to_draft()
+    assert (draft.name_parts, draft.salutation_style) == (None, "")
+
+
+@pytest.mark.parametrize("shown_for", ["", "other"])
+def test_greeting_details_not_shown_for_the_picked_person_are_an_error(user, shown_for):
+    known = services.contact_create(user=user, name="Dr. Anja Becker")
+    other = services.contact_create(user=user, name="Fox Mulder")
+    form = card(
+        user,
+        contact=str(known.pk),
+        greeting_for=str(other.pk) if shown_for else "",
+        given_name="Fox",
+        greeting_name="Fox",
+    )
+    assert not form.is_valid()
+    assert "was not filled in for the person picked above" in form.non_field_errors()[0]

@@ -11,6 +11,7 @@ from django.db import connection
 
 from interviews import services
 from interviews.models import Application, Company, Contact, Interview, Note
+from interviews.names import NameParts
 from interviews.note_text import InterviewerDraft, NoteDraft
 from interviews.replan import application_changed
 from tests.factories import (
@@ -319,3 +320,122 @@ def test_deleting_a_contact_keeps_their_notes_and_reapplies_their_applications_r
     note.refresh_from_db()
     assert note.contact is None
     assert rules_calls == [(interview.application.pk, True)]
+
+
+# --- How to greet someone -------------------------------------------------------------------
+
+
+def greeting_of(contact: Contact) -> tuple[str, str, str, str, str]:
+    contact.refresh_from_db()
+    return (
+        contact.honorific,
+        contact.given_name,
+        contact.family_name,
+        contact.greeting_name,
+        contact.salutation_style,
+    )
+
+
+def test_a_new_contacts_name_parts_are_taken_from_the_name_box(user):
+    contact = services.contact_create(user=user, name="Dr. Anja Becker")
+    assert greeting_of(contact) == ("Dr.", "Anja", "Becker", "Anja", "first_name")
+    assert contact.salutation == "Hi Anja"
+
+
+def test_a_new_contacts_typed_parts_win_over_the_name_box(user):
+    contact = services.contact_create(
+        user=user, name="Li Wei", given_name="Wei", family_name="Li", salutation_style="formal"
+    )
+    assert greeting_of(contact) == ("", "Wei", "Li", "Wei", "formal")
+    assert contact.salutation == "Dear Li Wei"
+
+
+def test_a_contact_cannot_be_given_an_unknown_greeting_style(user):
+    with pytest.raises(ValidationError):
+        services.contact_create(user=user, name="Sam", salutation_style="shouting")
+    assert Contact.objects.count() == 0
+
+
+def test_retyping_a_contacts_name_updates_the_parts_that_followed_it(user):
+    contact = services.contact_create(user=user, name="Anja Becker")
+    services.contact_update(
+        contact=contact,
+        name="Dr. Anja Becker-Schmidt",
+        honorific="",
+        given_name="Anja",
+        family_name="Becker",
+        greeting_name="Anja",
+    )
+    assert greeting_of(contact) == ("Dr.", "Anja", "Becker-Schmidt", "Anja", "first_name")
+
+
+def test_updating_a_contact_keeps_the_parts_the_user_corrected(user):
+    contact = services.contact_create(user=user, name="Li Wei")
+    services.contact_update(
+        contact=contact,
+        name="Li Wei",
+        honorific="",
+        given_name="Wei",
+        family_name="Li",
+        greeting_name="Li",
+        salutation_style="formal",
+    )
+    assert greeting_of(contact) == ("", "Wei", "Li", "Wei", "formal")
+
+
+def test_updating_a_contact_without_its_parts_leaves_them_following_the_name(user):
+    contact = services.contact_create(
+        user=user, name="Robert Smith", greeting_name="Bob", salutation_style="formal"
+    )
+    services.contact_update(contact=contact, name="Mr. Robert Smith", email="bob@corp.example")
+    assert greeting_of(contact) == ("Mr.", "Robert", "Smith", "Bob", "formal")
+
+
+def test_a_new_interviewer_gets_the_parts_of_the_name_typed_on_their_card():
+    application = ApplicationFactory()
+    interview = log(
+        application,
+        interviewers=[
+            InterviewerDraft(name="  Prof. Dr.  Hans-Peter Müller "),
+            InterviewerDraft(
+                name="Dr. Andreas Becker",
+                name_parts=NameParts(greeting_name="Andy"),
+                salutation_style="formal",
+            ),
+        ],
+    )
+    andreas, hans = interview.interviewers.order_by("name")
+    assert hans.name == "Prof. Dr. Hans-Peter Müller"
+    assert greeting_of(hans) == ("Prof. Dr.", "Hans-Peter", "Müller", "Hans-Peter", "first_name")
+    assert greeting_of(andreas) == ("Dr.", "Andreas", "Becker", "Andy", "formal")
+
+
+def test_a_known_interviewers_greeting_corrected_on_their_card_is_saved_to_them():
+    interview = InterviewFactory()
+    application = interview.application
+    known = services.contact_create(user=application.user, name="Li Wei")
+    services.interview_update(
+        interview=interview,
+        starts_at=START,
+        ends_at=END,
+        timezone_name="Europe/Berlin",
+        format=Interview.Format.VIDEO,
+        location="",
+        interviewers=[
+            InterviewerDraft(
+                contact=known,
+                name_parts=NameParts(given_name="Wei", family_name="Li", greeting_name="Li"),
+                salutation_style="formal",
+            )
+        ],
+    )
+    assert greeting_of(known) == ("", "Wei", "Li", "Wei", "formal")
+
+
+def test_picking_a_known_interviewer_leaves_their_greeting_alone():
+    application = ApplicationFactory()
+    known = services.contact_create(
+        user=application.user, name="Li Wei", given_name="Wei", family_name="Li"
+    )
+    log(application, interviewers=[InterviewerDraft(contact=known)])
+    assert greeting_of(known) == ("", "Wei", "Li", "Wei", "first_name")

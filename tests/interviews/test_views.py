@@ -655,3 +655,105 @@ def test_users_only_see_their_own_contacts_to_pick(logged_in_client, owned):
     )
     assert stranger.name not in response.content.decode()
     assert owned["contact"].name in response.content.decode()
+
+
+# --- How to greet someone -------------------------------------------------------------------
+
+
+def test_a_contact_added_with_a_title_is_greeted_by_first_name(logged_in_client, user):
+    response = logged_in_client.post(
+        reverse("interviews:contact_create"),
+        {"name": "Dr. Anja Becker", "salutation_style": "first_name"},
+    )
+    contact = Contact.objects.get(user=user)
+    assert response.status_code == 302
+    assert (contact.honorific, contact.given_name, contact.family_name) == ("Dr.", "Anja", "Becker")
+    page = logged_in_client.get(contact.get_absolute_url()).content.decode()
+    assert "“Hi Anja,”" in page
+
+
+def test_the_contact_edit_page_shows_the_parts_of_their_name(logged_in_client, owned):
+    contact = owned["contact"]
+    contact.name = "Prof. Dr. Hans-Peter Müller"
+    contact.save()
+    page = logged_in_client.get(reverse("interviews:contact_edit", args=[contact.pk]))
+    content = page.content.decode()
+    assert 'name="honorific" value="Prof. Dr."' in content
+    assert 'name="given_name" value="Hans-Peter"' in content
+    assert 'name="family_name" value="Müller"' in content
+    assert "Formally: “Dear Prof. Dr. Müller,”" in content
+
+
+def test_choosing_a_formal_greeting_on_the_contact_page(logged_in_client, owned):
+    contact = owned["contact"]
+    form = logged_in_client.get(reverse("interviews:contact_edit", args=[contact.pk])).context[
+        "form"
+    ]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(name="Dr. Anja Becker", salutation_style="formal")
+    response = logged_in_client.post(reverse("interviews:contact_edit", args=[contact.pk]), data)
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.salutation == "Dear Dr. Becker"
+
+
+def test_a_greeting_name_with_hi_in_it_reshows_the_contact_form(logged_in_client):
+    response = logged_in_client.post(
+        reverse("interviews:contact_create"), {"name": "Sam", "greeting_name": "Hi Sam,"}
+    )
+    assert response.status_code == 200
+    assert "Type only the name" in response.content.decode()
+    assert Contact.objects.count() == 0
+
+
+def test_logging_a_new_interviewer_with_the_greeting_left_folded_away(logged_in_client, owned):
+    response = logged_in_client.post(
+        reverse("interviews:interview_log", args=[owned["application"].pk]),
+        interview_post(**{"interviewers-0-name": "Dr. Dana Scully"}),
+    )
+    assert response.status_code == 302
+    dana = Contact.objects.get(name="Dr. Dana Scully")
+    assert (dana.first_name, dana.last_name, dana.salutation) == ("Dana", "Scully", "Hi Dana")
+
+
+def test_the_greeting_section_opens_when_it_has_an_error(logged_in_client, owned):
+    page = logged_in_client.get(
+        reverse("interviews:interview_log", args=[owned["application"].pk])
+    ).content.decode()
+    assert '<details class="mb-3"><summary>How to greet them</summary>' in page
+    response = logged_in_client.post(
+        reverse("interviews:interview_log", args=[owned["application"].pk]),
+        interview_post(**{"interviewers-0-greeting_name": "Dear Dana"}),
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<details class="mb-3" open><summary>How to greet them</summary>' in content
+    assert "Type only the name" in content
+
+
+def test_editing_an_interview_corrects_a_known_interviewers_greeting(logged_in_client, owned):
+    interview, contact = owned["interview"], owned["contact"]
+    contact.name = "Li Wei"
+    contact.save()
+    page = logged_in_client.get(reverse("interviews:interview_edit", args=[interview.pk]))
+    assert "How to greet them: “Hi Li,”" in page.content.decode()
+    data = interview_post(
+        **{
+            "interviewers-INITIAL_FORMS": "1",
+            "interviewers-0-contact": str(contact.pk),
+            "interviewers-0-greeting_for": str(contact.pk),
+            "interviewers-0-name": "",
+            "interviewers-0-job_title": "",
+            "interviewers-0-email": "",
+            "interviewers-0-given_name": "Wei",
+            "interviewers-0-family_name": "Li",
+            "interviewers-0-greeting_name": "Li",
+            "interviewers-0-salutation_style": "first_name",
+        }
+    )
+    response = logged_in_client.post(
+        reverse("interviews:interview_edit", args=[interview.pk]), data
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.given_name, contact.family_name, contact.salutation) == ("Wei", "Li", "Hi Wei")

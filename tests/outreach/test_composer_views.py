@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from interviews.models import Note
 from outreach.models import Draft, MessageTemplate, Occasion, Outreach
 from reminders.models import Reminder
-from tests.factories import NoteFactory, OutreachFactory, ReminderFactory
+from tests.factories import ApplicationFactory, NoteFactory, OutreachFactory, ReminderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +156,8 @@ def test_choosing_another_template_refills_without_saving(scene, scene_client):
     url = reverse("outreach:draft_edit", args=[draft.pk])
     response = scene_client.get(url, {"template": "builtin:card"})
     assert response.context["refilled"].key == "builtin:card"
-    assert response.context["form"]["body"].value().startswith("Dear Ana,")
+    # The card greets Ana the way her contact says: by first name.
+    assert response.context["form"]["body"].value().startswith("Hi Ana,")
     draft.refresh_from_db()
     assert draft.body == "My own words"
     assert scene_client.get(url, {"template": "user:999999"}).status_code == 404
@@ -260,3 +264,166 @@ def test_the_call_page_shows_talking_points_and_logs_the_outcome(scene, scene_cl
     assert logged.call_outcome == "voicemail" and "Next step: Email Friday" in logged.body
     call.refresh_from_db()
     assert call.state == Reminder.State.DONE
+
+
+# --- Resuming the draft the composer autosaved ----------------------------------------------
+
+
+def composer_js_client(user) -> Client:
+    """A client that, like the browser, must send the CSRF token with each POST."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def autosave_as_composer_js(client: Client, page, *, typed: str):
+    """POST the composer form where and as static/js/composer.js does once typing stops.
+
+    The script posts FormData(form) with action=save to the form's data-autosave-url, with
+    the X-CSRFToken and Accept: application/json headers.
+    """
+    text = page.content.decode()
+    url = html.unescape(re.search(r'data-autosave-url="([^"]*)"', text).group(1))
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
+    form = page.context["form"]
+    data = {
+        "csrfmiddlewaretoken": csrf,
+        "subject": form["subject"].value() or "",
+        "body": (form["body"].value() or "") + typed,
+        "template_key": form["template_key"].value() or "",
+        "action": "save",
+    }
+    return client.post(url, data, HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=csrf)
+
+
+def write_and_come_back(client: Client, url: str, *, typed: str) -> Draft:
+    """Open the composer at ``url``, type (autosave), then follow the same link again."""
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["draft"] is None
+    saved = autosave_as_composer_js(client, page, typed=typed)
+    assert saved.status_code == 200, saved.content[:300]
+    assert saved.json()["saved"] is True
+    draft = Draft.objects.get(body__endswith=typed)
+    again = client.get(url)
+    assert again.status_code == 302
+    assert again.url == reverse("outreach:draft_edit", args=[draft.pk])
+    resumed = client.get(again.url)
+    assert typed in resumed.context["form"]["body"].value()
+    return draft
+
+
+def thank_you_url(scene) -> str:
+    return (
+        reverse("outreach:compose_for_interview", args=[scene.interview.pk])
+        + f"?contact={scene.contact.pk}"
+    )
+
+
+def test_write_the_email_resumes_the_draft_autosaved_for_the_task(scene):
+    draft = write_and_come_back(composer_js_client(scene.user), compose_url(scene), typed="P.S.")
+    assert draft.reminder == scene.thank_you
+
+
+def test_write_thank_you_on_the_interview_resumes_its_autosaved_draft(scene):
+    # The autosave used to post to the bare path, without ?contact=, and got a 404.
+    draft = write_and_come_back(composer_js_client(scene.user), thank_you_url(scene), typed="P.S.")
+    assert (draft.contact, draft.interview, draft.reminder) == (
+        scene.contact,
+        scene.interview,
+        None,
+    )
+
+
+def test_write_an_email_to_a_contact_resumes_the_draft_for_the_application_chosen(scene):
+    # A newer application at the same company is the one the page would guess without
+    # ?application=, so a save that dropped the parameter would file the draft under it.
+    ApplicationFactory(user=scene.user, company=scene.application.company, role="Data engineer")
+    url = (
+        reverse("outreach:compose_for_contact", args=[scene.contact.pk])
+        + f"?application={scene.application.pk}"
+    )
+    draft = write_and_come_back(composer_js_client(scene.user), url, typed="P.S.")
+    assert draft.application == scene.application
+
+
+def test_a_recap_email_from_the_call_page_resumes_its_autosaved_draft(scene):
+    # Without ?template= the call task's address shows the call page, autosave included.
+    call = ReminderFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        kind=Reminder.Kind.PHONE_CALL,
+    )
+    url = reverse("reminders:compose_for_reminder", args=[call.pk]) + "?template=builtin:call_recap"
+    draft = write_and_come_back(composer_js_client(scene.user), url, typed="Talk soon.")
+    assert (draft.reminder, draft.occasion) == (call, Occasion.CALL_RECAP)
+
+
+def test_save_draft_without_javascript_keeps_whom_the_interview_page_named(scene, scene_client):
+    page = scene_client.get(thank_you_url(scene))
+    assert page.context["save_url"] == thank_you_url(scene)
+    response = scene_client.post(
+        page.context["save_url"], {"subject": "Thanks", "body": "Hi Ana", "action": "save"}
+    )
+    draft = Draft.objects.get()
+    assert response.url == reverse("outreach:draft_edit", args=[draft.pk])
+
+
+def test_choosing_a_template_on_the_interview_page_keeps_the_person(scene, scene_client):
+    text = scene_client.get(thank_you_url(scene)).content.decode()
+    start = text.index('class="template-pick')
+    pick = text[start : text.index("</form>", start)]
+    assert f'<input type="hidden" name="contact" value="{scene.contact.pk}">' in pick
+    refilled = scene_client.get(
+        thank_you_url(scene), {"contact": scene.contact.pk, "template": "builtin:card"}
+    )
+    assert refilled.status_code == 200 and refilled.context["refilled"].key == "builtin:card"
+
+
+def test_the_interview_page_resumes_the_draft_the_thank_you_task_started(scene, scene_client):
+    scene_client.post(compose_url(scene), {"subject": "Thanks", "body": "From the task"})
+    draft = Draft.objects.get()
+    response = scene_client.get(thank_you_url(scene))
+    assert response.url == reverse("outreach:draft_edit", args=[draft.pk])
+
+
+def test_a_contact_resumes_only_the_draft_for_the_same_application(scene, scene_client):
+    scene_client.post(compose_url(scene), {"subject": "Thanks", "body": "From the task"})
+    draft = Draft.objects.get()
+    other = ApplicationFactory(user=scene.user, company=scene.application.company)
+    url = reverse("outreach:compose_for_contact", args=[scene.contact.pk])
+    same = scene_client.get(url, {"application": scene.application.pk})
+    assert same.url == reverse("outreach:draft_edit", args=[draft.pk])
+    elsewhere = scene_client.get(url, {"application": other.pk})
+    assert elsewhere.status_code == 200 and elsewhere.context["draft"] is None
+
+
+def test_a_task_resumes_its_own_draft_only(scene, scene_client):
+    # Sending the task's own draft is what marks the task done, so a draft started
+    # elsewhere is listed on the task page but not taken over by "Write the email".
+    scene_client.post(thank_you_url(scene), {"subject": "Thanks", "body": "From the interview"})
+    page = scene_client.get(compose_url(scene))
+    assert page.status_code == 200 and page.context["draft"] is None
+
+
+@pytest.mark.parametrize("state", [Draft.SendState.IDLE, Draft.SendState.FAILED, "uncertain"])
+def test_a_draft_not_sent_yet_is_resumed_and_a_sent_one_never(scene, scene_client, state):
+    scene_client.post(compose_url(scene), {"subject": "Thanks", "body": "Hello"})
+    draft = Draft.objects.get()
+    Draft.objects.filter(pk=draft.pk).update(send_state=state)
+    assert scene_client.get(compose_url(scene)).url == reverse(
+        "outreach:draft_edit", args=[draft.pk]
+    )
+    Draft.objects.filter(pk=draft.pk).update(send_state=Draft.SendState.SENT)
+    for url in (compose_url(scene), thank_you_url(scene)):
+        page = scene_client.get(url)
+        assert page.status_code == 200 and page.context["draft"] is None
+
+
+def test_another_template_named_on_the_tasks_address_refills_the_resumed_draft(scene, scene_client):
+    scene_client.post(compose_url(scene), {"subject": "Thanks", "body": "Mine"})
+    draft = Draft.objects.get()
+    response = scene_client.get(compose_url(scene), {"template": "builtin:card"})
+    assert (
+        response.url == reverse("outreach:draft_edit", args=[draft.pk]) + "?template=builtin%3Acard"
+    )

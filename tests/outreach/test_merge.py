@@ -5,6 +5,8 @@ from email import message_from_bytes, policy
 import pytest
 from django.core import mail
 
+from interviews import services
+from interviews.names import NameParts, name_parse
 from outreach.merge import (
     FIELDS,
     NoteValue,
@@ -14,6 +16,7 @@ from outreach.merge import (
     placeholders_left,
 )
 from outreach.models import Draft, Occasion
+from outreach.selectors import draft_merge_values
 from outreach.services.delivery import draft_eml, draft_mailto, draft_message
 
 
@@ -145,3 +148,77 @@ def test_the_topic_leaves_its_link_to_the_article_link_field(text, topic):
     )
     assert merged["topic"] == topic
     assert merged["article_link"] == "https://example.org/flink"
+
+
+# --- Greeting the interviewer ---------------------------------------------------------------
+
+
+def greeting_values(name: str, *, formal: bool = False, parts: NameParts | None = None):
+    return merge_values(
+        your_name="Robin Fischer",
+        your_email="robin@seeker.example",
+        your_signature="",
+        company="Acme",
+        role="Backend engineer",
+        interviewer_name=name,
+        interviewer_name_parts=parts,
+        interviewer_greeted_formally=formal,
+    )
+
+
+def test_dr_anja_becker_is_greeted_hi_anja_by_first_name():
+    merged = greeting_values("Dr. Anja Becker", parts=name_parse(name="Dr. Anja Becker"))
+    assert merge_render("{{ greeting }},", merged) == "Hi Anja,"
+    assert (merged["first_name"], merged["last_name"]) == ("Anja", "Becker")
+
+
+def test_dr_anja_becker_is_greeted_dear_dr_becker_formally():
+    merged = greeting_values(
+        "Dr. Anja Becker", formal=True, parts=name_parse(name="Dr. Anja Becker")
+    )
+    assert merge_render("{{ greeting }},", merged) == "Dear Dr. Becker,"
+    # The first name stays the name they are greeted by, whatever the style.
+    assert merge_render("Hi {{ first_name }},", merged) == "Hi Anja,"
+
+
+def test_without_saved_parts_the_full_name_is_read_not_split_at_the_first_space():
+    merged = greeting_values("Dr. Anja Becker")
+    assert (merged["greeting"], merged["first_name"]) == ("Hi Anja", "Anja")
+
+
+def test_the_greeting_follows_the_parts_the_user_corrected():
+    corrected = NameParts(given_name="Wei", family_name="Li", greeting_name="Wei")
+    merged = greeting_values("Li Wei", formal=True, parts=corrected)
+    assert (merged["greeting"], merged["first_name"], merged["last_name"]) == (
+        "Dear Li Wei",
+        "Wei",
+        "Li",
+    )
+
+
+def test_an_interviewer_without_a_last_name_leaves_a_placeholder_for_it():
+    merged = greeting_values("Sam")
+    assert merge_render("{{ greeting }} {{ last_name }}", merged) == "Hi Sam [last_name]"
+
+
+@pytest.mark.parametrize("attempt", ["{{ greeting.upper }}", "{{ salutation }}", "{{ Greeting }}"])
+def test_greeting_lookalikes_are_unknown_fields(attempt):
+    assert merge_fields_unknown(attempt) == [attempt.strip("{} ")]
+
+
+@pytest.mark.django_db
+def test_a_draft_greets_the_contact_in_their_style(scene):
+    services.contact_update(
+        contact=scene.contact, name="Dr. Anja Becker", salutation_style="formal"
+    )
+    values = draft_merge_values(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        interview=scene.interview,
+    )
+    assert (values["greeting"], values["first_name"], values["last_name"]) == (
+        "Dear Dr. Becker",
+        "Anja",
+        "Becker",
+    )

@@ -1,0 +1,134 @@
+"""Contacts saved before names had parts get them from their full name when migrating.
+
+These tests roll the test database back to before ``interviews.0002_contact_name_parts``
+with the migration executor, save contacts through the historical model (a name and nothing
+else, as the old app did), migrate forward and check with the current model. Every test
+leaves the database migrated to the latest state, whatever happens, so the tests that run
+after them see the schema they expect.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from interviews.models import Contact
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE_NAME_PARTS = [("interviews", "0001_initial")]
+NAME_PARTS = importlib.import_module("interviews.migrations.0002_contact_name_parts")
+NAMES = ["Dr. Anja Becker", "Becker, Anja", "Ms. Kim", "Sam", "Li Wei"]
+
+
+def _migrate(executor: MigrationExecutor, targets) -> None:
+    executor.migrate(targets)
+    # The executor's graph still holds the applied set from before: reload it from the table.
+    executor.loader.build_graph()
+
+
+def _migrate_to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    _migrate(executor, executor.loader.graph.leaf_nodes())
+
+
+def _rows(model) -> dict[int, dict]:
+    return {row["id"]: row for row in model._default_manager.order_by("pk").values()}
+
+
+@pytest.fixture
+def old_contact_model() -> Iterator[type]:
+    """The Contact model from before the name parts, on a database rolled back to match."""
+    executor = MigrationExecutor(connection)
+    try:
+        _migrate(executor, BEFORE_NAME_PARTS)
+        yield executor.loader.project_state(BEFORE_NAME_PARTS).apps.get_model(
+            "interviews", "Contact"
+        )
+    finally:
+        _migrate_to_latest()
+
+
+@pytest.fixture
+def old_contacts(old_contact_model) -> dict[str, dict]:
+    """One contact per name, each with its other details, saved on the old schema."""
+    # The accounts app is not rolled back, so today's user model fits its table.
+    user = UserFactory()
+    for number, name in enumerate(NAMES):
+        old_contact_model.objects.create(
+            user_id=user.pk,
+            name=name,
+            email=f"person{number}@company.example",
+            notes=f"Met at interview {number}",
+        )
+    return {row["name"]: row for row in _rows(old_contact_model).values()}
+
+
+def test_the_rolled_back_table_has_no_name_parts(old_contact_model):
+    # A guard for the other tests: they really start from the old schema.
+    with connection.cursor() as cursor:
+        columns = {
+            column.name
+            for column in connection.introspection.get_table_description(
+                cursor, Contact._meta.db_table
+            )
+        }
+    assert "name" in columns
+    assert not {"honorific", "given_name", "family_name", "greeting_name"} & columns
+
+
+def test_existing_contacts_get_the_parts_of_their_names(old_contacts, monkeypatch):
+    # Smaller batches than the real 500, so the test crosses a batch boundary.
+    monkeypatch.setattr(NAME_PARTS, "BATCH", 2)
+    _migrate_to_latest()
+
+    parts = {
+        contact.name: (
+            contact.honorific,
+            contact.given_name,
+            contact.family_name,
+            contact.greeting_name,
+            contact.salutation_style,
+        )
+        for contact in Contact.objects.all()
+    }
+    assert parts == {
+        "Dr. Anja Becker": ("Dr.", "Anja", "Becker", "Anja", "first_name"),
+        "Becker, Anja": ("", "Anja", "Becker", "Anja", "first_name"),
+        "Ms. Kim": ("Ms.", "", "Kim", "Ms. Kim", "first_name"),
+        "Sam": ("", "Sam", "", "Sam", "first_name"),
+        "Li Wei": ("", "Li", "Wei", "Li", "first_name"),
+    }
+
+
+def test_existing_contacts_are_greeted_by_name_not_by_honorific(old_contacts):
+    _migrate_to_latest()
+
+    anja = Contact.objects.get(pk=old_contacts["Dr. Anja Becker"]["id"])
+    assert anja.salutation == "Hi Anja"
+    assert anja.first_name == "Anja"
+
+
+def test_migrating_keeps_every_contact_with_its_id_and_details(old_contacts):
+    _migrate_to_latest()
+
+    now = _rows(Contact)
+    assert {row["id"] for row in now.values()} == {row["id"] for row in old_contacts.values()}
+    for old in old_contacts.values():
+        assert {field: now[old["id"]][field] for field in old} == old
+
+
+def test_going_back_drops_the_parts_and_keeps_every_contact(old_contacts):
+    _migrate_to_latest()
+    executor = MigrationExecutor(connection)
+    _migrate(executor, BEFORE_NAME_PARTS)
+
+    OldContact = executor.loader.project_state(BEFORE_NAME_PARTS).apps.get_model(
+        "interviews", "Contact"
+    )
+    assert {row["name"]: row for row in _rows(OldContact).values()} == old_contacts
