@@ -74,6 +74,8 @@ def draft_merge_values(
         company=application.company.name,
         role=application.role,
         interviewer_name=contact.name,
+        interviewer_name_parts=contact.name_parts,
+        interviewer_greeted_formally=contact.is_greeted_formally,
         interviewer_title=contact.job_title,
         interview_starts_at=interview.starts_at if interview else None,
         interview_timezone=interview.timezone if interview else user.timezone,
@@ -189,21 +191,60 @@ def drafts_of(*, user: User) -> QuerySet[Draft]:
     )
 
 
+def open_drafts_of(
+    *,
+    user: User,
+    application: Application | None = None,
+    contact: Contact | None = None,
+    reminder: models.Model | None = None,
+) -> QuerySet[Draft]:
+    """The user's drafts not sent yet, last saved first; of one application, person or task.
+
+    Open means anything but SENT: being written, failed, waiting for the user to check an
+    uncertain send, or stuck while sending; the last two must stay in sight, never resent on
+    their own. Reads only what a list row shows, in one query however many drafts there are.
+    """
+    drafts = (
+        Draft.objects.filter(user=user)
+        .exclude(send_state=Draft.SendState.SENT)
+        .select_related("application__company", "contact")
+        .order_by("-updated_at", "-pk")
+    )
+    if application is not None:
+        drafts = drafts.filter(application=application)
+    if contact is not None:
+        drafts = drafts.filter(contact=contact)
+    if reminder is not None:
+        drafts = drafts.filter(reminder=reminder)
+    return drafts
+
+
 def draft_open_for(
     *,
     user: User,
     contact: Contact,
+    application: Application | None = None,
     reminder: models.Model | None = None,
     interview: Interview | None = None,
 ) -> Draft | None:
-    """The draft already being written for this task (or contact and interview), if any.
+    """The open draft to resume instead of starting a blank one, if any.
+
+    1. A task resumes its own draft only: a draft carries out at most one task, and sending
+       it is what marks that task done.
+    2. Without a task, an interview resumes the draft to this person about that interview,
+       whichever page started it (the interview's "Write thank-you" or the task's).
+    3. Without either, the draft to this person for the application.
 
     ``reminder`` is the reminders task the draft carries out; this app only links to it.
     """
-    drafts = drafts_of(user=user).filter(contact=contact).exclude(send_state=Draft.SendState.SENT)
+    drafts = open_drafts_of(user=user, contact=contact)
     if reminder is not None:
         return drafts.filter(reminder=reminder).first()
-    return drafts.filter(reminder__isnull=True, interview=interview).first()
+    if interview is not None:
+        return drafts.filter(interview=interview).first()
+    if application is not None:
+        return drafts.filter(application=application).first()
+    return drafts.filter(reminder__isnull=True, interview__isnull=True).first()
 
 
 # --- Calls ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from outreach.views import compose, message_templates
+from outreach.views import compose, drafts, message_templates
 
 app_name = "outreach"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
         compose.compose_for_contact,
         name="compose_for_contact",
     ),
+    path("drafts/", drafts.draft_list, name="draft_list"),
     path("drafts/<int:pk>/", compose.draft_edit, name="draft_edit"),
     path("drafts/<int:pk>/uncertain/", compose.draft_uncertain, name="draft_uncertain"),
     path("drafts/<int:pk>/draft.eml", compose.draft_eml, name="draft_eml"),

@@ -82,6 +82,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "timeline": interview_selectors.application_timeline(application=application),
             "now": timezone.now(),
+            "open_drafts": outreach_selectors.open_drafts_of(
+                user=request.user, application=application
+            ),
             **selectors.application_panel_context(user=request.user, application=application),
         },
     )
@@ -98,7 +101,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = _own_reminder(request, pk)
-    return render(request, "reminders/task_detail.html", _detail_context(request, reminder))
+    context = _detail_context(request, reminder)
+    context["open_drafts"] = outreach_selectors.open_drafts_of(user=request.user, reminder=reminder)
+    return render(request, "reminders/task_detail.html", context)
 
 
 def _detail_context(request: HttpRequest, reminder: Reminder, **panel: object) -> dict:
@@ -196,6 +201,9 @@ def outreach_log(request: HttpRequest, app_pk: int) -> HttpResponse:
         return render(request, "reminders/outreach_form.html", context)
     data = form.cleaned_data
     outgoing = form_class.what != "reply"
+    purpose = {"call": Outreach.Purpose.CALL, "reply": Outreach.Purpose.REPLY}.get(
+        form_class.what, data.get("purpose", "")
+    )
     outreach_record(
         user=request.user,
         application=application,
@@ -203,6 +211,7 @@ def outreach_log(request: HttpRequest, app_pk: int) -> HttpResponse:
         channel=Outreach.Channel.CALL if form_class.what == "call" else data["channel"],
         occurred_at=data["occurred_at"],
         contact=data["contact"],
+        purpose=purpose,
         reminder=reminder if outgoing else None,
         call_outcome=data.get("call_outcome", ""),
         subject=data.get("subject", ""),

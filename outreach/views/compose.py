@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interviews.models import Application, Interview
@@ -26,6 +27,10 @@ from outreach.merge import FIELDS
 from outreach.models import Draft, Occasion
 from outreach.services import delivery
 from outreach.services import drafts as compose_services
+
+# The query parameters by which the interview and contact pages name whom, and for which
+# application, a new draft is; every form of the composer must carry them back.
+TARGET_PARAMS = ("contact", "application")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -123,6 +128,8 @@ def _composer(
         initial={"template": values["template_key"]},
         choices=[(c.key, f"{c.name} ({Occasion(c.occasion).label})") for c in choices],
     )
+    # The page writes the form tag itself, to carry the target's parameters along.
+    pick.helper.form_tag = False
     draft = target.draft
     context = {
         "target": target,
@@ -136,7 +143,15 @@ def _composer(
         "facts": facts,
         "merge_fields": FIELDS,
         "mailto": delivery.draft_mailto(draft=draft) if draft else "",
-        "save_url": reverse("outreach:draft_edit", args=[draft.pk]) if draft else request.path,
+        # Until the first save, the draft is named only by the page's own address, query
+        # string included (?contact=, ?application=, a call task's ?template=): saving to the
+        # bare path would lose whom it is for and never create the draft.
+        "save_url": (
+            reverse("outreach:draft_edit", args=[draft.pk]) if draft else request.get_full_path()
+        ),
+        "target_params": [
+            (name, request.GET[name]) for name in TARGET_PARAMS if name in request.GET
+        ],
     }
     return render(request, "outreach/composer.html", context, status=status)
 
@@ -229,6 +244,7 @@ def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpRespon
     existing = selectors.draft_open_for(
         user=request.user,
         contact=target.contact,
+        application=target.application,
         reminder=target.reminder,
         interview=target.interview,
     )
@@ -237,8 +253,12 @@ def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpRespon
             target.draft = existing
             return _save(request, target)
         url = reverse("outreach:draft_edit", args=[existing.pk])
-        query = request.GET.urlencode()
-        return redirect(f"{url}?{query}" if query else url)
+        # A link that names the template the draft was already written from (the call
+        # page's recap link) resumes the text; only another template re-fills it.
+        template = request.GET.get("template")
+        if template and template != existing.template_key:
+            return redirect(f"{url}?{urlencode({'template': template})}")
+        return redirect(url)
     if request.method == "POST":
         return _save(request, target)
     return _composer(request, target)

@@ -1,0 +1,19 @@
+"""The list of drafts not sent yet: the way back to a message started and left."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from outreach import selectors
+from outreach.models import Draft
+
+
+@login_required
+@require_GET
+def draft_list(request: HttpRequest) -> HttpResponse:
+    drafts = list(selectors.open_drafts_of(user=request.user))
+    to_check = [d for d in drafts if d.send_state == Draft.SendState.UNCERTAIN]
+    return render(request, "outreach/draft_list.html", {"drafts": drafts, "to_check": to_check})
