@@ -100,13 +100,47 @@ class ApplicationReopenForm(forms.Form):
 # --- Notes and contacts ---------------------------------------------------------------------
 
 
+QUESTION_MAX = Note._meta.get_field("question").max_length
+BETTER_ANSWER_MAX = Note._meta.get_field("better_answer").max_length
+ANSWER_TEXT_HELP = "For an answer to fix: what went wrong. Just for you: never put in an email."
+QUESTION_HELP = "As they asked it, e.g. “How would you shard the orders table?”"
+BETTER_ANSWER_HELP = (
+    "Two or three sentences, as you would write them to them. With their question, this "
+    "makes a short correction email."
+)
+
+
+def question_field(**kwargs: object) -> forms.CharField:
+    return forms.CharField(
+        label="Their question",
+        max_length=QUESTION_MAX,
+        required=False,
+        help_text=QUESTION_HELP,
+        **kwargs,
+    )
+
+
+def better_answer_field(**kwargs: object) -> forms.CharField:
+    return forms.CharField(
+        label="What you would say now",
+        max_length=BETTER_ANSWER_MAX,
+        required=False,
+        help_text=BETTER_ANSWER_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        **kwargs,
+    )
+
+
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=Note.Kind.choices)
     contact = forms.ModelChoiceField(
         label="About", queryset=Contact.objects.none(), required=False, empty_label="No one"
     )
     text = forms.CharField(
-        label="Note", max_length=NOTE_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+        label="Note",
+        max_length=NOTE_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=ANSWER_TEXT_HELP,
     )
     link = forms.URLField(label="Link", max_length=LINK_MAX, required=False, assume_scheme="https")
     follow_up_not_before = forms.DateField(
@@ -115,6 +149,8 @@ class NoteForm(forms.Form):
         widget=DATE_WIDGET,
         help_text="Only for a follow-up preference.",
     )
+    question = question_field()
+    better_answer = better_answer_field()
 
     def __init__(self, *args: object, contact_queryset: QuerySet, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -126,7 +162,25 @@ class NoteForm(forms.Form):
                 Column("link", css_class="col-md-8"),
                 Column("follow_up_not_before", css_class="col-md-4"),
             ),
+            Div(
+                HTML('<h2 class="h6">For an answer to fix</h2>'),
+                "question",
+                "better_answer",
+                css_class="border rounded p-2 mb-3 bg-body-tertiary",
+            ),
         )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        if cleaned.get("kind") != Note.Kind.ANSWER_TO_FIX:
+            for name in ("question", "better_answer"):
+                if cleaned.get(name, "").strip():
+                    self.add_error(
+                        name,
+                        "Only an answer to fix has this. Clear it, or choose “Answer to fix” "
+                        "as the kind.",
+                    )
+        return cleaned
 
     @classmethod
     def initial_for(cls, note: Note) -> dict[str, object]:
@@ -136,6 +190,8 @@ class NoteForm(forms.Form):
             "text": note.text,
             "link": note.link,
             "follow_up_not_before": note.follow_up_not_before,
+            "question": note.question,
+            "better_answer": note.better_answer,
         }
 
 

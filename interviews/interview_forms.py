@@ -25,14 +25,16 @@ from interviews.forms import (
     LINK_MAX,
     NAME_PARTS_FROM_NAME,
     NOTE_TEXT_MAX,
+    better_answer_field,
     crispy_helper,
     greeting_form_fields,
     greeting_initial,
     greeting_name_clean,
     greeting_rows,
+    question_field,
     salutation_style_choices,
 )
-from interviews.models import Contact, Interview, Note
+from interviews.models import INTERVIEW_YEARS, Contact, Interview, Note
 from interviews.names import NameParts
 from interviews.note_text import InterviewerDraft, NoteDraft, link_find, notes_from_lines
 
@@ -118,6 +120,15 @@ class InterviewForm(forms.Form):
     def clean_general_notes(self) -> str:
         return _lines_check(text=self.cleaned_data["general_notes"])
 
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if not INTERVIEW_YEARS[0] <= day.year <= INTERVIEW_YEARS[1]:
+            raise forms.ValidationError(
+                "Enter a date between %(first)s and %(last)s; check the year.",
+                params={"first": INTERVIEW_YEARS[0], "last": INTERVIEW_YEARS[1]},
+            )
+        return day
+
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
         day, start, end, zone = (
@@ -160,15 +171,14 @@ NOTE_FIELDS = {
         "Hobbies, events, causes. Useful for rapport, kept out of follow-up emails.",
     ),
     "skills": (Note.Kind.SKILL, "Skills they noticed", "What seemed to impress them."),
-    "answers_to_fix": (
-        Note.Kind.ANSWER_TO_FIX,
-        "Answers you want to fix",
-        "Something you fumbled; we will help you send a short correction.",
-    ),
     "questions": (Note.Kind.QUESTION, "Questions they asked", ""),
     "other": (Note.Kind.OTHER, "Other notes", ""),
 }
 NEW_PERSON_FIELDS = ("name", "job_title", "email", "phone")
+# One answer to fix per card: what went wrong (the note's text, just for the user), the
+# question they asked and what the user would say now. Another one is added by editing the
+# interview again, which offers an empty card section each time.
+ANSWER_FIELDS = ("answers_to_fix", "fix_question", "fix_better_answer")
 
 
 def _note_lines_field(name: str) -> forms.CharField:
@@ -240,7 +250,17 @@ class InterviewerForm(forms.Form):
     topics = _note_lines_field("topics")
     interests = _note_lines_field("interests")
     skills = _note_lines_field("skills")
-    answers_to_fix = _note_lines_field("answers_to_fix")
+    answers_to_fix = forms.CharField(
+        label="An answer you want to fix",
+        help_text="What went wrong, in a few words. Just for you: never put in an email.",
+        required=False,
+        max_length=NOTE_TEXT_MAX,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "E.g. I rambled and gave no concrete example"}
+        ),
+    )
+    fix_question = question_field()
+    fix_better_answer = better_answer_field()
     questions = _note_lines_field("questions")
     follow_up_not_before = forms.DateField(
         label="Follow up with this person not before",
@@ -293,6 +313,12 @@ class InterviewerForm(forms.Form):
             "interests",
             "skills",
             "answers_to_fix",
+            Collapsed(
+                "Their question and what you would say now",
+                "fix_question",
+                "fix_better_answer",
+                css_class="mb-3",
+            ),
             "questions",
             Row(
                 Column("follow_up_not_before", css_class="col-md-5"),
@@ -318,12 +344,20 @@ class InterviewerForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
-        for name in NOTE_FIELDS:
+        for name in (*NOTE_FIELDS, "answers_to_fix"):
             if cleaned.get(name):
                 try:
                     _lines_check(text=cleaned[name])
                 except ValidationError as error:
                     self.add_error(name, error)
+        what_went_wrong = cleaned.get("answers_to_fix", "").strip()
+        answer_given = cleaned.get("fix_question") or cleaned.get("fix_better_answer")
+        if answer_given and not what_went_wrong and "answers_to_fix" not in self.errors:
+            self.add_error(
+                "answers_to_fix",
+                "Say in a few words what went wrong, to remember which answer this is. "
+                "It is just for you.",
+            )
         if self.is_blank() or cleaned.get("DELETE"):
             return cleaned
         new_person = any(cleaned.get(name) for name in NEW_PERSON_FIELDS)
@@ -358,10 +392,27 @@ class InterviewerForm(forms.Form):
             *NEW_PERSON_FIELDS,
             *GREETING_FIELDS,
             *NOTE_FIELDS,
+            *ANSWER_FIELDS,
             "follow_up_not_before",
         )
         data = getattr(self, "cleaned_data", {})
         return not any(data.get(name) for name in (*fields, "follow_up_preference"))
+
+    def _answer_to_fix(self) -> NoteDraft | None:
+        """The card's answer to fix as one note: what went wrong is its text, kept line by
+        line; the question and what the user would say now go with it."""
+        data = self.cleaned_data
+        lines = [" ".join(line.split()) for line in data["answers_to_fix"].splitlines()]
+        text = "\n".join(line for line in lines if line)
+        if not text:
+            return None
+        return NoteDraft(
+            kind=Note.Kind.ANSWER_TO_FIX,
+            text=text,
+            link=link_find(text=text),
+            question=" ".join(data["fix_question"].split()),
+            better_answer=data["fix_better_answer"].strip(),
+        )
 
     def to_draft(self) -> InterviewerDraft | None:
         data = self.cleaned_data
@@ -370,6 +421,9 @@ class InterviewerForm(forms.Form):
         notes: list[NoteDraft] = []
         for name, (kind, _label, _help) in NOTE_FIELDS.items():
             notes.extend(notes_from_lines(kind=kind, text=data[name]))
+        answer = self._answer_to_fix()
+        if answer is not None:
+            notes.append(answer)
         preference = " ".join(data["follow_up_preference"].split())
         not_before = data["follow_up_not_before"]
         if preference or not_before:

@@ -163,6 +163,11 @@ class Contact(models.Model):
         )
 
 
+# The years an interview can be logged in: outside them a date is a typo (1900, 9999), and
+# the reminder arithmetic (24 hours later, 30 days later) would overflow near the edges.
+INTERVIEW_YEARS = (2000, 2100)
+
+
 class Interview(models.Model):
     class Format(models.TextChoices):
         PHONE = "phone", "Phone"
@@ -217,10 +222,24 @@ class Note(models.Model):
         help_text="Whom the note is about; for a follow-up preference, whom to follow up with.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TOPIC)
+    # For an answer to fix, the text is the user's own note on what went wrong: it is for them
+    # only and never goes into a message; ``question`` and ``better_answer`` do.
     text = models.TextField(max_length=5000)
     link = models.URLField(blank=True, max_length=1000)
     follow_up_not_before = models.DateField(
         null=True, blank=True, help_text="For a follow-up preference: not before this date."
+    )
+    question = models.CharField(
+        "their question",
+        max_length=500,
+        blank=True,
+        help_text="For an answer to fix: the question they asked, as they asked it.",
+    )
+    better_answer = models.TextField(
+        "what you would say now",
+        max_length=5000,
+        blank=True,
+        help_text="For an answer to fix: the answer you would give now, in your own words.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -229,3 +248,7 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:40]}"
+
+    @property
+    def is_answer_to_fix(self) -> bool:
+        return self.kind == self.Kind.ANSWER_TO_FIX

@@ -17,7 +17,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from interviews.models import Application, Company, Contact, Interview, Note
+from interviews.models import (
+    INTERVIEW_YEARS,
+    Application,
+    Company,
+    Contact,
+    Interview,
+    Note,
+)
 from interviews.names import NameParts, name_parts_complete, name_parts_refresh
 from interviews.note_text import InterviewerDraft, NoteDraft
 from interviews.replan import application_replan
@@ -185,9 +192,18 @@ def _notes_create(
             text=draft.text,
             link=draft.link,
             follow_up_not_before=draft.follow_up_not_before,
+            **_answer_fields(kind=draft.kind, question=draft.question, answer=draft.better_answer),
         )
         for draft in notes
     )
+
+
+def _answer_fields(*, kind: str, question: str, answer: str) -> dict[str, str]:
+    """The question and the better answer, which only an answer to fix may have."""
+    question, answer = " ".join(question.split()), answer.strip()
+    if (question or answer) and kind != Note.Kind.ANSWER_TO_FIX:
+        raise ValidationError("Only an answer to fix has a question and what you would say now.")
+    return {"question": question, "better_answer": answer}
 
 
 def _interviewers_record(
@@ -210,11 +226,29 @@ def _interviewers_record(
     _notes_create(interview=interview, contact=None, notes=notes)
 
 
+_BEFORE_INTERVIEWS = (Application.Stage.APPLIED, Application.Stage.SCREENING)
+
+
+def applications_reach_interviewing(*, now: datetime) -> int:
+    """Move to "interviewing" the applications still before it whose interview has started.
+
+    An interview logged ahead of time leaves the stage alone until it happens; beat calls this
+    every minute. Returns how many applications moved.
+    """
+    started = Interview.objects.filter(starts_at__lte=now).values("application_id")
+    return Application.objects.filter(pk__in=started, stage__in=_BEFORE_INTERVIEWS).update(
+        stage=Application.Stage.INTERVIEWING, updated_at=now
+    )
+
+
 def _interview_times_check(*, starts_at: datetime, ends_at: datetime) -> None:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValidationError("Interview times must carry their time zone.")
     if ends_at <= starts_at:
         raise ValidationError("An interview has to end after it starts.")
+    first, last = INTERVIEW_YEARS
+    if not (first <= starts_at.year <= last and first <= ends_at.year <= last):
+        raise ValidationError(f"An interview date has to be between {first} and {last}.")
 
 
 @transaction.atomic
@@ -251,7 +285,8 @@ def interview_log(
         location=location,
     )
     _interviewers_record(interview=interview, interviewers=interviewers, notes=notes)
-    if application.stage in (Application.Stage.APPLIED, Application.Stage.SCREENING):
+    # An interview still ahead moves the stage when it starts (applications_reach_interviewing).
+    if starts_at <= timezone.now() and application.stage in _BEFORE_INTERVIEWS:
         application.stage = Application.Stage.INTERVIEWING
     # Saving bumps updated_at, which orders the dashboard by recent activity.
     application.save(update_fields=["stage", "updated_at"])
@@ -308,15 +343,22 @@ def note_update(
     link: str = "",
     follow_up_not_before: date | None = None,
     contact: Contact | None = None,
+    question: str = "",
+    better_answer: str = "",
 ) -> Note:
+    """Change a note. ``question`` and ``better_answer`` are for an answer to fix only: the
+    question they asked and what the user would say now, which the repair email is made of."""
     application = note.interview.application
     if contact is not None and contact.user_id != application.user_id:
         raise ValidationError("That contact is not one of yours.")
+    answer = _answer_fields(kind=kind, question=question, answer=better_answer)
     note.kind = kind
     note.text = text
     note.link = link
     note.follow_up_not_before = follow_up_not_before
     note.contact = contact
+    note.question = answer["question"]
+    note.better_answer = answer["better_answer"]
     note.save()
     application_replan(application_id=application.pk)
     return note

@@ -3,6 +3,11 @@
 They live in code, not in the database: a user who wants a different wording copies one into
 their own MessageTemplate and edits that. Keys are stable ("builtin:<slug>") because drafts
 remember which template filled them.
+
+Each field from the notes sits where a short phrase reads well ("our discussion of
+{{ topic }}"); when a note does not read as one, the field leaves a marked blank such as
+"[the topic you discussed]" and the composer offers the note beside the draft. A sentence
+built on {{ article_link }} still reads when the blank is filled with any link.
 """
 
 from __future__ import annotations
@@ -51,8 +56,9 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         subject="Following up on {{ topic }}",
         body=(
             "{{ greeting }},\n\n"
-            "When we spoke on {{ interview_date }}, we talked about {{ topic }}. I came across "
-            "this piece afterwards and thought it might interest you: {{ article_link }}\n\n"
+            "When we spoke on {{ interview_date }}, we talked about {{ topic }}, and I have kept "
+            "thinking about it since. I thought you might like this piece on it: "
+            "{{ article_link }}\n\n"
             "Thank you again for the conversation. It made me even more interested in the "
             "{{ role }} role at {{ company }}, and I would be glad to continue it whenever it "
             "suits you.\n\n"
@@ -68,11 +74,11 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         body=(
             "{{ greeting }},\n\n"
             "Thank you again for the interview on {{ interview_date }}. One of my answers has "
-            "stayed with me: when we talked about {{ answer_to_fix }}, I was nervous and did "
-            "not explain myself well.\n\n"
-            "Here is the answer I meant to give: [your answer, in two or three sentences]\n\n"
-            "Thank you for weighing this together with the rest of our conversation. I am "
-            "still very interested in the {{ role }} role at {{ company }}.\n\n"
+            "stayed with me. I was nervous when you asked me {{ fix_question }} and did not "
+            "answer as clearly as I wanted.\n\n"
+            "What I meant to say is this: {{ better_answer }}\n\n"
+            "Thank you for weighing this together with the rest of the interview. I am still "
+            "very interested in the {{ role }} role at {{ company }}.\n\n"
             "Best regards,\n"
             "{{ your_signature }}"
         ),
@@ -84,8 +90,8 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         subject="Checking in about the {{ role }} role",
         body=(
             "{{ greeting }},\n\n"
-            "I hope things are going well at {{ company }}. I read this recently and thought "
-            "of our conversation about {{ topic }}: {{ article_link }}\n\n"
+            "I hope things are going well at {{ company }}. Our conversation about {{ topic }} "
+            "has stayed with me, and I thought you might like this piece: {{ article_link }}\n\n"
             "I wanted to let you know that I am still very interested in the {{ role }} role. "
             "I am available to talk whenever it suits you, and I am happy to share anything "
             "else that would help.\n\n"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from interviews.note_text import note_words
 from outreach.merge import NoteValue, placeholders_left
 
 OK = "ok"
@@ -128,14 +129,18 @@ def check_topic(data: ChecklistInput) -> Check:
             "point to something you discussed.",
         )
     body_words = significant_words(data.body)
+
+    def shown(note: NoteValue) -> str:
+        return (note_words(text=note.text, link=note.link) or note.text)[:80]
+
     for note in topics:
         if (note.link and note.link in data.body) or significant_words(note.text) & body_words:
-            return Check("topic", OK, "Mentions a topic you discussed", note.text[:80])
+            return Check("topic", OK, "Mentions a topic you discussed", shown(note))
     return Check(
         "topic",
         WARN,
         "Mention something concrete from the interview",
-        "For example: " + topics[0].text[:80],
+        "For example: " + shown(topics[0]),
     )
 
 
@@ -157,14 +162,38 @@ def check_interest(data: ChecklistInput) -> Check:
 
 
 def check_placeholders(data: ChecklistInput) -> Check:
+    """The blanks a template left: fields the notes could not fill in a way that reads well,
+    and prompts like "[your short summary of the call]"."""
     left = placeholders_left(data.subject, data.body)
     if not left:
         return Check("placeholders", OK, "Every blank is filled in")
+    hint = " Insert one of your notes, in your own words if it reads better." if data.notes else ""
     return Check(
         "placeholders",
         WARN,
-        "Fill in the blanks",
-        "Still to replace: " + ", ".join(left),
+        f"Fill in {'the blank' if len(left) == 1 else f'the {len(left)} blanks'}",
+        "Still to replace: " + ", ".join(left) + "." + hint,
+    )
+
+
+def _plain(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def check_private_note(data: ChecklistInput) -> Check | None:
+    """What went wrong in an answer is the user's note to themselves, never for the reader."""
+    private = [n.text for n in data.notes if n.kind == "answer_to_fix" and n.text.strip()]
+    if not private:
+        return None
+    body = _plain(data.subject) + "\n" + _plain(data.body)
+    copied = next((text for text in private if _plain(text) in body), None)
+    if copied is None:
+        return Check("private", OK, "Keeps your note on what went wrong to yourself")
+    return Check(
+        "private",
+        WARN,
+        "Take out your note on what went wrong",
+        f"“{copied[:80]}” is your note to yourself. Say what you would answer now instead.",
     )
 
 
@@ -257,6 +286,7 @@ def checklist_compute(data: ChecklistInput) -> list[Check]:
         check_thanks(data),
         check_interest(data),
         check_placeholders(data),
+        check_private_note(data),
         check_hobbies(data),
         check_length(data),
         check_deadline(data),

@@ -4,8 +4,13 @@ Users type ``{{ first_name }}`` in a template. Substitution is one regular-expre
 over a whitelist of plain strings: no template engine, no ``str.format``, so a field cannot
 reach an attribute, call anything, or expand a second time (a value that itself contains
 ``{{ ... }}`` is inserted as it is). A name outside the whitelist is an error that names it; a
-known field with no value in the notes becomes a visible ``[name]`` placeholder that the
-checklist flags.
+known field with no value becomes a visible blank ("[the topic you discussed]", or ``[name]``)
+that the checklist flags.
+
+Values drawn from the notes are put into a sentence only where they read as part of it
+(``interviews.note_text`` holds the rule); otherwise the field is left blank and the composer
+offers the note beside the draft (``note_snippets``). A note's link goes with that same note,
+and the user's own note on what went wrong in an answer never goes into a message.
 """
 
 from __future__ import annotations
@@ -16,6 +21,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from interviews.names import NameParts, greeting_name, name_parse, salutation
+from interviews.note_text import (
+    about_phrase,
+    answer_as_written,
+    note_words,
+    phrase_in_sentence,
+    question_after_asked,
+)
 
 # name -> what it holds, shown to users as the help beside the template editor.
 FIELDS: dict[str, str] = {
@@ -28,23 +40,40 @@ FIELDS: dict[str, str] = {
     "company": "The company's name",
     "role": "The role you applied for",
     "interview_date": "The day of the interview, e.g. Tuesday 3 June",
-    "topic": "A topic you discussed (from your notes)",
-    "article_link": "The link saved with that topic",
-    "skill": "A skill they seemed impressed by",
-    "answer_to_fix": "The answer you want to put right",
-    "question": "A question they asked you",
+    "topic": "A topic you discussed, when your note reads well in a sentence, e.g. “event "
+    "sourcing”; otherwise a blank to fill from your notes",
+    "article_link": "The link saved with that same topic note; a blank when it has none",
+    "skill": "A skill they seemed impressed by, when your note reads well in a sentence",
+    "question": "A question they asked you, when your note reads well in a sentence",
+    "fix_question": "For an answer to fix: their question, to follow “you asked me”: "
+    "“How would you shard it?” in quotes, or “about sharding the orders table”",
+    "better_answer": "For an answer to fix: what you would say now, in your own words",
+    "answer_to_fix": "For an answer to fix: what their question was about, e.g. “sharding "
+    "the orders table” (kept for older templates; never your note on what went wrong)",
     "your_name": "Your name",
     "your_email": "Your email address",
     "your_signature": "Your signature (or your name if you have none)",
 }
 
 # Fields whose value keeps its line breaks; every other value is put on one line.
-MULTILINE_FIELDS = frozenset({"your_signature"})
+MULTILINE_FIELDS = frozenset({"your_signature", "better_answer"})
+
+# What a field from the notes leaves when it has no value, saying what belongs there. Other
+# fields leave "[name]". Each must match PLACEHOLDER, so that the checklist asks for it.
+BLANKS: dict[str, str] = {
+    "topic": "[the topic you discussed]",
+    "article_link": "[a link to the article]",
+    "skill": "[the skill they noticed]",
+    "question": "[a question they asked]",
+    "fix_question": "[the question they asked]",
+    "better_answer": "[what you would say now, in two or three sentences]",
+    "answer_to_fix": "[what the answer was about]",
+}
 
 _FIELD = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-# A placeholder left for the user: a merge field with no value, or a "[your ...]" prompt
-# written into a built-in template.
-PLACEHOLDER = re.compile(r"\[(?:[a-z_]{2,30}|your [^\]\n]{1,80})\]")
+# A placeholder left for the user: a merge field with no value, a blank from BLANKS, or a
+# "[your ...]" prompt written into a built-in template.
+PLACEHOLDER = re.compile(r"\[(?:[a-z_]{2,30}|(?:your|the|a|an|what) [^\]\n]{1,80})\]")
 _NEWLINES = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
@@ -55,6 +84,26 @@ class NoteValue:
     kind: str
     text: str
     link: str = ""
+    # For an answer to fix: the question they asked and what the user would say now.
+    question: str = ""
+    better_answer: str = ""
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A note offered beside the draft, as plain text to insert or copy.
+
+    ``fills`` is the blank it can take the place of; ``link`` is the note's own link.
+    """
+
+    label: str
+    text: str
+    fills: str = ""
+    link: str = ""
+
+    @property
+    def link_fills(self) -> str:
+        return BLANKS["article_link"] if self.link else ""
 
 
 def merge_fields_unknown(text: str) -> list[str]:
@@ -81,7 +130,7 @@ def merge_render(text: str, values: Mapping[str, str], *, single_line: bool = Fa
         name = match.group(1).strip()
         value = str(values.get(name) or "").strip()
         if not value:
-            return f"[{name}]"
+            return BLANKS.get(name, f"[{name}]")
         if single_line or name not in MULTILINE_FIELDS:
             return one_line(value)
         return value.replace("\r\n", "\n").replace("\r", "\n")
@@ -104,17 +153,69 @@ def placeholders_left(*texts: str) -> list[str]:
     return found
 
 
-def _first(notes: Iterable[NoteValue], kind: str) -> NoteValue | None:
-    return next((note for note in notes if note.kind == kind and note.text.strip()), None)
+def _topic_chosen(notes: list[NoteValue]) -> tuple[str, str]:
+    """The topic and the link for {{ topic }} and {{ article_link }}, both from one note.
+
+    The first topic note, in the notes' order (about this person first), that reads well in
+    a sentence and has a link; else the first that reads well, with no link. When no topic
+    reads well, both are left blank: the user picks a topic beside the draft, where each
+    comes with its own link, so a topic is never paired with another note's link.
+    """
+    phrased = [
+        (phrase, note.link)
+        for note in notes
+        if note.kind == "topic" and (phrase := _phrase_of(note))
+    ]
+    return next((pair for pair in phrased if pair[1]), phrased[0] if phrased else ("", ""))
 
 
-def _text_without_link(note: NoteValue | None) -> str:
-    """A note's words without the address it carries: the link has a merge field of its own,
-    and a URL in the middle of a sentence reads badly."""
+def _answer_chosen(notes: list[NoteValue]) -> NoteValue | None:
+    """The answer to fix the repair fields come from: the first with its question and the
+    answer written out, else the first with either, else the first."""
+    answers = [n for n in notes if n.kind == "answer_to_fix"]
+    if not answers:
+        return None
+    return min(answers, key=lambda n: (not (n.question and n.better_answer), not n.question))
+
+
+def _phrase_of(note: NoteValue | None) -> str:
     if note is None:
         return ""
-    text = note.text.replace(note.link, "") if note.link else note.text
-    return " ".join(text.split()).strip(" -:;,(") or note.text
+    return phrase_in_sentence(text=note_words(text=note.text, link=note.link))
+
+
+def _first_phrase(notes: list[NoteValue], kind: str) -> str:
+    """The first note of ``kind`` that reads well in a sentence, as that phrase, or ""."""
+    return next((p for note in notes if note.kind == kind and (p := _phrase_of(note))), "")
+
+
+def note_snippets(notes: Iterable[NoteValue]) -> list[Snippet]:
+    """The notes worth having beside the draft, as the user wrote them, each with the blank
+    it can fill: topics (each with its own link), skills, questions they asked, and for an
+    answer to fix the question and what the user would say now.
+
+    Hobbies stay out (R2), and so does the user's own note on what went wrong in an answer:
+    it is for them only.
+    """
+    snippets: list[Snippet] = []
+    for note in notes:
+        words = note_words(text=note.text, link=note.link)
+        if note.kind == "topic" and (words or note.link):
+            snippets.append(Snippet("Topic you discussed", words, BLANKS["topic"], note.link))
+        elif note.kind == "skill" and words:
+            snippets.append(Snippet("Skill they noticed", words, BLANKS["skill"]))
+        elif note.kind == "question" and words:
+            snippets.append(Snippet("Question they asked", words, BLANKS["question"]))
+        elif note.kind == "answer_to_fix":
+            question = " ".join(note.question.split())
+            answer = note.better_answer.strip()
+            if question:
+                snippets.append(
+                    Snippet("Their question (answer to fix)", question, BLANKS["fix_question"])
+                )
+            if answer:
+                snippets.append(Snippet("What you would say now", answer, BLANKS["better_answer"]))
+    return snippets
 
 
 def merge_values(
@@ -139,8 +240,8 @@ def merge_values(
     """
     notes = list(notes)
     parts = interviewer_name_parts or name_parse(name=interviewer_name)
-    topic = _first(notes, "topic")
-    link_note = topic if topic and topic.link else next((n for n in notes if n.link), None)
+    topic, article_link = _topic_chosen(notes)
+    answer = _answer_chosen(notes)
     interview_date = ""
     if interview_starts_at is not None:
         local = interview_starts_at.astimezone(ZoneInfo(interview_timezone))
@@ -156,11 +257,14 @@ def merge_values(
         "company": company,
         "role": role,
         "interview_date": interview_date,
-        "topic": _text_without_link(topic),
-        "article_link": link_note.link if link_note else "",
-        "skill": (_first(notes, "skill") or NoteValue("", "")).text,
-        "answer_to_fix": (_first(notes, "answer_to_fix") or NoteValue("", "")).text,
-        "question": (_first(notes, "question") or NoteValue("", "")).text,
+        "topic": topic,
+        "article_link": article_link,
+        "skill": _first_phrase(notes, "skill"),
+        "question": _first_phrase(notes, "question"),
+        # Never ``answer.text``: that is the user's own note on what went wrong.
+        "fix_question": question_after_asked(text=answer.question) if answer else "",
+        "better_answer": answer_as_written(text=answer.better_answer) if answer else "",
+        "answer_to_fix": about_phrase(text=answer.question) if answer else "",
         "your_name": your_name,
         "your_email": your_email,
         "your_signature": your_signature.strip() or your_name,

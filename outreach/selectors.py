@@ -40,7 +40,17 @@ def notes_for(
 
 
 def note_values(notes: list[Note]) -> tuple[NoteValue, ...]:
-    return tuple(NoteValue(kind=n.kind, text=n.text, link=n.link) for n in notes)
+    """What the merge fields, the checklist and the snippets beside a draft read of notes."""
+    return tuple(
+        NoteValue(
+            kind=n.kind,
+            text=n.text,
+            link=n.link,
+            question=n.question,
+            better_answer=n.better_answer,
+        )
+        for n in notes
+    )
 
 
 def interview_for(

@@ -16,6 +16,7 @@ from accounts.models import User
 from interviews.models import Application, Contact, Interview, Note
 from outreach.cadence import THANK_YOU_WITHIN, Cadence, allowed_from
 from outreach.checklist import Check, ChecklistInput, checklist_compute
+from outreach.merge import Snippet, note_snippets
 from outreach.models import Occasion, Outreach
 from outreach.selectors import note_values, notes_for
 
@@ -101,6 +102,8 @@ class ComposerFacts:
     checks: list[Check]
     gap_allowed_from: date | None
     min_gap_days: int
+    # The notes beside the draft, to fill the blanks the checklist lists.
+    snippets: tuple[Snippet, ...] = ()
 
 
 def composer_facts(
@@ -115,7 +118,8 @@ def composer_facts(
     deadline: datetime | None = None,
     now: datetime | None = None,
 ) -> ComposerFacts:
-    """The checklist beside the draft and whether sending is allowed yet.
+    """The checklist beside the draft, the notes to fill its blanks with, and whether sending
+    is allowed yet.
 
     ``deadline`` is the thank-you's own deadline when the draft carries out a task;
     without one, a thank-you is timely within a day of the interview (R1).
@@ -137,11 +141,12 @@ def composer_facts(
             f"{last.get_channel_display()}, {last.get_direction_display().lower()}, "
             f"on {local:%A} {local.day} {local:%B}"
         )
+    values = note_values(notes)
     data = ChecklistInput(
         subject=subject,
         body=body,
         is_card=occasion == Occasion.CARD,
-        notes=note_values(notes),
+        notes=values,
         contact_interests=contact.interests,
         thank_you_due_at=due,
         last_contact_at=last.occurred_at if last else None,
@@ -150,4 +155,6 @@ def composer_facts(
         min_gap_days=min_gap,
         now=now,
     )
-    return ComposerFacts(checklist_compute(data), allowed_from, min_gap)
+    return ComposerFacts(
+        checklist_compute(data), allowed_from, min_gap, tuple(note_snippets(values))
+    )

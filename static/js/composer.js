@@ -1,4 +1,4 @@
-// The composer: autosave after typing stops, re-fill from a template, copy the text.
+// The composer: autosave after typing stops, re-fill from a template, insert notes, copy the text.
 // Everything here is an extra: without JavaScript the Save and Send buttons post the form.
 (function () {
   "use strict";
@@ -88,6 +88,54 @@
       pick.submit();
     });
   }
+
+  // Notes beside the draft: Insert puts one into the message. It replaces the selection, or
+  // the [blank] the cursor is in; before the user has clicked into the message, it takes the
+  // place of the first blank it fills, else it goes at the end. Without JavaScript the notes
+  // are plain text to copy.
+  var placed = false;
+  if (body) {
+    ["focus", "click", "keyup", "select"].forEach(function (name) {
+      body.addEventListener(name, function () { placed = true; });
+    });
+  }
+
+  function blankAround(text, at) {
+    var open = text.lastIndexOf("[", at);
+    var close = text.indexOf("]", at);
+    if (open < 0 || close < 0 || close - open > 120) return null;
+    var inner = text.slice(open + 1, close);
+    if (inner.indexOf("[") >= 0 || inner.indexOf("\n") >= 0 || text.lastIndexOf("]", at - 1) > open) return null;
+    return { start: open, end: close + 1 };
+  }
+
+  function insertSnippet(snippet, fills) {
+    var text = body.value;
+    var start = body.selectionStart;
+    var end = body.selectionEnd;
+    if (!placed) {
+      var at = fills ? text.indexOf(fills) : -1;
+      start = at >= 0 ? at : text.length;
+      end = at >= 0 ? at + fills.length : text.length;
+    } else if (start === end) {
+      var blank = blankAround(text, start);
+      if (blank) { start = blank.start; end = blank.end; }
+    }
+    body.focus();
+    body.setRangeText(snippet, start, end, "end");
+    placed = true;
+    // Autosave and the checklist follow, as after typing.
+    body.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  document.querySelectorAll("[data-snippet]").forEach(function (button) {
+    if (!body) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      insertSnippet(button.dataset.snippet, button.dataset.fills || "");
+    });
+  });
+  document.querySelectorAll("[data-snippet-help]").forEach(function (help) { help.hidden = false; });
 
   // Copy text: the clipboard when allowed, else open the fallback box with the text selected.
   document.querySelectorAll("[data-copy-text]").forEach(function (button) {

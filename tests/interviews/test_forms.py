@@ -11,7 +11,15 @@ from interviews.forms import GREETING_FIELDS, ApplicationForm, ContactForm, Note
 from interviews.interview_forms import InterviewerForm, InterviewForm
 from interviews.models import Contact, Note
 from interviews.names import NameParts
-from tests.factories import ContactFactory
+from interviews.note_text import NoteDraft
+from tests.factories import ContactFactory, NoteFactory
+
+
+def render_crispy(form) -> str:
+    from crispy_forms.utils import render_crispy_form
+
+    return render_crispy_form(form)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +352,88 @@ def test_greeting_details_not_shown_for_the_picked_person_are_an_error(user, sho
     )
     assert not form.is_valid()
     assert "was not filled in for the person picked above" in form.non_field_errors()[0]
+
+
+# --- An answer to fix: what went wrong, their question, what you would say now --------------
+
+
+def test_an_answer_to_fix_on_a_card_records_the_question_and_what_you_would_say_now(user):
+    form = card(
+        user,
+        name="Dana Scully",
+        answers_to_fix="I rambled\nand never gave a concrete example",
+        fix_question="  How would you shard   the orders table? ",
+        fix_better_answer="By customer ID.\n\nReports go to a replica.",
+    )
+    assert form.is_valid(), form.errors
+    [answer] = form.to_draft().notes
+    assert answer == NoteDraft(
+        kind="answer_to_fix",
+        text="I rambled\nand never gave a concrete example",
+        question="How would you shard the orders table?",
+        better_answer="By customer ID.\n\nReports go to a replica.",
+    )
+
+
+def test_what_went_wrong_alone_is_still_an_answer_to_fix(user):
+    form = card(user, name="Dana Scully", answers_to_fix="I blanked on the CAP theorem")
+    assert form.is_valid(), form.errors
+    assert [(n.kind, n.text, n.question) for n in form.to_draft().notes] == [
+        ("answer_to_fix", "I blanked on the CAP theorem", "")
+    ]
+
+
+def test_a_question_without_what_went_wrong_asks_for_a_few_words(user):
+    form = card(user, name="Dana Scully", fix_question="What is the CAP theorem?")
+    assert not form.is_valid()
+    assert form.errors["answers_to_fix"] == [
+        "Say in a few words what went wrong, to remember which answer this is. It is just for you."
+    ]
+
+
+def test_the_card_folds_the_question_and_answer_away_and_opens_them_on_an_error(user):
+    closed = InterviewerForm(contact_queryset=Contact.objects.filter(user=user))
+    rendered = render_crispy(closed)
+    assert "<summary>Their question and what you would say now</summary>" in rendered
+    assert '<details class="mb-3"><summary>Their question' in rendered
+    assert 'name="fix_question"' in rendered and 'name="fix_better_answer"' in rendered
+    too_long = card(user, name="Dana", answers_to_fix="x", fix_question="q" * 501)
+    assert not too_long.is_valid()
+    assert '<details class="mb-3" open><summary>Their question' in render_crispy(too_long)
+
+
+def test_the_note_form_edits_the_question_and_what_you_would_say_now(user):
+    form = NoteForm(
+        {
+            "kind": "answer_to_fix",
+            "text": "I rambled",
+            "question": "How would you shard the orders table?",
+            "better_answer": "By customer ID.",
+        },
+        contact_queryset=Contact.objects.filter(user=user),
+    )
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["question"], form.cleaned_data["better_answer"]) == (
+        "How would you shard the orders table?",
+        "By customer ID.",
+    )
+
+
+def test_the_note_form_starts_from_the_saved_question_and_answer():
+    note = NoteFactory(kind="answer_to_fix", text="I rambled", question="Q?", better_answer="A.")
+    initial = NoteForm.initial_for(note)
+    assert (initial["text"], initial["question"], initial["better_answer"]) == (
+        "I rambled",
+        "Q?",
+        "A.",
+    )
+
+
+@pytest.mark.parametrize("field", ["question", "better_answer"])
+def test_only_an_answer_to_fix_has_a_question_and_a_better_answer(user, field):
+    form = NoteForm(
+        {"kind": "topic", "text": "Event sourcing", field: "Something"},
+        contact_queryset=Contact.objects.filter(user=user),
+    )
+    assert not form.is_valid()
+    assert "Only an answer to fix has this" in form.errors[field][0]

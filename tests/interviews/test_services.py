@@ -439,3 +439,58 @@ def test_picking_a_known_interviewer_leaves_their_greeting_alone():
     )
     log(application, interviewers=[InterviewerDraft(contact=known)])
     assert greeting_of(known) == ("", "Wei", "Li", "Wei", "first_name")
+
+
+# --- Answers to fix -------------------------------------------------------------------------
+
+
+def test_an_answer_to_fix_is_logged_with_its_question_and_what_you_would_say_now():
+    application = ApplicationFactory()
+    log(
+        application,
+        interviewers=[
+            InterviewerDraft(
+                name="Dana Scully",
+                notes=[
+                    NoteDraft(
+                        kind="answer_to_fix",
+                        text="I rambled",
+                        question=" How would you   shard it? ",
+                        better_answer=" By customer ID. \n",
+                    )
+                ],
+            )
+        ],
+    )
+    note = Note.objects.get()
+    assert (note.text, note.question, note.better_answer) == (
+        "I rambled",
+        "How would you shard it?",
+        "By customer ID.",
+    )
+
+
+def test_a_note_update_sets_the_question_and_what_you_would_say_now(rules_calls):
+    note = NoteFactory(kind="answer_to_fix", text="I rambled")
+    services.note_update(
+        note=note,
+        kind="answer_to_fix",
+        text="I rambled",
+        question="How would you shard it?",
+        better_answer="By customer ID.",
+    )
+    note.refresh_from_db()
+    assert (note.question, note.better_answer) == ("How would you shard it?", "By customer ID.")
+    assert rules_calls == [(note.interview.application_id, True)]
+
+
+@pytest.mark.parametrize("kind", ["topic", "skill", "question"])
+def test_only_an_answer_to_fix_may_have_a_question_and_a_better_answer(kind):
+    note = NoteFactory()
+    with pytest.raises(ValidationError, match="Only an answer to fix"):
+        services.note_update(note=note, kind=kind, text="x", question="Why?")
+    with pytest.raises(ValidationError, match="Only an answer to fix"):
+        log(
+            note.interview.application,
+            notes=[NoteDraft(kind=kind, text="x", better_answer="Because.")],
+        )

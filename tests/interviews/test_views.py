@@ -757,3 +757,83 @@ def test_editing_an_interview_corrects_a_known_interviewers_greeting(logged_in_c
     assert response.status_code == 302
     contact.refresh_from_db()
     assert (contact.given_name, contact.family_name, contact.salutation) == ("Wei", "Li", "Hi Wei")
+
+
+# --- Answers to fix -------------------------------------------------------------------------
+
+
+def test_logging_an_answer_to_fix_with_its_question_and_better_answer(logged_in_client, user):
+    application = ApplicationFactory(user=user)
+    response = logged_in_client.post(
+        reverse("interviews:interview_log", args=[application.pk]),
+        interview_post(
+            **{
+                "interviewers-0-answers_to_fix": "I rambled and never gave an example",
+                "interviewers-0-fix_question": "How would you shard the orders table?",
+                "interviewers-0-fix_better_answer": "By customer ID, with reports on a replica.",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    note = Note.objects.get(kind=Note.Kind.ANSWER_TO_FIX)
+    assert (note.text, note.question, note.better_answer) == (
+        "I rambled and never gave an example",
+        "How would you shard the orders table?",
+        "By customer ID, with reports on a replica.",
+    )
+
+
+def test_a_question_without_what_went_wrong_reshows_the_card_open(logged_in_client, user):
+    application = ApplicationFactory(user=user)
+    response = logged_in_client.post(
+        reverse("interviews:interview_log", args=[application.pk]),
+        interview_post(**{"interviewers-0-fix_question": "What is the CAP theorem?"}),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Say in a few words what went wrong" in page
+    assert "What is the CAP theorem?" in page
+    assert not Interview.objects.exists()
+
+
+def test_editing_an_answer_to_fix_saves_its_question_and_better_answer(logged_in_client, owned):
+    note = owned["note"]
+    response = logged_in_client.post(
+        reverse("interviews:note_edit", args=[note.pk]),
+        {
+            "kind": "answer_to_fix",
+            "contact": owned["contact"].pk,
+            "text": "I blanked",
+            "link": "",
+            "question": "What is the CAP theorem?",
+            "better_answer": "Under a partition, a system gives up consistency or availability.",
+        },
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert (note.question, note.better_answer) == (
+        "What is the CAP theorem?",
+        "Under a partition, a system gives up consistency or availability.",
+    )
+
+
+def test_the_interview_page_shows_an_answers_parts_and_asks_for_missing_ones(
+    logged_in_client, owned
+):
+    interview, contact = owned["interview"], owned["contact"]
+    NoteFactory(
+        interview=interview,
+        contact=contact,
+        kind=Note.Kind.ANSWER_TO_FIX,
+        text="I blanked",
+        question="What is the CAP theorem?",
+        better_answer=XSS,
+    )
+    bare = NoteFactory(
+        interview=interview, contact=contact, kind=Note.Kind.ANSWER_TO_FIX, text="Rambled"
+    )
+    page = logged_in_client.get(interview.get_absolute_url()).content.decode()
+    assert "Their question:</span> What is the CAP theorem?" in page
+    assert 'What you would say now:</span> <span class="text-pre">' + XSS_ESCAPED in page
+    edit = reverse("interviews:note_edit", args=[bare.pk])
+    assert f'<a href="{edit}">Add their question and what you would say now</a>' in page

@@ -13,6 +13,7 @@ from outreach.checklist import (
     check_interest,
     check_length,
     check_placeholders,
+    check_private_note,
     check_thanks,
     check_topic,
     checklist_compute,
@@ -126,3 +127,27 @@ def test_the_full_checklist_of_a_good_draft_has_no_warnings():
         "cadence",
     ]
     assert all(c.level != WARN for c in checks)
+
+
+# --- Blanks and the private note on what went wrong -----------------------------------------
+
+
+def test_blanks_left_by_the_template_are_listed_with_a_pointer_to_the_notes():
+    check = check_placeholders(
+        data(body="Our discussion of [the topic you discussed]: [a link to the article]")
+    )
+    assert check.level == WARN
+    assert check.label == "Fill in the 2 blanks"
+    assert check.detail == (
+        "Still to replace: [the topic you discussed], [a link to the article]. "
+        "Insert one of your notes, in your own words if it reads better."
+    )
+
+
+def test_the_private_note_on_what_went_wrong_is_flagged_if_it_reaches_the_message():
+    notes = (*NOTES, NoteValue("answer_to_fix", "I rambled and  never gave an example"))
+    copied = data(notes=notes, body=GOOD + " I rambled and never gave an EXAMPLE.")
+    check = check_private_note(copied)
+    assert check.level == WARN and "I rambled" in check.detail
+    assert check_private_note(data(notes=notes)).level == OK
+    assert check_private_note(data()) is None

@@ -28,7 +28,7 @@ def test_the_thank_you_task_opens_a_draft_filled_from_the_notes(scene, scene_cli
     assert form["subject"].value().startswith("Thank you for our conversation on ")
     body = form["body"].value()
     assert body.startswith("Hi Ana,")
-    assert "Event sourcing for the order service" in body
+    assert "our discussion of event sourcing for the order service;" in body
     assert "Postgres tuning" in body and "Acme Robotics" in body
     assert response.context["occasion"] == Occasion.THANK_YOU
     # Nothing is stored by looking.
@@ -42,7 +42,8 @@ def test_a_follow_up_with_an_answer_to_fix_picks_the_repair_template(scene, scen
         interview=scene.interview,
         contact=scene.contact,
         kind=Note.Kind.ANSWER_TO_FIX,
-        text="how I would shard the orders table",
+        text="I rambled and never gave a concrete example",
+        question="How would you shard the orders table?",
     )
     OutreachFactory(
         user=scene.user,
@@ -58,7 +59,10 @@ def test_a_follow_up_with_an_answer_to_fix_picks_the_repair_template(scene, scen
     )
     response = scene_client.get(reverse("reminders:compose_for_reminder", args=[follow_up.pk]))
     assert response.context["occasion"] == Occasion.ANSWER_REPAIR
-    assert "how I would shard the orders table" in response.context["form"]["body"].value()
+    body = response.context["form"]["body"].value()
+    assert "when you asked me “How would you shard the orders table?” and did not" in body
+    # What went wrong is the user's own note, never the reader's.
+    assert "rambled" not in body
 
 
 def test_a_follow_up_without_one_shares_the_topic(scene, scene_client):
@@ -230,7 +234,7 @@ def test_templates_can_be_copied_edited_and_deleted(scene, scene_client):
     assert template.subject == "Thanks again"
     # The user's own copy now fills new thank-you drafts.
     body = scene_client.get(compose_url(scene)).context["form"]["body"].value()
-    assert body == "Thanks Ana, I loved Event sourcing for the order service."
+    assert body == "Thanks Ana, I loved event sourcing for the order service."
     scene_client.post(reverse("outreach:template_delete", args=[template.pk]))
     assert not MessageTemplate.objects.exists()
 
@@ -427,3 +431,59 @@ def test_another_template_named_on_the_tasks_address_refills_the_resumed_draft(s
     assert (
         response.url == reverse("outreach:draft_edit", args=[draft.pk]) + "?template=builtin%3Acard"
     )
+
+
+def test_the_composer_shows_the_notes_beside_the_draft_as_snippets(scene, scene_client):
+    NoteFactory(
+        interview=scene.interview,
+        contact=scene.contact,
+        kind=Note.Kind.TOPIC,
+        text="Their migration to Kafka https://example.org/kafka",
+        link="https://example.org/kafka",
+    )
+    NoteFactory(
+        interview=scene.interview,
+        contact=scene.contact,
+        kind=Note.Kind.ANSWER_TO_FIX,
+        text="I rambled and never gave an example",
+        question="How would you shard the orders table?",
+    )
+    response = scene_client.get(compose_url(scene))
+    snippets = response.context["facts"].snippets
+    assert [(s.label, s.text, s.link) for s in snippets] == [
+        (
+            "Topic you discussed",
+            "Event sourcing for the order service",
+            "https://example.org/event-sourcing",
+        ),
+        ("Skill they noticed", "Postgres tuning", ""),
+        ("Topic you discussed", "Their migration to Kafka", "https://example.org/kafka"),
+        ("Their question (answer to fix)", "How would you shard the orders table?", ""),
+    ]
+    page = response.content.decode()
+    section = page[page.index('id="snippets"') : page.index('id="checklist"')]
+    # Plain text to copy without JavaScript, each with its own link and a hidden Insert button.
+    assert "Their migration to Kafka</span>" in section
+    assert (
+        'data-snippet="Their migration to Kafka" data-fills="[the topic you discussed]"' in section
+    )
+    assert 'data-snippet="https://example.org/kafka" data-fills="[a link to the article]"' in (
+        section
+    )
+    assert section.index("Their migration to Kafka") < section.index("https://example.org/kafka")
+    # Hobbies and the note on what went wrong are not offered.
+    assert "Sailing" not in section and "rambled" not in page
+
+
+def test_a_sent_message_offers_no_snippets(scene, scene_client):
+    draft = Draft.objects.create(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        occasion=Occasion.THANK_YOU,
+        subject="Thanks",
+        body="Thank you.",
+        send_state=Draft.SendState.SENT,
+    )
+    page = scene_client.get(reverse("outreach:draft_edit", args=[draft.pk])).content.decode()
+    assert 'id="snippets"' not in page

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
+from functools import partial
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from interviews import services
+from interviews.models import Note
 from interviews.names import NameParts, name_parse
+from outreach.builtin_templates import BUILTIN_BY_KEY, BUILTIN_TEMPLATES
 from outreach.merge import (
+    BLANKS,
     FIELDS,
     NoteValue,
     merge_fields_unknown,
@@ -18,6 +24,14 @@ from outreach.merge import (
 from outreach.models import Draft, Occasion
 from outreach.selectors import draft_merge_values
 from outreach.services.delivery import draft_eml, draft_mailto, draft_message
+from outreach.services.drafts import draft_fill
+from tests.factories import (
+    ApplicationFactory,
+    ContactFactory,
+    InterviewFactory,
+    NoteFactory,
+    UserFactory,
+)
 
 
 def values(**overrides: str) -> dict[str, str]:
@@ -42,9 +56,15 @@ def test_known_fields_are_replaced_with_plain_values():
 
 
 def test_a_field_without_a_value_leaves_a_visible_placeholder():
-    rendered = merge_render("I liked how you rated {{ skill }}.", values())
-    assert rendered == "I liked how you rated [skill]."
-    assert placeholders_left(rendered) == ["[skill]"]
+    rendered = merge_render("{{ interviewer_title }}: I liked how you rated {{ skill }}.", values())
+    assert rendered == "[interviewer_title]: I liked how you rated [the skill they noticed]."
+    assert placeholders_left(rendered) == ["[interviewer_title]", "[the skill they noticed]"]
+
+
+def test_every_blank_a_field_leaves_is_one_the_checklist_asks_for():
+    for name, blank in BLANKS.items():
+        assert name in FIELDS
+        assert placeholders_left(merge_render("{{ " + name + " }}", {})) == [blank]
 
 
 def test_an_unknown_field_is_named_in_the_error():
@@ -129,15 +149,29 @@ def test_user_text_with_crlf_never_reaches_a_header_or_adds_a_recipient(scene, s
     assert "\n" not in link and "\r" not in link and "&bcc" not in link.lower()
 
 
+def test_the_topic_leaves_its_link_to_the_article_link_field():
+    merged = merge_values(
+        your_name="Robin Fischer",
+        your_email="robin@seeker.example",
+        your_signature="",
+        company="Acme",
+        role="Backend engineer",
+        notes=[
+            NoteValue(
+                "topic",
+                "Streaming joins in Flink https://example.org/flink",
+                "https://example.org/flink",
+            )
+        ],
+    )
+    assert merged["topic"] == "streaming joins in Flink"
+    assert merged["article_link"] == "https://example.org/flink"
+
+
 @pytest.mark.parametrize(
-    ("text", "topic"),
-    [
-        ("Streaming joins in Flink https://example.org/flink", "Streaming joins in Flink"),
-        ("Their paper: https://example.org/flink", "Their paper"),
-        ("https://example.org/flink", "https://example.org/flink"),
-    ],
+    "text", ["Their paper: https://example.org/flink", "https://example.org/flink"]
 )
-def test_the_topic_leaves_its_link_to_the_article_link_field(text, topic):
+def test_a_topic_that_does_not_read_as_a_phrase_leaves_both_blanks(text):
     merged = merge_values(
         your_name="Robin Fischer",
         your_email="robin@seeker.example",
@@ -146,8 +180,9 @@ def test_the_topic_leaves_its_link_to_the_article_link_field(text, topic):
         role="Backend engineer",
         notes=[NoteValue("topic", text, "https://example.org/flink")],
     )
-    assert merged["topic"] == topic
-    assert merged["article_link"] == "https://example.org/flink"
+    assert merge_render("About {{ topic }}: {{ article_link }}", merged) == (
+        "About [the topic you discussed]: [a link to the article]"
+    )
 
 
 # --- Greeting the interviewer ---------------------------------------------------------------
@@ -222,3 +257,230 @@ def test_a_draft_greets_the_contact_in_their_style(scene):
         "Anja",
         "Becker",
     )
+
+
+# --- Drafts that read as if the user wrote them: a realistic scene --------------------------
+
+PRIVATE = "I rambled and never gave a concrete example"
+QUESTION = "How would you shard the orders table?"
+BETTER = (
+    "I would shard by customer ID, because almost every query stays within one customer, "
+    "and move the cross-customer reports to a read replica"
+)
+
+
+@pytest.fixture
+def acme():
+    """Robin's video interview with Dr. Ana Ortiz at Acme Robotics, noted as people do."""
+    user = UserFactory(
+        full_name="Robin Fischer",
+        email="robin@seeker.example",
+        signature="Robin Fischer\n+49 170 1234567",
+    )
+    application = ApplicationFactory(
+        user=user, company__name="Acme Robotics", role="backend engineer"
+    )
+    ana = ContactFactory(
+        user=user, company=application.company, name="Dr. Ana Ortiz", email="ana@acme.example"
+    )
+    interview = InterviewFactory(
+        application=application,
+        starts_at=datetime(2025, 6, 3, 8, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 6, 3, 9, 0, tzinfo=UTC),
+        timezone="Europe/Berlin",
+    )
+    interview.interviewers.add(ana)
+    note = partial(NoteFactory, interview=interview, contact=ana)
+    note(
+        kind=Note.Kind.TOPIC,
+        text="Event sourcing for the order service",
+        link="https://example.org/event-sourcing",
+    )
+    note(
+        kind=Note.Kind.TOPIC,
+        text="Their migration to Kafka https://example.org/kafka",
+        link="https://example.org/kafka",
+    )
+    note(kind=Note.Kind.SKILL, text="Postgres tuning")
+    note(kind=Note.Kind.INTEREST, text="Sailing on weekends")
+    note(kind=Note.Kind.ANSWER_TO_FIX, text=PRIVATE, question=QUESTION, better_answer=BETTER)
+    return user, application, ana, interview
+
+
+def drafted(scene, key: str) -> tuple[str, str]:
+    user, application, contact, interview = scene
+    return draft_fill(
+        user=user,
+        application=application,
+        contact=contact,
+        interview=interview,
+        template_key=key,
+    )
+
+
+SIGNED = "Best regards,\nRobin Fischer\n+49 170 1234567"
+
+
+@pytest.mark.django_db
+def test_the_thank_you_reads_as_written_by_hand(acme):
+    subject, body = drafted(acme, "builtin:thank_you")
+    assert subject == "Thank you for our conversation on Tuesday 3 June"
+    assert body == (
+        "Hi Ana,\n\n"
+        "Thank you for taking the time to talk with me about the backend engineer role. "
+        "I especially enjoyed our discussion of event sourcing for the order service; it has "
+        "stayed on my mind since, and it gave me a clear picture of the problems your team is "
+        "working on.\n\n"
+        "I was glad that my experience with Postgres tuning came up. It is the part of my work "
+        "I care about most, and I would enjoy bringing it to Acme Robotics.\n\n"
+        "I remain very interested in the role, and I am happy to answer anything else that "
+        "would help with your decision.\n\n" + SIGNED
+    )
+
+
+@pytest.mark.django_db
+def test_the_follow_up_shares_the_topic_with_its_own_link(acme):
+    subject, body = drafted(acme, "builtin:topic_follow_up")
+    assert subject == "Following up on event sourcing for the order service"
+    assert body == (
+        "Hi Ana,\n\n"
+        "When we spoke on Tuesday 3 June, we talked about event sourcing for the order "
+        "service, and I have kept thinking about it since. I thought you might like this "
+        "piece on it: https://example.org/event-sourcing\n\n"
+        "Thank you again for the conversation. It made me even more interested in the backend "
+        "engineer role at Acme Robotics, and I would be glad to continue it whenever it suits "
+        "you.\n\n" + SIGNED
+    )
+
+
+@pytest.mark.django_db
+def test_the_repair_admits_the_nerves_gives_the_answer_and_thanks_them(acme):
+    subject, body = drafted(acme, "builtin:answer_repair")
+    assert subject == "One more thought after our interview"
+    assert body == (
+        "Hi Ana,\n\n"
+        "Thank you again for the interview on Tuesday 3 June. One of my answers has stayed "
+        "with me. I was nervous when you asked me “How would you shard the orders table?” and "
+        "did not answer as clearly as I wanted.\n\n"
+        "What I meant to say is this: I would shard by customer ID, because almost every "
+        "query stays within one customer, and move the cross-customer reports to a read "
+        "replica.\n\n"
+        "Thank you for weighing this together with the rest of the interview. I am still very "
+        "interested in the backend engineer role at Acme Robotics.\n\n" + SIGNED
+    )
+
+
+@pytest.mark.django_db
+def test_a_repair_without_the_question_or_the_answer_leaves_marked_blanks(acme):
+    Note.objects.filter(kind=Note.Kind.ANSWER_TO_FIX).update(question="", better_answer="")
+    _subject, body = drafted(acme, "builtin:answer_repair")
+    assert (
+        "I was nervous when you asked me [the question they asked] and did not answer as "
+        "clearly as I wanted.\n\n"
+        "What I meant to say is this: [what you would say now, in two or three sentences]\n\n"
+    ) in body
+    assert placeholders_left(body) == [
+        "[the question they asked]",
+        "[what you would say now, in two or three sentences]",
+    ]
+
+
+@pytest.mark.django_db
+def test_notes_that_do_not_read_as_phrases_leave_blanks_not_pasted_notes(acme):
+    Note.objects.filter(kind=Note.Kind.TOPIC, text__startswith="Event").delete()
+    Note.objects.filter(kind=Note.Kind.SKILL).update(text="My field research")
+    _subject, body = drafted(acme, "builtin:thank_you")
+    assert "I especially enjoyed our discussion of [the topic you discussed]; it has" in body
+    assert "I was glad that my experience with [the skill they noticed] came up." in body
+    assert "Their migration" not in body and "My field research" not in body
+
+
+def _all_note_sets():
+    """Answer-to-fix notes with and without their question and answer, with other notes."""
+    yield [NoteValue("answer_to_fix", PRIVATE)]
+    yield [NoteValue("answer_to_fix", PRIVATE, question=QUESTION)]
+    yield [NoteValue("answer_to_fix", PRIVATE, better_answer=BETTER)]
+    yield [
+        NoteValue("topic", "Their migration to Kafka"),
+        NoteValue("answer_to_fix", PRIVATE, question="sharding", better_answer=BETTER),
+        NoteValue("answer_to_fix", "Blanked on the CAP theorem"),
+    ]
+
+
+@pytest.mark.parametrize("notes", list(_all_note_sets()))
+@pytest.mark.parametrize("template", BUILTIN_TEMPLATES, ids=lambda t: t.slug)
+def test_what_went_wrong_never_appears_in_a_drafted_email(notes, template):
+    merged = merge_values(
+        your_name="Robin Fischer",
+        your_email="robin@seeker.example",
+        your_signature="",
+        company="Acme",
+        role="backend engineer",
+        interviewer_name="Ana Ortiz",
+        notes=notes,
+    )
+    every_field = " ".join("{{ " + name + " }}" for name in FIELDS)
+    for text in (template.subject, template.body, every_field):
+        rendered = merge_render(text, merged).lower()
+        assert "rambled" not in rendered and "blanked" not in rendered
+
+
+@pytest.mark.django_db
+def test_the_private_note_stays_out_of_every_draft_in_the_composer(acme, client_for):
+    user, _application, ana, interview = acme
+    client = client_for(user)
+    url = reverse("outreach:compose_for_interview", args=[interview.pk])
+    for template in BUILTIN_TEMPLATES:
+        page = client.get(url, {"contact": ana.pk, "template": template.key})
+        form = page.context["form"]
+        assert PRIVATE not in form["subject"].value() + form["body"].value()
+        # It is not offered beside the draft either.
+        assert PRIVATE not in page.content.decode()
+
+
+# --- A topic's link is its own ----------------------------------------------------------------
+
+
+def topic_and_link(*notes: NoteValue) -> tuple[str, str]:
+    merged = merge_values(
+        your_name="Robin Fischer",
+        your_email="robin@seeker.example",
+        your_signature="",
+        company="Acme",
+        role="backend engineer",
+        notes=notes,
+    )
+    return merged["topic"], merged["article_link"]
+
+
+def test_a_topic_without_a_link_never_borrows_another_notes_link():
+    assert topic_and_link(
+        NoteValue("topic", "Event sourcing"),
+        NoteValue("topic", "Their migration to Kafka", "https://example.org/kafka"),
+        NoteValue("skill", "Postgres tuning", "https://example.org/postgres"),
+        NoteValue("other", "Careers page https://acme.example/jobs", "https://acme.example/jobs"),
+    ) == ("event sourcing", "")
+
+
+def test_a_topic_that_reads_well_with_its_link_is_preferred_and_keeps_that_link():
+    assert topic_and_link(
+        NoteValue("topic", "Their migration to Kafka", "https://example.org/kafka"),
+        NoteValue("topic", "Event sourcing"),
+        NoteValue("topic", "Stream processing", "https://example.org/streams"),
+    ) == ("stream processing", "https://example.org/streams")
+
+
+def test_without_a_link_the_follow_up_leaves_a_marked_blank_for_one():
+    merged = merge_values(
+        your_name="Robin Fischer",
+        your_email="robin@seeker.example",
+        your_signature="",
+        company="Acme",
+        role="backend engineer",
+        notes=[NoteValue("topic", "Event sourcing")],
+    )
+    body = merge_render(BUILTIN_BY_KEY["builtin:topic_follow_up"].body, merged)
+    assert (
+        "we talked about event sourcing, and I have kept thinking about it since. I thought "
+        "you might like this piece on it: [a link to the article]\n\n"
+    ) in body
