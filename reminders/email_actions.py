@@ -7,19 +7,22 @@ authority (no log-in from a mail client); it names one reminder, one action and 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from reminders.links import InvalidLink, LinkClaim, link_read, reminder_task_url
 from reminders.models import Reminder
-from reminders.services.task_actions import reminder_complete, reminder_snooze, snooze_until
+from reminders.services.task_actions import reminder_complete, reminder_snooze, snooze_choice
 
-ACTION_DAYS = {"snooze_day": 1, "snooze_week": 7}
+# The snooze each link asks for (reminders.services.task_actions.snooze_choices).
+ACTION_SNOOZE = {"snooze_day": "day", "snooze_week": "week", "snooze_deadline": "deadline"}
 ACTION_LABELS = {
     "done": "Mark this task as done",
     "snooze_day": "Snooze this task for a day",
     "snooze_week": "Snooze this task for a week",
+    "snooze_deadline": "Remind me again shortly before the deadline",
 }
 
 
@@ -35,8 +38,9 @@ def email_action_perform(*, reminder: Reminder, action: str) -> Reminder:
     """Carry out a link's action with the task services the task list uses."""
     if action == "done":
         return reminder_complete(reminder=reminder)
+    choice = snooze_choice(reminder=reminder, key=ACTION_SNOOZE[action])
     return reminder_snooze(
-        reminder=reminder, until=snooze_until(reminder=reminder, days=ACTION_DAYS[action])
+        reminder=reminder, until=choice.until, keep_deadline=choice.keeps_deadline
     )
 
 
@@ -58,7 +62,12 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
     if not reminder.is_open:
         return render(request, "reminders/email_action_done.html", {**context, "closed": True})
     if request.method == "POST":
-        reminder = email_action_perform(reminder=reminder, action=claim.action)
+        try:
+            reminder = email_action_perform(reminder=reminder, action=claim.action)
+        except ValidationError as error:
+            # An old link: a day's snooze would now pass the deadline. Say so; change nothing.
+            context["refused"] = " ".join(error.messages)
+            return render(request, "reminders/email_action_confirm.html", context, status=409)
         return render(
             request, "reminders/email_action_done.html", {**context, "reminder": reminder}
         )

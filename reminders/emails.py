@@ -22,6 +22,7 @@ from interviews.models import Note
 from outreach.models import Outreach
 from reminders.links import reminder_action_url, reminder_task_url
 from reminders.models import Reminder
+from reminders.services.task_actions import snooze_choices
 
 # Hobbies never appear as talking points (DESIGN R2); everything else may help.
 _TALKING_POINT_KINDS = (Note.Kind.TOPIC, Note.Kind.SKILL, Note.Kind.QUESTION)
@@ -35,8 +36,8 @@ class ReminderView:
     reminder: Reminder
     task_url: str
     done_url: str
-    snooze_day_url: str
-    snooze_week_url: str
+    # (label, url) of each snooze the task offers; a thank-you never snoozes past its deadline.
+    snoozes: list[tuple[str, str]]
     due_local: str
     interview_ended_local: str = ""
     topics: list[Note] = field(default_factory=list)
@@ -85,8 +86,10 @@ def reminder_view(
         reminder=reminder,
         task_url=reminder_task_url(reminder=reminder),
         done_url=reminder_action_url(reminder=reminder, action="done"),
-        snooze_day_url=reminder_action_url(reminder=reminder, action="snooze_day"),
-        snooze_week_url=reminder_action_url(reminder=reminder, action="snooze_week"),
+        snoozes=[
+            (choice.label, reminder_action_url(reminder=reminder, action=f"snooze_{choice.key}"))
+            for choice in snooze_choices(reminder=reminder)
+        ],
         due_local=format_local(instant=reminder.due_at, zone=zone),
     )
     if reminder.interview is not None:

@@ -101,6 +101,9 @@ class ApplicationFacts:
     # (due_at, application id): one person is written to once per gap, not once per
     # application (R7).
     pending_by_person: Mapping[int, Sequence[tuple[datetime, int]]] = field(default_factory=dict)
+    # Outreaches to and from this application's people about the user's other applications:
+    # a person's silence is one run, whichever application each message was about (R7).
+    other_outreaches: Sequence[OutreachFacts] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from reminders.models import Reminder
 
 SALT = "followup.reminders.email-action"
 LINK_MAX_AGE = timedelta(days=14)
-ACTIONS = ("done", "snooze_day", "snooze_week")
+ACTIONS = ("done", "snooze_day", "snooze_week", "snooze_deadline")
 
 
 class InvalidLink(Exception):

@@ -35,12 +35,9 @@ from datetime import UTC, date, datetime, timedelta
 from followup_site.clock import (
     business_day_on_or_after,
     business_days_add,
-    next_local_hour,
-    quiet_hours_end_after,
-    quiet_hours_start_before,
     wall_clock_add,
 )
-from outreach.cadence import THANK_YOU_WITHIN, allowed_from
+from outreach.cadence import allowed_from
 from reminders.facts import (
     ApplicationFacts,
     FollowUpWish,
@@ -50,6 +47,10 @@ from reminders.facts import (
     Planned,
     Preferences,
 )
+from reminders.notify_times import (
+    notify_time,
+    thank_you_times,
+)
 
 THANK_YOU = "thank_you"
 FOLLOW_UP = "follow_up"
@@ -58,54 +59,7 @@ CHECK_IN = "check_in"
 CLOSE_SUGGESTION = "close_suggestion"
 RULE_KINDS = (THANK_YOU, FOLLOW_UP, PHONE_CALL, CHECK_IN, CLOSE_SUGGESTION)
 
-# The nudge comes this long before the thank-you deadline, if the task is still open.
-THANK_YOU_NUDGE_BEFORE = timedelta(hours=3)
-# A nudge closer than this to the first notification would only repeat it: the planner
-# drops such a nudge, and the sweep drops it when the first email went out late.
-NUDGE_MIN_SPACING = timedelta(hours=2)
 FOLLOW_UP_AFTER_DAYS = 7
-
-
-# --- Notification times ---------------------------------------------------------------------
-
-
-def notify_time(*, wanted: datetime, prefs: Preferences) -> datetime:
-    """When to email about a task (not a thank-you): out of quiet hours, on the digest hour."""
-    instant = quiet_hours_end_after(instant=wanted, quiet=prefs.quiet, zone=prefs.zone)
-    if prefs.digest:
-        instant = digest_time(after=instant, prefs=prefs)
-    return instant
-
-
-def digest_time(*, after: datetime, prefs: Preferences) -> datetime:
-    """The first daily digest at or after ``after``: the digest hour, out of quiet hours."""
-    moment = next_local_hour(instant=after, hour=prefs.digest_hour, zone=prefs.zone)
-    return quiet_hours_end_after(instant=moment, quiet=prefs.quiet, zone=prefs.zone)
-
-
-def thank_you_times(
-    *, ends_at: datetime, prefs: Preferences
-) -> tuple[datetime, datetime, datetime | None]:
-    """(due_at, notify_at, nudge_at) of a thank-you for an interview ending at ``ends_at``.
-
-    1. The deadline is 24 real hours after the end (not "the same time tomorrow": across a
-       DST change those differ by an hour, and the design says 24 h).
-    2. The first notification comes the user's delay after the end, moved out of quiet
-       hours, but never later than the deadline.
-    3. The nudge comes a few hours before the deadline, moved before quiet hours if it falls
-       in them; dropped if it would come too soon after the first notification.
-    """
-    due_at = (ends_at + THANK_YOU_WITHIN).astimezone(UTC)
-    notify_at = quiet_hours_end_after(
-        instant=ends_at + prefs.thank_you_notify_delay, quiet=prefs.quiet, zone=prefs.zone
-    )
-    notify_at = min(notify_at, due_at)
-    nudge_at: datetime | None = quiet_hours_start_before(
-        instant=due_at - THANK_YOU_NUDGE_BEFORE, quiet=prefs.quiet, zone=prefs.zone
-    )
-    if nudge_at is not None and nudge_at < notify_at + NUDGE_MIN_SPACING:
-        nudge_at = None
-    return due_at, notify_at, nudge_at
 
 
 # --- The rules ------------------------------------------------------------------------------
@@ -132,10 +86,15 @@ def held(*, facts: ApplicationFacts, now: datetime) -> ApplicationFacts:
 
 
 def unanswered_run(*, facts: ApplicationFacts) -> list[OutreachFacts]:
-    """Outgoing outreaches since the last sign of life from them (a reply or an interview)."""
+    """Outgoing outreaches since the last sign of life from them (a reply or an interview).
+
+    The run is the person's: it takes in what went to this application's people about the
+    user's other applications, and a reply from them about any application ends it.
+    """
     last_heard = max((i.ends_at for i in facts.interviews), default=None)
+    timeline = [*facts.outreaches, *facts.other_outreaches]
     run: list[OutreachFacts] = []
-    for outreach in sorted(facts.outreaches, key=lambda o: (o.occurred_at, o.id), reverse=True):
+    for outreach in sorted(timeline, key=lambda o: (o.occurred_at, o.id), reverse=True):
         if not outreach.outgoing:
             break
         if last_heard is not None and outreach.occurred_at <= last_heard:

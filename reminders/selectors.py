@@ -15,8 +15,9 @@ from interviews.models import Application, Contact, Note
 from interviews.selectors import application_list_for_dashboard, notes_about
 from outreach.forms import OUTREACH_FORMS, OutreachForm
 from outreach.models import Outreach
-from reminders import planner
+from reminders import notify_times, planner
 from reminders.models import PURPOSE_OF_KIND, Reminder
+from reminders.services.task_actions import snooze_choices
 
 # How far back the task list shows finished tasks, and how many at most.
 RECENTLY_DONE_DAYS = 14
@@ -78,7 +79,7 @@ def email_reminder_line(*, reminder: Reminder, prefs: planner.Preferences, now: 
         return ""
     wanted = max(reminder.notify_at, now)
     if prefs.digest and reminder.kind != Reminder.Kind.THANK_YOU:
-        at = planner.digest_time(after=wanted, prefs=prefs)
+        at = notify_times.digest_time(after=wanted, prefs=prefs)
         return f"In your daily digest {_when(instant=at, prefs=prefs, now=now)}"
     at = quiet_hours_end_after(instant=wanted, quiet=prefs.quiet, zone=prefs.zone)
     waited = at != wanted or (
@@ -96,11 +97,13 @@ def email_reminder_line(*, reminder: Reminder, prefs: planner.Preferences, now: 
 def with_email_lines(
     *, reminders: Iterable[Reminder], user: User, now: datetime | None = None
 ) -> None:
-    """Set ``email_line`` (see :func:`email_reminder_line`) on each reminder; no query."""
+    """Set ``email_line`` (see :func:`email_reminder_line`) and ``snoozes`` (the snoozes the
+    task offers, see ``snooze_choices``) on each reminder; no query."""
     now = now or timezone.now()
     prefs = planner.Preferences.of(user)
     for reminder in reminders:
         reminder.email_line = email_reminder_line(reminder=reminder, prefs=prefs, now=now)
+        reminder.snoozes = snooze_choices(reminder=reminder, now=now, zone=prefs.zone)
 
 
 @dataclass

@@ -7,8 +7,11 @@ so they live here, in the app at the top of the dependency chain."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,15 +34,14 @@ from reminders.feeds import calendar_feed_build
 from reminders.forms import CustomReminderForm
 from reminders.models import Reminder
 from reminders.services.task_actions import (
+    SNOOZE_DAYS,
     calendar_token_regenerate,
     reminder_complete,
     reminder_create_custom,
     reminder_skip,
     reminder_snooze,
-    snooze_until,
+    snooze_choice,
 )
-
-SNOOZE_DAYS = {"1": 1, "7": 7}
 
 
 def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
@@ -145,23 +147,28 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_snooze(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = _own_reminder(request, pk)
-    days = SNOOZE_DAYS.get(request.POST.get("days", ""))
-    if days is None:
-        return HttpResponseBadRequest("Snooze for a day or a week.")
+    key = request.POST.get("snooze", "")
+    if key not in (*SNOOZE_DAYS, "deadline"):
+        return HttpResponseBadRequest("Snooze for a day, a week, or until the deadline.")
     if not reminder.is_open:
         messages.info(request, "That task is already closed.")
-    else:
-        reminder = reminder_snooze(
-            reminder=reminder, until=snooze_until(reminder=reminder, days=days)
-        )
-        messages.success(
-            request, f"Snoozed until {_local(reminder, request.user)}: {reminder.title}"
-        )
+        return _redirect_back(request, reverse("reminders:task_list"))
+    try:
+        choice = snooze_choice(reminder=reminder, key=key)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _redirect_back(request, reverse("reminders:task_detail", args=[reminder.pk]))
+    reminder = reminder_snooze(
+        reminder=reminder, until=choice.until, keep_deadline=choice.keeps_deadline
+    )
+    messages.success(
+        request, f"Snoozed until {_local(choice.until, request.user)}: {reminder.title}"
+    )
     return _redirect_back(request, reverse("reminders:task_list"))
 
 
-def _local(reminder: Reminder, user: User) -> str:
-    return reminder.due_at.astimezone(user.zone).strftime("%a %d %b, %H:%M")
+def _local(instant: datetime, user: User) -> str:
+    return instant.astimezone(user.zone).strftime("%a %d %b, %H:%M")
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import QuietHours, at_local_time
-from reminders import planner
+from reminders import notify_times, planner
 from reminders.emails import digest_email
 from reminders.models import Heartbeat, Reminder
 from reminders.services.sweep import SweepResult, claimed_rows, deliver, due_q, reminders_claim
@@ -42,7 +42,7 @@ def digest_due_now(*, zone: ZoneInfo, digest_hour: int, quiet: QuietHours, now: 
     """Whether ``now`` is in the user's digest window today (the digest hour, out of quiet)."""
     prefs = planner.Preferences(zone=zone, digest=True, digest_hour=digest_hour, quiet=quiet)
     local_day = now.astimezone(zone).date()
-    moment = planner.digest_time(
+    moment = notify_times.digest_time(
         after=at_local_time(day=local_day, at=datetime.min.time(), zone=zone), prefs=prefs
     )
     return moment <= now < moment + DIGEST_WINDOW

@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from interviews.models import Application, Interview, Note
+from interviews.services import applications_reach_interviewing
 from outreach.models import Outreach
 from reminders import planner
 from reminders.models import PURPOSE_OF_KIND, Heartbeat, Reminder
@@ -29,8 +30,21 @@ _PURPOSES_CLOSING = {kind: {purpose} for kind, purpose in PURPOSE_OF_KIND.items(
 _PURPOSES_CLOSING[Reminder.Kind.FOLLOW_UP].add("repair")
 
 
+def _outreach_facts(outreach: Outreach) -> planner.OutreachFacts:
+    return planner.OutreachFacts(
+        id=outreach.pk,
+        outgoing=outreach.direction == Outreach.Direction.OUTGOING,
+        channel=outreach.channel,
+        occurred_at=outreach.occurred_at,
+        contact_id=outreach.contact_id,
+        purpose=outreach.purpose,
+        # A question, or no text known: silence after it can mean a call (R4).
+        asked=not outreach.body.strip() or "?" in outreach.body,
+    )
+
+
 def application_facts(*, application: Application) -> planner.ApplicationFacts:
-    """What the rules need to know about one application, in seven small queries."""
+    """What the rules need to know about one application, in eight small queries."""
     interviews = list(
         Interview.objects.filter(application=application).prefetch_related("interviewers")
     )
@@ -51,19 +65,7 @@ def application_facts(*, application: Application) -> planner.ApplicationFacts:
                 contact=person, not_before=note.follow_up_not_before, noted_at=note.created_at
             )
         )
-    outreaches = []
-    for outreach in Outreach.objects.filter(application=application):
-        outreaches.append(
-            planner.OutreachFacts(
-                id=outreach.pk,
-                outgoing=outreach.direction == Outreach.Direction.OUTGOING,
-                channel=outreach.channel,
-                occurred_at=outreach.occurred_at,
-                contact_id=outreach.contact_id,
-                purpose=outreach.purpose,
-                asked=not outreach.body.strip() or "?" in outreach.body,
-            )
-        )
+    outreaches = [_outreach_facts(o) for o in Outreach.objects.filter(application=application)]
     person_ids = {p.id for i in interview_facts for p in i.interviewers}
     person_ids |= {w.contact.id for w in wishes if w.contact is not None}
     person_ids |= {o.contact_id for o in outreaches if o.contact_id is not None}
@@ -77,6 +79,12 @@ def application_facts(*, application: Application) -> planner.ApplicationFacts:
         .annotate(last=Max("occurred_at"))
         .values_list("contact_id", "last")
     )
+    other_outreaches = [
+        _outreach_facts(outreach)
+        for outreach in Outreach.objects.filter(
+            user_id=application.user_id, contact_id__in=person_ids
+        ).exclude(application_id=application.pk)
+    ]
     pending_by_person: dict[int, list[tuple[datetime, int]]] = {}
     for contact_id, due_at, application_id in (
         Reminder.objects.filter(
@@ -104,6 +112,7 @@ def application_facts(*, application: Application) -> planner.ApplicationFacts:
         check_ins_done_at=list(check_ins_done),
         last_outgoing_by_person=last_outgoing_by_person,
         pending_by_person=pending_by_person,
+        other_outreaches=other_outreaches,
     )
 
 
@@ -339,13 +348,15 @@ FIRST_LOOK_BACK = timedelta(hours=1)
 def interviews_ended_replan(*, now: datetime | None = None) -> int:
     """Re-plan each open application one of whose interviews ended since the last run.
 
-    An interview logged ahead of time gets its tasks only once it has happened; the rules
-    see it then, when this runs after its end. Returns how many applications were re-planned.
-    A crash before the mark moves only re-plans them again: re-planning is idempotent.
+    An interview logged ahead of time moves its application to "interviewing" when it starts
+    and gets its tasks once it has ended; the rules see it then, when this runs. Returns how
+    many applications were re-planned. A crash before the mark moves only does the same work
+    again: both steps are idempotent.
     """
     now = now or timezone.now()
     mark = Heartbeat.objects.filter(name=INTERVIEWS_ENDED_MARK).first()
     since = mark.at if mark is not None else now - FIRST_LOOK_BACK
+    applications_reach_interviewing(now=now)
     ids = list(
         Interview.objects.filter(ends_at__gt=since, ends_at__lte=now)
         .exclude(application__stage=Application.Stage.CLOSED)

@@ -46,7 +46,7 @@ from followup_site.clock import (
     quiet_hours_end_after,
 )
 from interviews.models import Note
-from reminders import planner
+from reminders import notify_times
 from reminders.emails import group_email, notes_by_application, reminder_email
 from reminders.models import Reminder
 
@@ -178,7 +178,7 @@ def _record_sent(reminder: Reminder, *, lease: datetime, now: datetime, nudge: b
     if (
         not nudge
         and reminder.nudge_at is not None
-        and reminder.nudge_at > now + planner.NUDGE_MIN_SPACING
+        and reminder.nudge_at > now + notify_times.NUDGE_MIN_SPACING
     ):
         next_notify = reminder.nudge_at
     _as_claimed(reminder, lease).update(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,19 +43,85 @@ def _replan(reminder: Reminder) -> None:
         application_replan(application_id=reminder.application_id)
 
 
-def snooze_until(*, reminder: Reminder, days: int, now: datetime | None = None) -> datetime:
+# A thank-you snoozed "until the deadline" comes back this long before it.
+DEADLINE_SNOOZE_LEAD = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class SnoozeChoice:
+    """One way to put a task off: its key in forms and email links, its label, its time."""
+
+    key: str
+    label: str
+    until: datetime
+    keeps_deadline: bool = False
+
+
+SNOOZE_DAYS = {"day": 1, "week": 7}
+
+
+def snooze_choices(
+    *, reminder: Reminder, now: datetime | None = None, zone: ZoneInfo | None = None
+) -> list[SnoozeChoice]:
+    """The snoozes a task offers; snoozing never silently passes a deadline.
+
+    A thank-you has a deadline (24 hours after the interview): a day or a week would pass
+    it, so it offers one snooze instead, "until shortly before the deadline", which keeps
+    the deadline and only moves the reminder. Once that moment has passed, it offers none:
+    send it now, or skip it. Other tasks are dates, not deadlines: a day or a week.
+    """
+    now = now or timezone.now()
+    if not reminder.is_open:
+        return []
+    if reminder.kind == Reminder.Kind.THANK_YOU:
+        until = reminder.due_at - DEADLINE_SNOOZE_LEAD
+        if until <= now:
+            return []
+        local = until.astimezone(zone or reminder.user.zone)
+        label = f"Remind me before the deadline ({local:%a} {local:%H:%M})"
+        return [SnoozeChoice("deadline", label, until, keeps_deadline=True)]
+    return [
+        SnoozeChoice(
+            key,
+            f"Snooze a {key}",
+            snooze_until(reminder=reminder, days=days, now=now, zone=zone),
+        )
+        for key, days in SNOOZE_DAYS.items()
+    ]
+
+
+def snooze_choice(*, reminder: Reminder, key: str, now: datetime | None = None) -> SnoozeChoice:
+    """The offered snooze named ``key``; ValidationError if this task does not offer it."""
+    for choice in snooze_choices(reminder=reminder, now=now):
+        if choice.key == key:
+            return choice
+    if reminder.kind == Reminder.Kind.THANK_YOU:
+        raise ValidationError(
+            "A thank-you cannot be snoozed past its deadline or close to it; "
+            "send it now, or skip it."
+        )
+    raise ValidationError("Snooze for a day or a week.")
+
+
+def snooze_until(
+    *, reminder: Reminder, days: int, now: datetime | None = None, zone: ZoneInfo | None = None
+) -> datetime:
     """``days`` later on the wall clock of the user's zone, from now or from a later due time.
 
     Counting from the due time keeps "snooze a day" from pulling a task due next week
     forward; counting on the wall clock keeps a 9:00 task at 9:00 across a DST change.
     """
     now = now or timezone.now()
-    base = max(now, reminder.due_at).astimezone(reminder.user.zone)
+    base = max(now, reminder.due_at).astimezone(zone or reminder.user.zone)
     return (base + timedelta(days=days)).astimezone(UTC)
 
 
-def reminder_snooze(*, reminder: Reminder, until: datetime) -> Reminder:
+def reminder_snooze(
+    *, reminder: Reminder, until: datetime, keep_deadline: bool = False
+) -> Reminder:
     """Move the task to ``until`` and tell the user again then.
+
+    ``keep_deadline`` moves only the reminder, not the deadline (a thank-you's snooze).
 
     The sweep treats a SNOOZED row like a PENDING one once its ``notify_at`` has passed.
     Only an open task can be snoozed: a done, skipped or cancelled one is returned as it is
@@ -62,7 +130,8 @@ def reminder_snooze(*, reminder: Reminder, until: datetime) -> Reminder:
     if not reminder.is_open:
         return reminder
     reminder.state = Reminder.State.SNOOZED
-    reminder.due_at = until
+    if not keep_deadline:
+        reminder.due_at = until
     reminder.notify_at = until
     reminder.nudge_at = None
     reminder.save(update_fields=_ACTION_FIELDS)

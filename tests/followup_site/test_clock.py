@@ -15,7 +15,7 @@ from followup_site.clock import (
     is_business_day,
     quiet_hours_end_after,
 )
-from reminders import planner
+from reminders import notify_times, planner
 from tests.reminders.support import BERLIN, NEW_YORK, local
 
 QUIET = QuietHours(start=time(21, 0), end=time(8, 0))
@@ -86,10 +86,10 @@ def test_german_easter_holidays_are_not_business_days():
 def test_digest_users_are_notified_at_their_digest_hour():
     # Europe/Berlin, digest at 08:00.
     prefs = planner.Preferences(zone=BERLIN, digest=True, digest_hour=8)
-    assert planner.notify_time(wanted=local(BERLIN, 2026, 6, 1, 14, 0), prefs=prefs) == local(
+    assert notify_times.notify_time(wanted=local(BERLIN, 2026, 6, 1, 14, 0), prefs=prefs) == local(
         BERLIN, 2026, 6, 2, 8, 0
     )
-    assert planner.notify_time(wanted=local(BERLIN, 2026, 6, 1, 6, 0), prefs=prefs) == local(
+    assert notify_times.notify_time(wanted=local(BERLIN, 2026, 6, 1, 6, 0), prefs=prefs) == local(
         BERLIN, 2026, 6, 1, 8, 0
     )
 
@@ -98,7 +98,7 @@ def test_digest_users_are_notified_at_their_digest_hour():
 def test_a_digest_hour_inside_quiet_hours_waits_for_them_to_end():
     # Europe/Berlin, digest at 07:00 but quiet until 08:00.
     prefs = planner.Preferences(zone=BERLIN, digest=True, digest_hour=7)
-    assert planner.digest_time(after=local(BERLIN, 2026, 6, 1, 12, 0), prefs=prefs) == local(
+    assert notify_times.digest_time(after=local(BERLIN, 2026, 6, 1, 12, 0), prefs=prefs) == local(
         BERLIN, 2026, 6, 2, 8, 0
     )
 

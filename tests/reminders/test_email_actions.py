@@ -136,3 +136,25 @@ def test_an_already_done_task_says_so(reminder, browser):
     assert b"already done" in response.content
     reminder.refresh_from_db()
     assert reminder.state == Reminder.State.DONE
+
+
+def test_a_thank_you_link_snoozes_until_before_the_deadline_and_an_old_day_link_is_refused(
+    browser,
+):
+    seeker = user_in(BERLIN)
+    deadline = NOW + timedelta(hours=20)
+    thanks = ReminderFactory(
+        user=seeker, kind=Reminder.Kind.THANK_YOU, title="", due_at=deadline, notify_at=None
+    )
+
+    _, refused = _post_from_the_page(browser, _path(thanks, "snooze_day"))
+    assert refused.status_code == 409
+    assert "cannot be snoozed past its deadline" in refused.content.decode()
+    thanks.refresh_from_db()
+    assert (thanks.state, thanks.due_at) == (Reminder.State.PENDING, deadline)
+
+    _, done = _post_from_the_page(browser, _path(thanks, "snooze_deadline"))
+    assert done.status_code == 200
+    thanks.refresh_from_db()
+    assert thanks.state == Reminder.State.SNOOZED
+    assert (thanks.due_at, thanks.notify_at) == (deadline, deadline - timedelta(hours=2))

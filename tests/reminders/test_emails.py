@@ -71,16 +71,18 @@ def test_thank_you_email_says_what_to_do_why_now_and_what_helps(thank_you):
     assert "Ben liked my Rust" not in text  # that is Ben's thank-you
 
 
-def test_reminder_email_html_escapes_user_text_and_has_the_four_buttons(thank_you):
+def test_reminder_email_html_escapes_user_text_and_has_its_three_buttons(thank_you):
     html = reminder_email(reminder=thank_you).alternatives[0].content
     assert "Their &lt;b&gt;event sourcing&lt;/b&gt; move" in html
     assert "<b>event sourcing</b>" not in html
     assert f'href="https://followup.example/tasks/{thank_you.pk}/"' in html
     actions = re.findall(r'href="https://followup\.example/tasks/act/([^/"]+)/"', html)
-    assert [link_read(token=t).action for t in actions] == ["done", "snooze_day", "snooze_week"]
+    # A thank-you has a deadline: its one snooze keeps it, a day or a week would pass it.
+    assert [link_read(token=t).action for t in actions] == ["done", "snooze_deadline"]
     assert {link_read(token=t).reminder_id for t in actions} == {thank_you.pk}
-    for label in ("Open the task", "Mark done", "Snooze a day", "Snooze a week"):
+    for label in ("Open the task", "Mark done", "Remind me before the deadline"):
         assert label in html
+    assert "Snooze a day" not in html
 
 
 def test_a_nudge_says_the_deadline_is_close(thank_you):

@@ -12,7 +12,7 @@ from followup_site.clock import QuietHours
 from interviews.models import Application, Note
 from outreach.models import Outreach
 from outreach.services.timeline import outreach_record
-from reminders import planner
+from reminders import notify_times, planner
 from reminders.models import Reminder
 from reminders.services.plan_apply import plan_apply
 from reminders.services.task_actions import reminder_complete
@@ -89,7 +89,7 @@ def test_thank_you_notification_never_comes_after_the_deadline():
     )
     ends = local(BERLIN, 2026, 3, 10, 8, 0)
     # 20:00 is quiet until 09:00 tomorrow, an hour past the 08:00 deadline.
-    due_at, notify_at, nudge_at = planner.thank_you_times(ends_at=ends, prefs=prefs)
+    due_at, notify_at, nudge_at = notify_times.thank_you_times(ends_at=ends, prefs=prefs)
     assert due_at == local(BERLIN, 2026, 3, 11, 8, 0)
     assert notify_at == due_at
     assert nudge_at is None
@@ -529,3 +529,28 @@ def test_rules_work_in_the_users_zone_not_the_servers():
     plan_apply(application=interview.application)
     (check_in,) = open_of(interview.application, Reminder.Kind.CHECK_IN)
     assert check_in.due_at == local(NEW_YORK, 2026, 4, 1, 17, 0)
+
+
+def test_a_persons_silence_is_one_run_across_the_users_applications(seeker):
+    """Sam handles two roles; four unanswered follow-ups to him, two about each, make a run."""
+    first, (sam,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 1, 5, 11, 0))
+    second, _ = interview_logged(
+        user=seeker,
+        ends_at=local(BERLIN, 2026, 1, 5, 15, 0),
+        application=ApplicationFactory(user=seeker, company=first.application.company),
+    )
+    second.interviewers.set([sam])
+    applications = [first.application, second.application]
+    for day, application in zip((6, 13, 20, 27), applications * 2, strict=True):
+        _record(
+            seeker,
+            application,
+            at=local(BERLIN, 2026, 1, day, 10),
+            contact=sam,
+            purpose="follow_up",
+        )
+
+    for application in applications:
+        kinds = {r.kind for r in open_of(application)}
+        assert Reminder.Kind.CLOSE_SUGGESTION in kinds, application
+        assert Reminder.Kind.FOLLOW_UP not in kinds

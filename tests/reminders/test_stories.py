@@ -200,8 +200,12 @@ def test_a_future_interview_gets_its_tasks_and_its_thank_you_when_it_ends(zone, 
         people=[InterviewerDraft(name="Walter Skinner")],
     )
     assert open_of(application) == []
+    application.refresh_from_db()
+    assert application.stage == "screening"
 
     story.until(local(zone, 2026, 6, 4, 18, 0))
+    application.refresh_from_db()
+    assert application.stage == "interviewing"
 
     assert story.timeline(zone) == [
         f"Thu 04 Jun 16:00 | Thank Walter Skinner for the interview ({application.role} at "
@@ -324,3 +328,87 @@ def test_eight_months_without_an_answer_brings_monthly_check_ins_and_a_question(
     gaps = [b.at - a.at for a, b in pairwise(check_ins)]
     assert all(gap >= timedelta(days=28) for gap in gaps)
     assert len(questions) >= 1
+
+
+@ZONES
+def test_a_night_time_interview_is_thanked_after_quiet_hours_and_nudged_before_bed(zone, story_at):
+    seeker = user_in(zone)
+    application = ApplicationFactory(user=seeker)
+    story = story_at(local(zone, 2026, 10, 6, 22, 35))
+    _log(
+        seeker,
+        application,
+        ends_at=local(zone, 2026, 10, 6, 22, 30),
+        people=[InterviewerDraft(name="Kai Tanaka")],
+    )
+    story.until(local(zone, 2026, 10, 8, 12, 0))
+
+    # 23:30 is quiet: the first email waits for 08:00; the nudge comes three hours before
+    # the 22:30 deadline, before quiet hours begin.
+    assert [line.split(" | ")[0] for line in story.timeline(zone)] == [
+        "Wed 07 Oct 08:00",
+        "Wed 07 Oct 19:30",
+    ]
+    assert story.sent[1].subject.startswith("Still to do: Thank Kai Tanaka")
+
+
+@ZONES
+def test_a_reply_after_a_call_calls_off_the_calls_and_restarts_the_check_in_clock(zone, story_at):
+    seeker = user_in(zone)
+    application = ApplicationFactory(user=seeker)
+    story = story_at(local(zone, 2026, 4, 13, 10, 5))
+    interview = _log(
+        seeker,
+        application,
+        ends_at=local(zone, 2026, 4, 13, 10, 0),
+        people=[InterviewerDraft(name="Lena Vogel")],
+    )
+    lena = interview.interviewers.get()
+    _out(seeker, application, lena, local(zone, 2026, 4, 13, 14, 0), "thank_you")
+    story.until(local(zone, 2026, 4, 20, 14, 30))
+    _out(seeker, application, lena, story.now, "follow_up", body="Is there any news?")
+    story.until(local(zone, 2026, 4, 28, 12, 0))
+    # No answer after the gap: the call task's email came.
+    assert any("Call Lena Vogel" in s.subject for s in story.sent)
+    (call,) = open_of(application, Reminder.Kind.PHONE_CALL)
+    outreach_record(
+        user=seeker,
+        application=application,
+        direction="out",
+        channel="call",
+        call_outcome="voicemail",
+        occurred_at=story.now,
+        contact=lena,
+        reminder=call,
+    )
+    story.until(local(zone, 2026, 4, 29, 9, 0))
+    _reply(seeker, application, lena, story.now)
+    sent_before = len(story.sent)
+    story.until(local(zone, 2026, 6, 10, 12, 0))
+
+    later = story.sent[sent_before:]
+    assert [s.subject.split(" (")[0] for s in later] == ["Check in with Lena Vogel"]
+    # 30 days after her reply on Wednesday 29 April, 09:00: Friday 29 May.
+    assert later[0].local(zone) == "Fri 29 May 09:00"
+
+
+@ZONES
+@pytest.mark.parametrize("reason", ["offer", "withdrawn"])
+def test_an_offer_or_a_withdrawal_ends_every_reminder_of_the_application(zone, reason, story_at):
+    seeker = user_in(zone)
+    application = ApplicationFactory(user=seeker)
+    story = story_at(local(zone, 2026, 2, 2, 16, 5))
+    _log(
+        seeker,
+        application,
+        ends_at=local(zone, 2026, 2, 2, 16, 0),
+        people=[InterviewerDraft(name="Omar Haddad"), InterviewerDraft(name="Pia Berg")],
+    )
+    story.until(local(zone, 2026, 2, 2, 18, 0))
+    assert len(story.sent) == 1  # the panel's thank-you
+    application.refresh_from_db()
+    application_close(application=application, reason=reason)
+    story.until(local(zone, 2026, 5, 1, 12, 0))
+
+    assert len(story.sent) == 1
+    assert open_of(application) == []

@@ -229,13 +229,15 @@ def test_done_never_redirects_to_another_site(user, logged_in_client):
 
 
 @time_machine.travel(NOW, tick=False)
-@pytest.mark.parametrize("days", [1, 7])
-def test_snooze_moves_an_overdue_task_a_day_or_a_week_from_now(days, user, logged_in_client):
+@pytest.mark.parametrize(("snooze", "days"), [("day", 1), ("week", 7)])
+def test_snooze_moves_an_overdue_task_a_day_or_a_week_from_now(
+    snooze, days, user, logged_in_client
+):
     user.timezone = "UTC"
     user.save()
     reminder = ReminderFactory(user=user, due_at=NOW - timedelta(hours=5))
 
-    logged_in_client.post(reverse("reminders:task_snooze", args=[reminder.pk]), {"days": str(days)})
+    logged_in_client.post(reverse("reminders:task_snooze", args=[reminder.pk]), {"snooze": snooze})
 
     reminder.refresh_from_db()
     assert reminder.state == Reminder.State.SNOOZED
@@ -247,7 +249,7 @@ def test_snooze_for_an_odd_number_of_days_is_refused(user, logged_in_client):
     reminder = ReminderFactory(user=user)
 
     response = logged_in_client.post(
-        reverse("reminders:task_snooze", args=[reminder.pk]), {"days": "3"}
+        reverse("reminders:task_snooze", args=[reminder.pk]), {"snooze": "3 days"}
     )
 
     assert response.status_code == 400
@@ -277,7 +279,8 @@ def test_another_users_task_is_not_found(name, method, logged_in_client):
     theirs = ReminderFactory()
 
     response = getattr(logged_in_client, method)(
-        reverse(f"reminders:{name}", args=[theirs.pk]), {"days": "1"} if method == "post" else {}
+        reverse(f"reminders:{name}", args=[theirs.pk]),
+        {"snooze": "day"} if method == "post" else {},
     )
 
     assert response.status_code == 404
@@ -297,3 +300,28 @@ def test_the_task_buttons_need_the_csrf_token(user, client_for):
     assert response.status_code == 403
     reminder.refresh_from_db()
     assert reminder.state == Reminder.State.PENDING
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_thank_you_snoozes_until_shortly_before_its_deadline_never_past_it(
+    user, logged_in_client
+):
+    deadline = NOW + timedelta(hours=20)
+    thanks = ReminderFactory(
+        user=user, kind=Reminder.Kind.THANK_YOU, due_at=deadline, notify_at=NOW, title=""
+    )
+    url = reverse("reminders:task_snooze", args=[thanks.pk])
+
+    page = logged_in_client.get(reverse("reminders:task_detail", args=[thanks.pk]))
+    assert "Remind me before the deadline" in page.content.decode()
+    assert "Snooze a day" not in page.content.decode()
+
+    logged_in_client.post(url, {"snooze": "day"})
+    thanks.refresh_from_db()
+    assert (thanks.state, thanks.due_at) == (Reminder.State.PENDING, deadline)
+
+    logged_in_client.post(url, {"snooze": "deadline"})
+    thanks.refresh_from_db()
+    assert thanks.state == Reminder.State.SNOOZED
+    assert thanks.due_at == deadline
+    assert thanks.notify_at == deadline - timedelta(hours=2)
