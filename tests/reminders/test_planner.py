@@ -554,3 +554,22 @@ def test_a_persons_silence_is_one_run_across_the_users_applications(seeker):
         kinds = {r.kind for r in open_of(application)}
         assert Reminder.Kind.CLOSE_SUGGESTION in kinds, application
         assert Reminder.Kind.FOLLOW_UP not in kinds
+
+
+def test_no_suggestion_to_close_while_an_interview_is_still_ahead(seeker):
+    interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 1, 5, 11, 0))
+    application = interview.application
+    # The next round is booked for 20 March; the follow-ups in between go unanswered.
+    interview_logged(
+        user=seeker, ends_at=local(BERLIN, 2026, 3, 20, 11, 0), application=application
+    )
+    for day in (6, 13, 20, 27):
+        _record(
+            seeker,
+            application,
+            at=local(BERLIN, 2026, 1, day, 10),
+            contact=anna,
+            purpose="follow_up",
+        )
+
+    assert open_of(application, Reminder.Kind.CLOSE_SUGGESTION) == []

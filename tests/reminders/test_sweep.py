@@ -241,6 +241,31 @@ def test_digest_users_get_thank_yous_at_once_and_the_rest_in_the_digest(digest_u
         assert reminder.state == Reminder.State.NOTIFIED
 
 
+def test_a_task_snoozed_into_the_digest_window_waits_for_the_next_days_digest(
+    digest_user, mailoutbox
+):
+    """Europe/Berlin, digest at 09:00: the morning's digest went out; a task snoozed to 09:20
+    the same day does not make a second digest, and goes in the next morning's."""
+    _due(digest_user, kind=Reminder.Kind.CHECK_IN, title="Check in with Ben", at=NOON)
+    with time_machine.travel(local(BERLIN, 2026, 3, 11, 9, 0), tick=False):
+        assert digest_run().emails == 1
+    snoozed = _due(
+        digest_user,
+        kind=Reminder.Kind.FOLLOW_UP,
+        title="Follow up with Anna",
+        at=local(BERLIN, 2026, 3, 11, 9, 20),
+    )
+    with time_machine.travel(local(BERLIN, 2026, 3, 11, 9, 21), tick=False):
+        assert digest_run().emails == 0
+    with time_machine.travel(local(BERLIN, 2026, 3, 12, 9, 0), tick=False):
+        tomorrow = digest_run()
+    assert tomorrow.emails == 1
+    assert [m.subject for m in mailoutbox] == ["Your follow-ups for today: 1 task"] * 2
+    assert "Follow up with Anna" in mailoutbox[1].body
+    snoozed.refresh_from_db()
+    assert snoozed.state == Reminder.State.NOTIFIED
+
+
 def test_celery_tasks_run_the_sweeps(seeker, digest_user, mailoutbox):
     _due(seeker)
     _due(digest_user, at=local(BERLIN, 2026, 3, 10, 8, 0))
