@@ -94,15 +94,13 @@ class ApplicationFacts:
     outreaches: Sequence[OutreachFacts] = ()
     wishes: Sequence[FollowUpWish] = ()
     check_ins_done_at: Sequence[datetime] = ()
-    # The last outreach to each person of this application about any of the user's
-    # applications: the minimum gap holds per person (R7).
-    last_outgoing_by_person: Mapping[int, datetime] = field(default_factory=dict)
     # The open outreach tasks to each person in the user's other applications, as
     # (due_at, application id): one person is written to once per gap, not once per
     # application (R7).
     pending_by_person: Mapping[int, Sequence[tuple[datetime, int]]] = field(default_factory=dict)
     # Outreaches to and from this application's people about the user's other applications:
-    # a person's silence is one run, whichever application each message was about (R7).
+    # the minimum gap and a person's silence are the person's, whichever application each
+    # message was about (R7).
     other_outreaches: Sequence[OutreachFacts] = ()
 
 

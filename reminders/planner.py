@@ -108,10 +108,11 @@ def last_outgoing_to(*, facts: ApplicationFacts, contact_id: int | None) -> date
     """The last outreach to this person, about this application or any other (R7)."""
     if contact_id is None:
         return None
-    moments = [o.occurred_at for o in facts.outreaches if o.outgoing and o.contact_id == contact_id]
-    if contact_id in facts.last_outgoing_by_person:
-        moments.append(facts.last_outgoing_by_person[contact_id])
-    return max(moments, default=None)
+    timeline = [*facts.outreaches, *facts.other_outreaches]
+    return max(
+        (o.occurred_at for o in timeline if o.outgoing and o.contact_id == contact_id),
+        default=None,
+    )
 
 
 def after_other_applications(

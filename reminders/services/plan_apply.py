@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from interviews.models import Application, Interview, Note
@@ -44,7 +44,7 @@ def _outreach_facts(outreach: Outreach) -> planner.OutreachFacts:
 
 
 def application_facts(*, application: Application) -> planner.ApplicationFacts:
-    """What the rules need to know about one application, in eight small queries."""
+    """What the rules need to know about one application, in seven small queries."""
     interviews = list(
         Interview.objects.filter(application=application).prefetch_related("interviewers")
     )
@@ -69,16 +69,6 @@ def application_facts(*, application: Application) -> planner.ApplicationFacts:
     person_ids = {p.id for i in interview_facts for p in i.interviewers}
     person_ids |= {w.contact.id for w in wishes if w.contact is not None}
     person_ids |= {o.contact_id for o in outreaches if o.contact_id is not None}
-    last_outgoing_by_person = dict(
-        Outreach.objects.filter(
-            user_id=application.user_id,
-            contact_id__in=person_ids,
-            direction=Outreach.Direction.OUTGOING,
-        )
-        .values("contact_id")
-        .annotate(last=Max("occurred_at"))
-        .values_list("contact_id", "last")
-    )
     other_outreaches = [
         _outreach_facts(outreach)
         for outreach in Outreach.objects.filter(
@@ -110,7 +100,6 @@ def application_facts(*, application: Application) -> planner.ApplicationFacts:
         outreaches=outreaches,
         wishes=wishes,
         check_ins_done_at=list(check_ins_done),
-        last_outgoing_by_person=last_outgoing_by_person,
         pending_by_person=pending_by_person,
         other_outreaches=other_outreaches,
     )
