@@ -114,6 +114,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token)
     inbound_token = models.CharField(max_length=64, unique=True, default=new_token)
 
+    # Set when the owner of the address follows the link Followup mailed to it. Until then
+    # Followup sends nothing on the account's behalf and shows it no captured mail.
+    email_verified_at = models.DateTimeField("email verified", null=True, blank=True)
+
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)
@@ -149,6 +153,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

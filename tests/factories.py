@@ -23,6 +23,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"seeker{n}@example.com")
     full_name = factory.Faker("name")
     timezone = "Europe/Berlin"
+    # Most tests are about a settled account; the verification tests build unverified ones.
+    email_verified_at = factory.LazyFunction(lambda: timezone.now())
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
@@ -108,4 +110,4 @@ class OutreachFactory(factory.django.DjangoModelFactory):
     direction = Outreach.Direction.OUTGOING
     channel = Outreach.Channel.EMAIL
     subject = "Thank you for your time"
-    occurred_at = factory.LazyFunction(timezone.now)
+    occurred_at = factory.LazyFunction(lambda: timezone.now())
