@@ -56,7 +56,14 @@ else:
             "host names the site is served on, e.g. ALLOWED_HOSTS=followup.example.com"
         )
 
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# The port `make run` serves on. Links in emails follow it unless SITE_URL names the site: a
+# second instance on PORT=8101 must not send links to the one on 8000. Honcho gives each process
+# of the Procfile its own PORT (web 8101, worker 8201, ...), so the Makefile passes the web's
+# SITE_URL to all of them; this default serves a web process started on its own.
+_PORT = env.str("PORT", default="8000").strip()
+if not _PORT.isdigit() or not 0 < int(_PORT) < 65536:
+    raise ImproperlyConfigured(f"PORT must be a TCP port number, not {_PORT!r}.")
+SITE_URL = env.str("SITE_URL", default=f"http://localhost:{int(_PORT)}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
