@@ -226,10 +226,21 @@ BEAT_STALE_AFTER_SECONDS = env.int("BEAT_STALE_AFTER_SECONDS", default=180)
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Followup <followup@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="followup_site.mailbox.CapturedMailBackend")
+_CAPTURED_MAIL_BACKEND = "followup_site.mailbox.CapturedMailBackend"
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="").strip()
+if DEBUG:
+    EMAIL_BACKEND = EMAIL_BACKEND or _CAPTURED_MAIL_BACKEND
+elif EMAIL_BACKEND in {"", _CAPTURED_MAIL_BACKEND}:
+    # Captured mail in production would look like it works while no one ever gets an email.
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is not set to a backend that delivers mail. With DEBUG off, set "
+        "EMAIL_BACKEND to your ESP's anymail backend (e.g. anymail.backends.postmark.EmailBackend "
+        "with its ANYMAIL_* credentials) or to django.core.mail.backends.smtp.EmailBackend with "
+        "EMAIL_HOST and EMAIL_PORT. Captured mail (the default) is for development only."
+    )
 CAPTURED_MAIL_DIR = VAR_DIR / "mail"
-# The captured-mail reader is on whenever mail is captured instead of sent.
-MAIL_CAPTURE_ENABLED = EMAIL_BACKEND == "followup_site.mailbox.CapturedMailBackend"
+# The captured-mail reader at /mail/ exists only in development mode, with mail captured.
+MAIL_CAPTURE_ENABLED = DEBUG and EMAIL_BACKEND == _CAPTURED_MAIL_BACKEND
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")

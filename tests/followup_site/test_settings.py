@@ -36,7 +36,9 @@ def test_every_variable_in_env_example_is_in_the_readme():
 
 def _settings_import(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_BACKEND"}
     }
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -58,6 +60,19 @@ def _settings_import(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ),
         ({"DEBUG": "false", "SECRET_KEY": "k" * 60}, "ALLOWED_HOSTS is empty"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        (
+            {"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "example.com"},
+            "EMAIL_BACKEND is not set to a backend that delivers mail",
+        ),
+        (
+            {
+                "DEBUG": "false",
+                "SECRET_KEY": "k" * 60,
+                "ALLOWED_HOSTS": "example.com",
+                "EMAIL_BACKEND": "followup_site.mailbox.CapturedMailBackend",
+            },
+            "EMAIL_BACKEND is not set to a backend that delivers mail",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_insecure_settings(env, message):
@@ -68,9 +83,35 @@ def test_production_refuses_to_start_with_insecure_settings(env, message):
 
 def test_production_starts_with_a_real_key_and_hosts():
     result = _settings_import(
-        {"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "followup.example.com"}
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "k" * 60,
+            "ALLOWED_HOSTS": "followup.example.com",
+            "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+        }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_development_mode_captures_mail_without_configuration():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; "
+            "print(settings.EMAIL_BACKEND, settings.MAIL_CAPTURE_ENABLED)",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "EMAIL_BACKEND"},
+            "DJANGO_SETTINGS_MODULE": "followup_site.settings",
+            "DEBUG": "true",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.split() == ["followup_site.mailbox.CapturedMailBackend", "True"]
 
 
 # --- PORT and SITE_URL ----------------------------------------------------------------------
