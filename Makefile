@@ -9,7 +9,7 @@ LOCAL_ENV := DEBUG=$${DEBUG:-true}
 PORT ?= 8000
 PROCFILE ?= Procfile.dev
 
-.PHONY: run test install lint format migrate superuser benchmark clean
+.PHONY: run test smoke install lint format migrate superuser benchmark clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: install
 
 test: install
 	$(LOCAL_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+# The production stack end to end; needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+smoke: install
+	$(LOCAL_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m smoke tests/production $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
