@@ -15,10 +15,11 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY --chown=followup:followup . .
-# collectstatic needs settings that import; these throwaway values never reach a running app.
-RUN DEBUG=false SECRET_KEY=build-only-collectstatic-key-0123456789-abcdefghijklmnopqrstuvwxyz \
-    ALLOWED_HOSTS=build FOLLOWUP_VAR_DIR=/tmp/build-var STATIC_ROOT=/app/staticfiles \
-    python manage.py collectstatic --noinput \
+# The release steps live in scripts/build-release, which CI and the smoke test run too; at
+# build time only its "static" step can run (there is no database yet). The compose web
+# service runs its "migrate" step before gunicorn starts.
+RUN FOLLOWUP_VAR_DIR=/tmp/build-var STATIC_ROOT=/app/staticfiles scripts/build-release static \
+    && rm -rf /tmp/build-var \
     && mkdir -p /app/var && chown followup:followup /app/var
 
 USER followup

@@ -7,8 +7,9 @@ UV_VERSION := 0.13.8
 # Local runs and tests use the embedded defaults with development-only settings.
 LOCAL_ENV := DEBUG=$${DEBUG:-true}
 PORT ?= 8000
+PROCFILE ?= Procfile.dev
 
-.PHONY: run test install lint format migrate superuser benchmark clean
+.PHONY: run test smoke install lint format migrate superuser benchmark clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +21,19 @@ $(VENV)/.synced: $(BIN)/uv pyproject.toml uv.lock
 
 install: $(VENV)/.synced
 
+# Honcho hands each process of the Procfile its own PORT (web 8000, worker 8100, beat 8200), so
+# SITE_URL is fixed here for all of them: the links the worker mails must name the web's port.
 run: install
 	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(LOCAL_ENV) PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(LOCAL_ENV) PORT=$(PORT) \
+	  SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" $(BIN)/honcho start -f $(PROCFILE)
 
 test: install
 	$(LOCAL_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+# The production stack end to end; needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+smoke: install
+	$(LOCAL_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m smoke tests/production $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

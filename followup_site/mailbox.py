@@ -1,9 +1,15 @@
 """Mail captured on disk in the embedded mode, and the pages that read it.
 
 In the embedded mode nothing leaves the machine: every message is written as one ``.eml``
-file under ``var/mail/``, and ``/mail/`` shows a signed-in user the messages addressed to
-them (a superuser sees all). Production sets EMAIL_BACKEND to an anymail ESP instead, and
-then neither the backend nor these pages are in use.
+file under ``var/mail/``, and ``/mail/`` shows it to a signed-in user. The pages exist only in
+development mode (DEBUG on, mail captured); production refuses to start without a backend
+that delivers.
+
+Anyone can sign up with any address, so the pages must not become a way to read someone
+else's mail: a user sees only messages to or from their own address, and only once they have
+proved it is theirs. Before that they see just the verification email addressed to them,
+which is how a development sign-up without a real inbox proves its address. A superuser (the
+developer, who can read ``var/mail/`` on disk anyway) sees everything.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ import os
 import re
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage as ParsedMessage
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +35,11 @@ from django.core.mail.message import EmailMessage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+# Set by the email that asks a new user to verify their address: the one message an
+# unverified user may read here.
+PURPOSE_HEADER = "X-Followup-Purpose"
+EMAIL_VERIFICATION_PURPOSE = "email-verification"
 
 # A UTC timestamp (with microseconds, so names sort in sending order) and a random suffix.
 _NAME = re.compile(r"^[0-9TZ]{16,23}-[0-9a-f]{32}$")
@@ -94,6 +107,25 @@ class CapturedMessage:
         fields = [str(v) for key in keys for v in self.message.get_all(key, [])]
         return {address.lower() for _, address in getaddresses(fields) if address}
 
+    @property
+    def senders(self) -> set[str]:
+        """Whom the message speaks for: From, Sender and Reply-To."""
+        keys = ("From", "Sender", "Reply-To")
+        fields = [str(v) for key in keys for v in self.message.get_all(key, [])]
+        return {address.lower() for _, address in getaddresses(fields) if address}
+
+    @property
+    def purpose(self) -> str:
+        return str(self.message.get(PURPOSE_HEADER, "")).strip().lower()
+
+    def visible_to(self, user) -> bool:
+        if user.is_superuser:
+            return True
+        address = user.email.lower()
+        if not user.email_verified:
+            return address in self.recipients and self.purpose == EMAIL_VERIFICATION_PURPOSE
+        return address in self.recipients or address in self.senders
+
     def part(self, subtype: str) -> str | None:
         body = self.message.get_body(preferencelist=(subtype,))
         if body is None or body.get_content_subtype() != subtype:
@@ -131,6 +163,11 @@ def captured_messages(*, recipient: str | None = None) -> list[CapturedMessage]:
     return messages
 
 
+def captured_messages_visible_to(user) -> list[CapturedMessage]:
+    """The captured messages ``user`` may read, newest first."""
+    return [message for message in captured_messages() if message.visible_to(user)]
+
+
 def _visible_message(request: HttpRequest, message_id: str) -> CapturedMessage:
     if not _NAME.match(message_id):
         raise Http404
@@ -138,26 +175,43 @@ def _visible_message(request: HttpRequest, message_id: str) -> CapturedMessage:
     if not path.is_file():
         raise Http404
     message = _load(path)
-    if not request.user.is_superuser and request.user.email.lower() not in message.recipients:
+    if not message.visible_to(request.user):
         raise Http404
     return message
 
 
+def _development_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """404 unless mail is captured in development mode.
+
+    The URLs are mounted only then; this also holds if they are ever included elsewhere.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not settings.MAIL_CAPTURE_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_development_only
 @login_required
 @require_GET
 def mailbox_list(request: HttpRequest) -> HttpResponse:
-    recipient = None if request.user.is_superuser else request.user.email
     return render(
-        request, "mailbox/list.html", {"messages_": captured_messages(recipient=recipient)}
+        request, "mailbox/list.html", {"messages_": captured_messages_visible_to(request.user)}
     )
 
 
+@_development_only
 @login_required
 @require_GET
 def mailbox_detail(request: HttpRequest, message_id: str) -> HttpResponse:
     return render(request, "mailbox/detail.html", {"mail": _visible_message(request, message_id)})
 
 
+@_development_only
 @login_required
 @require_GET
 def mailbox_html(request: HttpRequest, message_id: str) -> HttpResponse:

@@ -56,7 +56,14 @@ else:
             "host names the site is served on, e.g. ALLOWED_HOSTS=followup.example.com"
         )
 
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# The port `make run` serves on. Links in emails follow it unless SITE_URL names the site: a
+# second instance on PORT=8101 must not send links to the one on 8000. Honcho gives each process
+# of the Procfile its own PORT (web 8101, worker 8201, ...), so the Makefile passes the web's
+# SITE_URL to all of them; this default serves a web process started on its own.
+_PORT = env.str("PORT", default="8000").strip()
+if not _PORT.isdigit() or not 0 < int(_PORT) < 65536:
+    raise ImproperlyConfigured(f"PORT must be a TCP port number, not {_PORT!r}.")
+SITE_URL = env.str("SITE_URL", default=f"http://localhost:{int(_PORT)}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -71,6 +78,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "anymail",
     "axes",
+    "csp",
     "accounts",
     "interviews",
     "outreach",
@@ -80,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,10 +228,21 @@ BEAT_STALE_AFTER_SECONDS = env.int("BEAT_STALE_AFTER_SECONDS", default=180)
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Followup <followup@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="followup_site.mailbox.CapturedMailBackend")
+_CAPTURED_MAIL_BACKEND = "followup_site.mailbox.CapturedMailBackend"
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="").strip()
+if DEBUG:
+    EMAIL_BACKEND = EMAIL_BACKEND or _CAPTURED_MAIL_BACKEND
+elif EMAIL_BACKEND in {"", _CAPTURED_MAIL_BACKEND}:
+    # Captured mail in production would look like it works while no one ever gets an email.
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is not set to a backend that delivers mail. With DEBUG off, set "
+        "EMAIL_BACKEND to your ESP's anymail backend (e.g. anymail.backends.postmark.EmailBackend "
+        "with its ANYMAIL_* credentials) or to django.core.mail.backends.smtp.EmailBackend with "
+        "EMAIL_HOST and EMAIL_PORT. Captured mail (the default) is for development only."
+    )
 CAPTURED_MAIL_DIR = VAR_DIR / "mail"
-# The captured-mail reader is on whenever mail is captured instead of sent.
-MAIL_CAPTURE_ENABLED = EMAIL_BACKEND == "followup_site.mailbox.CapturedMailBackend"
+# The captured-mail reader at /mail/ exists only in development mode, with mail captured.
+MAIL_CAPTURE_ENABLED = DEBUG and EMAIL_BACKEND == _CAPTURED_MAIL_BACKEND
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -258,6 +278,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every page (django-csp): scripts and styles only from our own
+# static files, so injected markup can neither run script nor restyle the page; no plugins,
+# no <base> hijack, no framing, forms post only here. Pages carry no inline script, style
+# attribute or event handler. Bootstrap draws its icons as data: SVGs in CSS, hence img-src.
+# The captured-mail viewer's HTML part sends its own, stricter policy (followup_site/mailbox.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.urls import reverse
 
 from followup_site.mailbox import CapturedMailBackend, captured_messages
 from tests.factories import UserFactory
+
+VERIFICATION = {"X-Followup-Purpose": "email-verification"}
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +25,25 @@ def _capture_mail(settings) -> None:
     settings.EMAIL_BACKEND = "followup_site.mailbox.CapturedMailBackend"
 
 
-def _send(to: str, subject: str = "Hello", *, html: str | None = None, bcc=()) -> None:
-    message = EmailMultiAlternatives(subject, "Plain body", "app@example.com", [to], bcc=bcc)
+def _send(
+    to: str,
+    subject: str = "Hello",
+    *,
+    html: str | None = None,
+    bcc=(),
+    headers=None,
+    from_email: str = "app@example.com",
+    reply_to=(),
+) -> None:
+    message = EmailMultiAlternatives(
+        subject,
+        "Plain body",
+        from_email,
+        [to],
+        bcc=bcc,
+        headers=headers,
+        reply_to=reply_to,
+    )
     if html is not None:
         message.attach_alternative(html, "text/html")
     message.send()
@@ -200,3 +223,102 @@ def test_a_message_with_a_broken_date_header_still_lists(client_for, settings):
 
     assert response.status_code == 200
     assert "Odd" in response.content.decode()
+
+
+# --- Who sees what --------------------------------------------------------------------------
+
+
+def test_a_verified_user_sees_mail_sent_by_their_address_but_not_other_peoples(client_for):
+    ada = UserFactory(email="ada@example.com")
+    _send("anja@acme.example", "Sent through Followup for Ada", reply_to=["ada@example.com"])
+    _send("anja@acme.example", "From Ada's own address", from_email="Ada <ada@example.com>")
+    _send("anja@acme.example", "Sent for Bob", reply_to=["bob@example.com"])
+    _send("bob@example.com", "Bob's reminder")
+
+    html = client_for(ada).get(reverse("mailbox:list")).content.decode()
+
+    assert "Sent through Followup for Ada" in html
+    assert "From Ada&#x27;s own address" in html
+    assert "Sent for Bob" not in html
+    assert "Bob&#x27;s reminder" not in html
+
+
+def test_an_unverified_user_sees_only_the_verification_email_to_them(client_for):
+    ada = UserFactory(email="ada@example.com", email_verified_at=None)
+    _send("ada@example.com", "Verify your address", headers=VERIFICATION)
+    _send("ada@example.com", "Your reminder")
+    _send("anja@acme.example", "Sent for Ada", reply_to=["ada@example.com"])
+    _send("bob@example.com", "Verify Bob's address", headers=VERIFICATION)
+    client = client_for(ada)
+
+    html = client.get(reverse("mailbox:list")).content.decode()
+
+    assert "Verify your address" in html
+    assert "Your reminder" not in html
+    assert "Sent for Ada" not in html
+    assert "Bob" not in html
+    assert "only the email that verifies it shows here" in html
+    by_subject = {m.subject: m.id for m in captured_messages()}
+    verification = reverse("mailbox:detail", args=[by_subject["Verify your address"]])
+    assert client.get(verification).status_code == 200
+    for hidden in ("Your reminder", "Sent for Ada", "Verify Bob's address"):
+        response = client.get(reverse("mailbox:detail", args=[by_subject[hidden]]))
+        assert response.status_code == 404, hidden
+
+
+def test_a_verified_user_no_longer_reads_the_prompt_about_verification(client_for):
+    ada = UserFactory(email="ada@example.com")
+    _send("ada@example.com", "Your reminder")
+
+    html = client_for(ada).get(reverse("mailbox:list")).content.decode()
+
+    assert "Your reminder" in html
+    assert "only the email that verifies it" not in html
+
+
+def test_the_mail_pages_answer_404_when_mail_is_not_captured_in_development(client_for, settings):
+    ada = UserFactory(email="ada@example.com")
+    _send("ada@example.com", "For Ada", html="<p>Hi</p>")
+    [message] = captured_messages()
+    settings.MAIL_CAPTURE_ENABLED = False
+    client = client_for(ada)
+
+    assert client.get(reverse("mailbox:list")).status_code == 404
+    assert client.get(reverse("mailbox:detail", args=[message.id])).status_code == 404
+    assert client.get(reverse("mailbox:html", args=[message.id])).status_code == 404
+
+
+def test_production_mode_has_no_mail_pages_at_all():
+    """With DEBUG off the URLs are not even mounted: /mail/ is an ordinary 404."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.test import Client\n"
+        "from django.urls import Resolver404, resolve\n"
+        "try:\n"
+        "    resolve('/mail/')\n"
+        "    print('mounted')\n"
+        "except Resolver404:\n"
+        "    print('not mounted')\n"
+        "print(settings.MAIL_CAPTURE_ENABLED, Client().get('/mail/').status_code)\n"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"EMAIL_BACKEND", "SITE_URL"}},
+        "DJANGO_SETTINGS_MODULE": "followup_site.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 60,
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    }
+
+    result = subprocess.run(  # noqa: S603 - this module's own script
+        [sys.executable, "-c", script],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.stdout.split() == ["not", "mounted", "False", "404"], result.stderr
