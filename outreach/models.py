@@ -87,6 +87,9 @@ class Outreach(models.Model):
     delivery = models.CharField(max_length=12, choices=Delivery.choices, blank=True)
     delivery_detail = models.TextField(blank=True)
     esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # A reply the inbound webhook kept for a deactivated account: nobody could see it when it
+    # came, so the dashboard shows it once the account is back, until the user has seen it.
+    received_while_inactive = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
