@@ -21,6 +21,7 @@ urlpatterns = [
     path("drafts/", drafts.draft_list, name="draft_list"),
     path("drafts/<int:pk>/", compose.draft_edit, name="draft_edit"),
     path("drafts/<int:pk>/uncertain/", compose.draft_uncertain, name="draft_uncertain"),
+    path("drafts/<int:pk>/send-again/", compose.draft_send_again, name="draft_send_again"),
     path("drafts/<int:pk>/draft.eml", compose.draft_eml, name="draft_eml"),
     path("drafts/<int:pk>/delete/", compose.draft_delete, name="draft_delete"),
     path("replies/inactive/seen/", replies.inactive_replies_seen, name="inactive_replies_seen"),
