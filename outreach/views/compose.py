@@ -340,7 +340,8 @@ def _draft_page(request: HttpRequest, draft: Draft, *, error: str, status: int) 
 def _posted_attempt(request: HttpRequest) -> int | None:
     """The send attempt the page showed, which the buttons act on."""
     value = request.POST.get("attempt", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    # isascii: isdigit alone lets through digits int() refuses, such as "²".
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 _CHANGED = (

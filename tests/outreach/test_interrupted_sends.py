@@ -239,6 +239,7 @@ def test_an_interrupted_draft_can_be_deleted(scene, scene_client):
         {"went_out": "yes", "attempt": "one"},
         {"went_out": "yes", "attempt": "-1"},
         {"went_out": "yes", "attempt": "9" * 40},
+        {"went_out": "yes", "attempt": "²"},
     ],
 )
 def test_a_malformed_resolution_answers_400_and_changes_nothing(scene, scene_client, data):
