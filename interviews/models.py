@@ -45,7 +45,9 @@ class Application(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
     )
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="applications")
+    # RESTRICT, not PROTECT: a company is never deleted from under its applications, but when
+    # its user is deleted the applications go in the same cascade, so the user can be deleted.
+    company = models.ForeignKey(Company, on_delete=models.RESTRICT, related_name="applications")
     role = models.CharField(max_length=200)
     posting_url = models.URLField("job posting", blank=True, max_length=1000)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.APPLIED)

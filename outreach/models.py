@@ -7,8 +7,11 @@ webhook events already processed. The rows may point at the reminders task they 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Outreach(models.Model):
@@ -87,6 +90,9 @@ class Outreach(models.Model):
     delivery = models.CharField(max_length=12, choices=Delivery.choices, blank=True)
     delivery_detail = models.TextField(blank=True)
     esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # A reply the inbound webhook kept for a deactivated account: nobody could see it when it
+    # came, so the dashboard shows it once the account is back, until the user has seen it.
+    received_while_inactive = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,7 +146,14 @@ class Draft(models.Model):
 
     ``send_state`` is the at-most-once guard: a send claims the row by moving it from IDLE or
     FAILED to SENDING in one conditional UPDATE, and only the request that moved it sends.
+    ``send_attempts`` numbers the sends started; the claim and the recording of its outcome
+    both name the attempt, so a page can act only on the attempt it showed, and a send that
+    finishes after the user resolved it (or sent it again) changes nothing.
     """
+
+    # No send takes this long (the mail timeouts are 20 to 30 seconds, and gunicorn ends a
+    # request after 30): a draft SENDING for longer was interrupted, its outcome unknown.
+    SEND_INTERRUPTED_AFTER = timedelta(minutes=5)
 
     class SendState(models.TextChoices):
         IDLE = "idle", "Not sent"
@@ -185,6 +198,8 @@ class Draft(models.Model):
     )
     send_state = models.CharField(max_length=10, choices=SendState.choices, default=SendState.IDLE)
     send_error = models.TextField(blank=True)
+    send_attempts = models.PositiveIntegerField(default=0)
+    send_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -202,6 +217,18 @@ class Draft(models.Model):
     @property
     def is_card(self) -> bool:
         return self.occasion == Occasion.CARD
+
+    @property
+    def is_interrupted(self) -> bool:
+        """The send's outcome is unknown: the mail service did not say, or the send never
+        finished. Only the user can tell (by their copy); it is never resent on its own."""
+        if self.send_state == self.SendState.UNCERTAIN:
+            return True
+        if self.send_state != self.SendState.SENDING:
+            return False
+        return self.send_started_at is None or (
+            self.send_started_at < timezone.now() - self.SEND_INTERRUPTED_AFTER
+        )
 
 
 class WebhookEvent(models.Model):

@@ -311,6 +311,17 @@ def call_talking_points(
 # --- Webhook results ------------------------------------------------------------------------
 
 
+def replies_received_while_inactive(*, user: User) -> QuerySet[Outreach]:
+    """Replies kept while the account was deactivated and not yet seen, for the dashboard."""
+    return (
+        Outreach.objects.filter(
+            user=user, direction=Outreach.Direction.INCOMING, received_while_inactive=True
+        )
+        .select_related("contact", "application__company")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
 def bounced_outreaches(*, user: User, now: datetime | None = None) -> QuerySet[Outreach]:
     """Recent emails that bounced or were marked as spam, for the dashboard."""
     since = (now or timezone.now()) - timedelta(days=BOUNCE_SHOWN_DAYS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from outreach.views import compose, drafts, message_templates
+from outreach.views import compose, drafts, message_templates, replies
 
 app_name = "outreach"
 urlpatterns = [
@@ -21,8 +21,10 @@ urlpatterns = [
     path("drafts/", drafts.draft_list, name="draft_list"),
     path("drafts/<int:pk>/", compose.draft_edit, name="draft_edit"),
     path("drafts/<int:pk>/uncertain/", compose.draft_uncertain, name="draft_uncertain"),
+    path("drafts/<int:pk>/send-again/", compose.draft_send_again, name="draft_send_again"),
     path("drafts/<int:pk>/draft.eml", compose.draft_eml, name="draft_eml"),
     path("drafts/<int:pk>/delete/", compose.draft_delete, name="draft_delete"),
+    path("replies/inactive/seen/", replies.inactive_replies_seen, name="inactive_replies_seen"),
     path("templates/", message_templates.template_list, name="template_list"),
     path("templates/copy/", message_templates.template_copy, name="template_copy"),
     path("templates/<int:pk>/", message_templates.template_edit, name="template_edit"),

@@ -70,6 +70,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "open_count": sum(1 for application in applications if application.is_open),
             "task_counts": selectors.open_task_counts(user=request.user, now=now),
             "bounced": outreach_selectors.bounced_outreaches(user=request.user, now=now),
+            "inactive_replies": outreach_selectors.replies_received_while_inactive(
+                user=request.user
+            ),
         },
     )
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
+from datetime import datetime
 from email.utils import formataddr, parseaddr
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -47,6 +49,11 @@ _UNCERTAIN_HTTP_STATUSES = frozenset({502, 504})
 
 class SendRefused(ValidationError):
     """Sending is not allowed (too soon after the last message, or no address)."""
+
+
+class DraftChanged(ValidationError):
+    """The draft is no longer as the user's page showed it (resolved, sent again, or sent in
+    another tab meanwhile): nothing was done."""
 
 
 def _from_address(user) -> str:
@@ -161,7 +168,38 @@ def _claim(draft: Draft, *, from_states: tuple[str, ...], to_state: str) -> bool
     return claimed == 1
 
 
-def _record(draft: Draft, *, channel: str, delivery: str, esp_message_id: str = "") -> Outreach:
+def _interrupted() -> Q:
+    """Drafts whose send has an unknown outcome: the same test as ``Draft.is_interrupted``."""
+    stale = Q(send_started_at__isnull=True) | Q(
+        send_started_at__lt=timezone.now() - Draft.SEND_INTERRUPTED_AFTER
+    )
+    return Q(send_state=Draft.SendState.UNCERTAIN) | (Q(send_state=Draft.SendState.SENDING) & stale)
+
+
+def _claim_attempt(draft: Draft, *, claimable: Q, attempt: int) -> int | None:
+    """Start send number ``attempt + 1``, if the draft is still ``claimable`` at ``attempt``.
+
+    Naming the attempt makes the claim a compare-and-set: of two clicks on one page (or two
+    tabs) only the first starts a send. Returns the new attempt's number, or None.
+    """
+    now = timezone.now()
+    claimed = Draft.objects.filter(claimable, pk=draft.pk, send_attempts=attempt).update(
+        send_state=Draft.SendState.SENDING,
+        send_attempts=attempt + 1,
+        send_started_at=now,
+        updated_at=now,
+    )
+    return attempt + 1 if claimed == 1 else None
+
+
+def _record(
+    draft: Draft,
+    *,
+    channel: str,
+    delivery: str,
+    esp_message_id: str = "",
+    occurred_at: datetime | None = None,
+) -> Outreach:
     outreach = outreach_record(
         user=draft.user,
         application=draft.application,
@@ -170,7 +208,7 @@ def _record(draft: Draft, *, channel: str, delivery: str, esp_message_id: str = 
         direction=Outreach.Direction.OUTGOING,
         purpose=PURPOSE_OF_OCCASION.get(draft.occasion, Outreach.Purpose.OTHER),
         channel=channel,
-        occurred_at=timezone.now(),
+        occurred_at=occurred_at or timezone.now(),
         subject=one_line(draft.subject),
         body=draft.body,
         delivery=delivery,
@@ -198,30 +236,44 @@ def draft_send(*, draft: Draft) -> Draft:
     """Send the draft through the app, at most once.
 
     1. Refuse if the cadence rule (R7) says it is too soon, or there is no address.
-    2. Claim the draft: IDLE or FAILED to SENDING. Anyone else (a double click, a second tab)
-       finds it claimed and sends nothing.
-    3. Send. Success: SENT, and the outreach is recorded with the ESP's message id.
-       A definite refusal: FAILED with the reason; the user may try again.
-       Anything else (a timeout after the request went out): UNCERTAIN, for the user to check.
+    2. Claim the draft: IDLE or FAILED to SENDING, as the next attempt. Anyone else (a double
+       click, a second tab) finds it claimed and sends nothing.
+    3. Send and record the outcome (:func:`_deliver`).
     """
-    draft.refresh_from_db(fields=["send_state"])
+    draft.refresh_from_db(fields=["send_state", "send_attempts"])
     if not draft.is_editable:
         return draft  # already sent, being sent, or waiting for the user to check
     send_guard(draft=draft)
     message = draft_message(draft=draft, connection=get_connection())
-    if not _claim(
+    attempt = _claim_attempt(
         draft,
-        from_states=(Draft.SendState.IDLE, Draft.SendState.FAILED),
-        to_state=Draft.SendState.SENDING,
-    ):
+        claimable=Q(send_state__in=(Draft.SendState.IDLE, Draft.SendState.FAILED)),
+        attempt=draft.send_attempts,
+    )
+    if attempt is None:
         draft.refresh_from_db()
         return draft
+    return _deliver(draft, message, attempt=attempt)
+
+
+def _deliver(draft: Draft, message: EmailMessage, *, attempt: int) -> Draft:
+    """Send a claimed draft and record how it went, for this attempt only.
+
+    Success: SENT, and the outreach is recorded with the ESP's message id. A definite
+    refusal: FAILED with the reason; the user may try again. Anything else (a timeout after
+    the request went out): UNCERTAIN, for the user to check. Every outcome is written only
+    while the draft is still SENDING this attempt: if the user meanwhile resolved it (it
+    arrived, send again, delete), a late outcome changes nothing and records nothing.
+    """
+    this_attempt = Draft.objects.filter(
+        pk=draft.pk, send_state=Draft.SendState.SENDING, send_attempts=attempt
+    )
     try:
         message.send()
     except Exception as error:  # classified below; never retried automatically
         state = _classify(error)
         logger.warning("Sending draft %s ended %s: %r", draft.pk, state, error)
-        Draft.objects.filter(pk=draft.pk, send_state=Draft.SendState.SENDING).update(
+        this_attempt.update(
             send_state=state, send_error=str(error)[:2000] or repr(error), updated_at=timezone.now()
         )
         draft.refresh_from_db()
@@ -230,20 +282,27 @@ def draft_send(*, draft: Draft) -> Draft:
     if refused:
         # The ESP took the request but will not deliver to the interviewer (the copy to the
         # user may still go out): nothing reached them, so the user may fix it and retry.
-        Draft.objects.filter(pk=draft.pk, send_state=Draft.SendState.SENDING).update(
+        this_attempt.update(
             send_state=Draft.SendState.FAILED, send_error=refused, updated_at=timezone.now()
         )
         draft.refresh_from_db()
         return draft
-    Draft.objects.filter(pk=draft.pk).update(
-        send_state=Draft.SendState.SENT, send_error="", updated_at=timezone.now()
-    )
-    _record(
-        draft,
-        channel=Outreach.Channel.EMAIL,
-        delivery=Outreach.Delivery.SENT,
-        esp_message_id=_esp_message_id(message, draft.contact.email),
-    )
+    with transaction.atomic():
+        if this_attempt.update(
+            send_state=Draft.SendState.SENT, send_error="", updated_at=timezone.now()
+        ):
+            _record(
+                draft,
+                channel=Outreach.Channel.EMAIL,
+                delivery=Outreach.Delivery.SENT,
+                esp_message_id=_esp_message_id(message, draft.contact.email),
+            )
+        else:
+            logger.warning(
+                "Draft %s: send %s finished after the user resolved it; not recorded again",
+                draft.pk,
+                attempt,
+            )
     draft.refresh_from_db()
     return draft
 
@@ -263,15 +322,53 @@ def draft_mark_sent_by_user(*, draft: Draft) -> Draft:
     return draft
 
 
-def draft_resolve_uncertain(*, draft: Draft, went_out: bool) -> Draft:
-    """The user checked an uncertain send: record it, or allow another try."""
-    if went_out:
-        if _claim(draft, from_states=(Draft.SendState.UNCERTAIN,), to_state=Draft.SendState.SENT):
-            _record(draft, channel=Outreach.Channel.EMAIL, delivery=Outreach.Delivery.SENT)
-    else:
-        _claim(draft, from_states=(Draft.SendState.UNCERTAIN,), to_state=Draft.SendState.FAILED)
+def draft_resolve_uncertain(*, draft: Draft, went_out: bool, attempt: int) -> Draft:
+    """The user checked an interrupted send (uncertain, or stuck sending): record it as sent,
+    or make the draft editable again to change it and try once more.
+
+    ``attempt`` is the send the user's page showed; raise DraftChanged if the draft has
+    moved on since (resolved in another tab, sent again) or was never interrupted.
+    ``went_out`` records the outreach at the time that send started, without an ESP id: the
+    service never gave one.
+    """
+    new_state = Draft.SendState.SENT if went_out else Draft.SendState.FAILED
+    with transaction.atomic():
+        resolved = Draft.objects.filter(_interrupted(), pk=draft.pk, send_attempts=attempt).update(
+            send_state=new_state, updated_at=timezone.now()
+        )
+        if not resolved:
+            raise DraftChanged("This message has changed since the page was shown.")
+        draft.refresh_from_db()
+        if went_out:
+            _record(
+                draft,
+                channel=Outreach.Channel.EMAIL,
+                delivery=Outreach.Delivery.SENT,
+                occurred_at=draft.send_started_at,
+            )
     draft.refresh_from_db()
     return draft
+
+
+def draft_send_again(*, draft: Draft, attempt: int) -> Draft:
+    """Send an interrupted draft once more, because the user asked to after checking.
+
+    The interviewer may get it twice if the first did arrive; the page says so and the user
+    confirms. As :func:`draft_send`, with one difference: the claim takes the draft only
+    while it is still interrupted at the ``attempt`` the user's page showed, so one click
+    sends at most once (a second click, a stale tab, or a send still running within
+    ``Draft.SEND_INTERRUPTED_AFTER`` raise DraftChanged and send nothing). That is checked
+    first, so a click after the resend went out hears "changed", not "too soon".
+    """
+    draft.refresh_from_db()
+    if not draft.is_interrupted or draft.send_attempts != attempt:
+        raise DraftChanged("This message has changed since the page was shown.")
+    send_guard(draft=draft)
+    message = draft_message(draft=draft, connection=get_connection())
+    claimed = _claim_attempt(draft, claimable=_interrupted(), attempt=attempt)
+    if claimed is None:
+        raise DraftChanged("This message has changed since the page was shown.")
+    return _deliver(draft, message, attempt=claimed)
 
 
 def call_log(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -119,9 +120,17 @@ def draft_save(
 
 
 def draft_delete(*, draft: Draft) -> None:
-    if draft.send_state == Draft.SendState.SENDING:
+    """Delete a draft, unless a send of it is running right now.
+
+    A draft whose send was interrupted may be deleted: the user gives up on knowing. The
+    condition is in the DELETE itself, so a send that claims the draft meanwhile wins.
+    """
+    running = Q(send_state=Draft.SendState.SENDING, send_started_at__isnull=False) & Q(
+        send_started_at__gte=timezone.now() - Draft.SEND_INTERRUPTED_AFTER
+    )
+    deleted, _ = Draft.objects.filter(pk=draft.pk).exclude(running).delete()
+    if not deleted:
         raise ValidationError("This message is being sent; it cannot be deleted now.")
-    draft.delete()
 
 
 # --- The user's templates -------------------------------------------------------------------

@@ -143,3 +143,13 @@ def purpose_infer(
         occurred_at__lte=occurred_at,
     ).exists()
     return Outreach.Purpose.FOLLOW_UP if written_since else Outreach.Purpose.THANK_YOU
+
+
+def inactive_replies_acknowledge(*, user: User) -> int:
+    """The user has seen the replies that came while their account was deactivated.
+
+    They stay on the timeline; only the dashboard stops showing them. Returns rows changed.
+    """
+    return Outreach.objects.filter(
+        user=user, direction=Outreach.Direction.INCOMING, received_while_inactive=True
+    ).update(received_while_inactive=False)

@@ -60,7 +60,11 @@ def _event_id(event, *parts: object) -> str:
 
 
 def _inbound_user(addresses: list[str]) -> User | None:
-    """The user whose secret address ``reply+<token>@INBOUND_DOMAIN`` is among the recipients."""
+    """The user whose secret address ``reply+<token>@INBOUND_DOMAIN`` is among the recipients.
+
+    A deactivated account is found too: a reply from an interviewer is the user's data, kept
+    for when the account is back, never dropped because nobody can read it today.
+    """
     domain = getattr(settings, "INBOUND_DOMAIN", "").lower()
     if not domain:
         return None
@@ -71,7 +75,7 @@ def _inbound_user(addresses: list[str]) -> User | None:
         match = pattern.match(local)
         if match is None or host.lower() != domain:
             continue
-        user = User.objects.filter(inbound_token=match.group(1), is_active=True).first()
+        user = User.objects.filter(inbound_token=match.group(1)).first()
         if user is not None:
             return user
     return None
@@ -100,7 +104,8 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
     2. Process the event id once.
     3. Find the user by the secret address among the recipients, never by From alone.
     4. The sender must be one of that user's contacts; an unknown sender is logged and dropped.
-    5. Record an incoming outreach; the rules cancel the pending call (R8).
+    5. Record an incoming outreach; the rules cancel the pending call (R8). For a deactivated
+       account it is marked, so the dashboard shows it when the account is back.
     """
     if not webhooks_secured():
         logger.error("Inbound email ignored: set ANYMAIL_WEBHOOK_SECRET to accept replies.")
@@ -134,7 +139,7 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
             logger.info("Inbound email %s matches no application; ignored", event_id)
             return None
         text = message.stripped_text or message.text or ""
-        return outreach_record(
+        reply = outreach_record(
             user=user,
             application=application,
             contact=contact,
@@ -145,6 +150,11 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
             subject=one_line(message.subject or "")[:300],
             body=text[:20000],
         )
+        if not user.is_active:
+            logger.info("Inbound email %s kept for deactivated user %s", event_id, user.pk)
+            Outreach.objects.filter(pk=reply.pk).update(received_while_inactive=True)
+            reply.received_while_inactive = True
+        return reply
 
 
 def tracking_receive(*, esp: str, event) -> int:

@@ -327,16 +327,83 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _composer(request, target)
 
 
+def _draft_page(request: HttpRequest, draft: Draft, *, error: str, status: int) -> HttpResponse:
+    """The draft's own page again, saying why nothing was done."""
+    messages.error(request, error)
+    draft.refresh_from_db()
+    target = ComposeTarget(
+        user=request.user, application=draft.application, contact=draft.contact, draft=draft
+    )
+    return _composer(request, target, status=status)
+
+
+def _posted_attempt(request: HttpRequest) -> int | None:
+    """The send attempt the page showed, which the buttons act on."""
+    value = request.POST.get("attempt", "")
+    # isascii: isdigit alone lets through digits int() refuses, such as "²".
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+_CHANGED = (
+    "This message has changed since the page was shown (another tab or a second click). "
+    "Nothing was done; here is where it stands now."
+)
+
+
 @login_required
 @require_POST
 def draft_uncertain(request: HttpRequest, pk: int) -> HttpResponse:
+    """The user checked an interrupted send: it arrived, or it did not and they will edit it."""
     draft = _own_draft(request, pk)
-    went_out = request.POST.get("went_out") == "yes"
-    delivery.draft_resolve_uncertain(draft=draft, went_out=went_out)
-    if went_out:
+    went_out = request.POST.get("went_out")
+    attempt = _posted_attempt(request)
+    if went_out not in ("yes", "no") or attempt is None:
+        return _draft_page(
+            request,
+            draft,
+            error="Say whether the message arrived, from the buttons on this page.",
+            status=400,
+        )
+    try:
+        delivery.draft_resolve_uncertain(draft=draft, went_out=went_out == "yes", attempt=attempt)
+    except delivery.DraftChanged:
+        return _draft_page(request, draft, error=_CHANGED, status=409)
+    if went_out == "yes":
         messages.success(request, "Thanks for checking. It is recorded on the timeline.")
     else:
-        messages.info(request, "Thanks for checking. You can send it again when ready.")
+        messages.info(request, "Thanks for checking. Change it if you like, then send it again.")
+    return redirect("outreach:draft_edit", draft.pk)
+
+
+@login_required
+@require_POST
+def draft_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send an interrupted draft again, once the user confirmed it may arrive twice."""
+    draft = _own_draft(request, pk)
+    attempt = _posted_attempt(request)
+    if attempt is None:
+        return _draft_page(
+            request, draft, error="Send it again from the button on this page.", status=400
+        )
+    if request.POST.get("confirm") != "yes":
+        return _draft_page(
+            request,
+            draft,
+            error=(
+                f"Nothing was sent. Tick the box to confirm that {draft.contact.name} may get "
+                "this message twice, then press Send again."
+            ),
+            status=400,
+        )
+    try:
+        draft = delivery.draft_send_again(draft=draft, attempt=attempt)
+    except delivery.DraftChanged:
+        return _draft_page(request, draft, error=_CHANGED, status=409)
+    except ValidationError as error:
+        return _draft_page(request, draft, error=" ".join(error.messages), status=400)
+    if draft.send_state == Draft.SendState.SENT:
+        messages.success(request, f"Sent again to {draft.contact.name}. It is on the timeline.")
+        return redirect(draft.application.get_absolute_url())
     return redirect("outreach:draft_edit", draft.pk)
 
 
@@ -356,7 +423,6 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         compose_services.draft_delete(draft=draft)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("outreach:draft_edit", draft.pk)
+        return _draft_page(request, draft, error=" ".join(error.messages), status=409)
     messages.success(request, "Draft deleted.")
     return redirect(application.get_absolute_url())

@@ -8,12 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from outreach import selectors
-from outreach.models import Draft
 
 
 @login_required
 @require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
     drafts = list(selectors.open_drafts_of(user=request.user))
-    to_check = [d for d in drafts if d.send_state == Draft.SendState.UNCERTAIN]
+    to_check = [d for d in drafts if d.is_interrupted]
     return render(request, "outreach/draft_list.html", {"drafts": drafts, "to_check": to_check})

@@ -95,24 +95,39 @@ def application_with_tasks(user, *, role: str = "Engineer") -> Application:
     return application
 
 
+def kept_reply(application) -> None:
+    """A reply the inbound webhook kept while the account was deactivated."""
+    OutreachFactory(
+        user=application.user,
+        application=application,
+        contact=application.interviews.first().interviewers.first(),
+        direction=Outreach.Direction.INCOMING,
+        subject="Reply kept for you",
+        received_while_inactive=True,
+        occurred_at=NOW - timedelta(hours=3),
+    )
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_dashboard_page_makes_as_many_queries_for_50_applications_as_for_1(
     user, client_for, django_assert_num_queries
 ):
     client = client_for(user)
-    application_with_tasks(user)
+    kept_reply(application_with_tasks(user))
     client.get(reverse("dashboard"))  # warm the session
     with CaptureQueriesContext(connection) as one_row:
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
-    # Session and user, the applications, their next actions, the task counts, the bounces.
-    assert len(one_row) == 6
+    # Session and user, the applications, their next actions, the task counts, the bounces,
+    # the replies kept while the account was inactive.
+    assert len(one_row) == 7
     for n in range(49):
-        application_with_tasks(user, role=f"Role {n}")
+        kept_reply(application_with_tasks(user, role=f"Role {n}"))
     with django_assert_num_queries(len(one_row)):
         response = client.get(reverse("dashboard"))
     html = response.content.decode()
     assert html.count("data-application=") == 50
+    assert html.count("Reply kept for you") == 50
     assert html.count("data-next-action") == 50
     assert html.count(">Overdue</span>") == 50
     assert "50 tasks overdue" in html

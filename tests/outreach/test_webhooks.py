@@ -10,14 +10,17 @@ from datetime import timedelta
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.selectors import inbound_address
 from outreach.models import Outreach, WebhookEvent
 from outreach.selectors import bounced_outreaches
 from outreach.services.timeline import outreach_record
 from reminders.models import Reminder
 from reminders.services.plan_apply import plan_apply
+from tests.factories import OutreachFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -249,3 +252,71 @@ def test_the_settings_include_shows_the_secret_address(scene):
     assert address == f"reply+{scene.user.inbound_token}@{DOMAIN}"
     html = render_to_string("outreach/inbound_settings.html", {"inbound_address": address})
     assert address in html and "BCC" in html
+
+
+def test_a_reply_to_a_deactivated_account_is_kept_and_shown_on_reactivation(
+    scene, awaiting_reply, live_server, client_for
+):
+    _, call = awaiting_reply
+    User.objects.filter(pk=scene.user.pk).update(is_active=False)
+    payload = inbound_payload(token=scene.user.inbound_token, message_id="73e6d360-inactive")
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    reply = Outreach.objects.get(direction=Outreach.Direction.INCOMING)
+    assert reply.received_while_inactive
+    assert reply.contact == scene.contact and reply.application == scene.application
+    # It is a reply like any other for the rules: the phone call is off.
+    call.refresh_from_db()
+    assert call.state == Reminder.State.CANCELLED
+
+    # Back from deactivation: the dashboard says what came in meanwhile.
+    User.objects.filter(pk=scene.user.pk).update(is_active=True)
+    client = client_for(User.objects.get(pk=scene.user.pk))
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert 'id="inactive-replies"' in dashboard
+    assert "while your account was inactive" in dashboard
+    assert "Re: Thank you for our conversation" in dashboard and "Ana Ortiz" in dashboard
+    assert scene.application.get_absolute_url() in dashboard
+    timeline = client.get(scene.application.get_absolute_url()).content.decode()
+    assert f'id="outreach-{reply.pk}"' in timeline
+    assert "Arrived while your account was inactive" in timeline
+
+    # Once acknowledged it leaves the dashboard and stays on the timeline.
+    response = client.post(reverse("outreach:inactive_replies_seen"))
+    assert response.status_code == 302
+    assert 'id="inactive-replies"' not in client.get(reverse("dashboard")).content.decode()
+    reply.refresh_from_db()
+    assert not reply.received_while_inactive
+    assert Outreach.objects.filter(pk=reply.pk, direction=Outreach.Direction.INCOMING).exists()
+
+
+def test_a_reply_to_an_active_account_is_not_marked_as_received_while_inactive(
+    scene, awaiting_reply, live_server, client_for
+):
+    payload = inbound_payload(token=scene.user.inbound_token, message_id="73e6d360-active")
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    assert not Outreach.objects.get(direction=Outreach.Direction.INCOMING).received_while_inactive
+    dashboard = client_for(scene.user).get(reverse("dashboard")).content.decode()
+    assert 'id="inactive-replies"' not in dashboard
+
+
+def test_acknowledging_inactive_replies_touches_only_ones_own(
+    scene, awaiting_reply, client_for, other_user
+):
+    mine = outreach_record(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        direction=Outreach.Direction.INCOMING,
+        channel=Outreach.Channel.EMAIL,
+        occurred_at=timezone.now(),
+        subject="Mine",
+    )
+    theirs = OutreachFactory(
+        user=other_user, direction=Outreach.Direction.INCOMING, received_while_inactive=True
+    )
+    Outreach.objects.filter(pk=mine.pk).update(received_while_inactive=True)
+    client = client_for(scene.user)
+    assert client.get(reverse("outreach:inactive_replies_seen")).status_code == 405
+    client.post(reverse("outreach:inactive_replies_seen"))
+    assert not Outreach.objects.get(pk=mine.pk).received_while_inactive
+    assert Outreach.objects.get(pk=theirs.pk).received_while_inactive
