@@ -71,3 +71,22 @@ def test_production_starts_with_a_real_key_and_hosts():
         {"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "followup.example.com"}
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "true", "TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
+        # The old setting trusted whatever X-Forwarded-For a client sent: refuse it loudly.
+        (
+            {"DEBUG": "true", "AXES_IP_HEADERS": "HTTP_X_FORWARDED_FOR"},
+            "set TRUSTED_PROXY_COUNT",
+        ),
+        ({"DEBUG": "true", "THROTTLE_PASSWORD_RESETS_PER_TARGET": "3 per hour"}, "a rate like"),
+        ({"DEBUG": "true", "DAILY_SEND_LIMIT": "-5"}, "DAILY_SEND_LIMIT must be 0 or more"),
+    ],
+)
+def test_throttle_settings_refuse_malformed_values(env, message):
+    result = _settings_import(env)
+    assert result.returncode != 0
+    assert message in result.stderr
