@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
-from accounts.emails import signup_attempt_email, verification_email
+from accounts.account_emails import signup_attempt_email, verification_email
 from accounts.models import User
 from accounts.signals import follow_up_preferences_changed
 from accounts.throttle import throttle_hit
