@@ -58,7 +58,12 @@ def login_blocked_for(request: HttpRequest) -> bool:
     )
 
 
-def login_failure_count(request: HttpRequest) -> None:
+def on_login_failed(
+    sender: object, credentials: dict, request: HttpRequest | None = None, **kwargs: object
+) -> None:
+    """Count a failed log-in (Django's user_login_failed) against the client address."""
+    if request is None:
+        return
     throttle_hit(
         scope="login-failures",
         value=client_ip(request),

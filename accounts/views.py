@@ -134,7 +134,9 @@ class LoginView(auth_views.LoginView):
     """Log-in; an address that keeps failing on many accounts (spraying) is held back.
 
     Axes locks one account at one address after a few failures; that does not slow a few
-    tries each on many accounts, so failures are also counted per client address.
+    tries each on many accounts, so failures are also counted per client address
+    (``accounts.throttle.on_login_failed``) and, past the limit, refused here with a page
+    that says so, and by ``accounts.backends`` for any other log-in form.
     """
 
     form_class = forms.LoginForm
@@ -144,10 +146,6 @@ class LoginView(auth_views.LoginView):
         if throttle.login_blocked_for(request):
             return _too_many(request, "unsuccessful log-ins from your network")
         return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: forms.LoginForm) -> HttpResponse:
-        throttle.login_failure_count(self.request)
-        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):

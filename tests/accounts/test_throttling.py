@@ -150,3 +150,20 @@ def test_sign_ups_are_capped_per_client_address(behind_one_proxy, settings, mail
 
     assert statuses == [302] * 10 + [429] * 2
     assert len(mailoutbox) == 10
+
+
+def test_spraying_through_the_admin_log_in_is_refused_too(behind_one_proxy, settings, password):
+    settings.THROTTLE_LOGIN_FAILURES_PER_ADDRESS = "20/h"
+    admin_login = reverse("admin:login")
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    victims = UserFactory.create_batch(20)
+    sprayer = _via_proxy(ATTACKER)
+    for victim in victims:
+        sprayer.post(admin_login, {"username": victim.email, "password": "Summer2026!"})
+
+    sprayer.post(admin_login, {"username": staff.email, "password": password})
+
+    assert "_auth_user_id" not in sprayer.session
+    owner = _via_proxy(OWNER)
+    owner.post(admin_login, {"username": staff.email, "password": password})
+    assert owner.session["_auth_user_id"] == str(staff.pk)
