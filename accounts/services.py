@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import enum
 import logging
 from datetime import time
 
@@ -189,23 +190,31 @@ def email_verification_link(*, user: User) -> str:
     return settings.SITE_URL + reverse("accounts:verify_email", args=[token])
 
 
-def email_verification_send(*, user: User) -> bool:
+class VerificationSend(enum.Enum):
+    SENT = "sent"
+    ALREADY_VERIFIED = "already verified"
+    THROTTLED = "throttled"
+    FAILED = "failed"  # the mail server refused or was unreachable; logged
+
+
+def email_verification_send(*, user: User) -> VerificationSend:
     """Email a fresh verification link, unless the address is verified or the user has had
-    THROTTLE_VERIFICATION_EMAILS_PER_USER already. Returns whether one went out."""
+    THROTTLE_VERIFICATION_EMAILS_PER_USER already."""
     if user.email_verified:
-        return False
+        return VerificationSend.ALREADY_VERIFIED
     if not throttle_hit(
         scope="verification-email",
         value=str(user.pk),
         rate=settings.THROTTLE_VERIFICATION_EMAILS_PER_USER,
     ):
-        return False
+        return VerificationSend.THROTTLED
     message = verification_email(
         user=user,
         link=email_verification_link(user=user),
         max_age_hours=settings.EMAIL_VERIFICATION_MAX_AGE_HOURS,
     )
-    return _send(message, what="verification email", user=user)
+    sent = _send(message, what="verification email", user=user)
+    return VerificationSend.SENT if sent else VerificationSend.FAILED
 
 
 def email_verification_user(*, token: str) -> User:

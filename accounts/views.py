@@ -18,6 +18,7 @@ from accounts import forms, throttle
 from accounts.selectors import inbound_address
 from accounts.services import (
     VerificationLinkInvalid,
+    VerificationSend,
     email_verification_send,
     email_verification_user,
     email_verify,
@@ -82,17 +83,24 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def verification_resend(request: HttpRequest) -> HttpResponse:
-    if request.user.email_verified:
-        messages.info(request, "Your address is confirmed already.")
-    elif email_verification_send(user=request.user):
+    outcome = email_verification_send(user=request.user)
+    if outcome is VerificationSend.SENT:
         messages.success(
             request, f"We sent a new link to {request.user.email}. Follow it to confirm."
         )
-    else:
+    elif outcome is VerificationSend.ALREADY_VERIFIED:
+        messages.info(request, "Your address is confirmed already.")
+    elif outcome is VerificationSend.THROTTLED:
         messages.error(
             request,
             "We have sent you several links in the last hour, so we sent no new one. Use the "
             "latest link we sent, or try again in an hour.",
+        )
+    else:
+        messages.error(
+            request,
+            "We could not send the email just now. Please try again in a few minutes; if it "
+            "keeps failing, tell whoever runs this Followup.",
         )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

@@ -143,3 +143,27 @@ def test_a_verified_user_gets_no_new_link(client_for, mailoutbox):
     client.post(RESEND)
 
     assert mailoutbox == []
+
+
+def test_a_mail_server_that_is_down_is_said_so_not_blamed_on_the_throttle(client_for, settings):
+    # A real SMTP connection to a port nobody listens on.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    client = client_for(UserFactory(email_verified_at=None))
+
+    response = client.post(RESEND, follow=True)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "could not send the email just now" in html
+    assert "sent no new one" not in html
+
+
+def test_sign_up_still_answers_when_the_mail_server_is_down(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+
+    _sign_up(client)
+
+    assert User.objects.get().email == "ada@example.com"
+    assert client.get(reverse("accounts:signup_sent")).status_code == 200
