@@ -21,6 +21,7 @@ from accounts.services import (
     VerificationSend,
     email_verification_send,
     email_verification_user,
+    email_verified_by_reset,
     email_verify,
     user_sign_up,
     user_update_settings,
@@ -182,6 +183,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: forms.SetPasswordForm) -> HttpResponse:
+        # Someone who signed up with another person's address and never verified it loses
+        # the account to the address's owner here, who is then verified.
+        response = super().form_valid(form)
+        email_verified_by_reset(user=form.user)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
