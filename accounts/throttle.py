@@ -38,9 +38,13 @@ def _usage(*, scope: str, value: str, rate: str, increment: bool) -> tuple[int, 
 
 
 def throttle_hit(*, scope: str, value: str, rate: str) -> bool:
-    """Count one more for ``value``; True while the count is within the rate."""
+    """Count one more for ``value``; True while the count is within the rate.
+
+    When the cache could not count, django-ratelimit answers a limit of 0: refuse, as
+    ``throttle_exhausted`` does, rather than let an unknown number through.
+    """
     count, limit = _usage(scope=scope, value=value, rate=rate, increment=True)
-    return count <= limit
+    return 0 < count <= limit
 
 
 def throttle_exhausted(*, scope: str, value: str, rate: str) -> bool:
