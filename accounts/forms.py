@@ -61,14 +61,13 @@ class SignupForm(auth_forms.BaseUserCreationForm):
         )
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                DUPLICATE_EMAIL_MESSAGE + " Log in instead, or reset your password if you've "
-                "forgotten it.",
-                code="duplicate_email",
-            )
-        return email
+        # Whether the address has an account is never said here: sign-up answers the same
+        # either way and emails the owner (accounts.services.user_sign_up).
+        return User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # See clean_email: the model's uniqueness checks on the address must not run here.
+        return {*super()._get_validation_exclusions(), "email"}
 
     def _post_clean(self) -> None:
         # Django reports a weak password under the second box; it belongs under the first,

@@ -1,15 +1,26 @@
-"""Writes for the accounts app: creating a user and saving their settings."""
+"""Writes for the accounts app: signing up, verifying the address, saving settings."""
 
 from __future__ import annotations
 
 import copy
+import enum
+import logging
 from datetime import time
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
 
+from accounts.account_emails import signup_attempt_email, verification_email
 from accounts.models import User
 from accounts.signals import follow_up_preferences_changed
+from accounts.throttle import throttle_hit
+
+logger = logging.getLogger(__name__)
 
 DUPLICATE_EMAIL_MESSAGE = "An account with this email address already exists."
 
@@ -132,3 +143,138 @@ def user_update_settings(
         if reschedule:
             follow_up_preferences_changed.send(sender=User, user_id=user.pk)
     return user
+
+
+# --- Signing up and verifying the address ---------------------------------------------------
+
+_VERIFICATION_SALT = "accounts.email-verification"
+
+
+class VerificationLinkInvalid(ValidationError):
+    """The link is malformed, expired, already used, or for an address the account no
+    longer has."""
+
+
+def user_sign_up(*, email: str, password: str, full_name: str, timezone: str | None = None) -> None:
+    """Sign up, telling the caller nothing about whether the address already has an account.
+
+    1. A new address: create the account (unverified) and email it a verification link.
+    2. An address with an account (or one a concurrent sign-up just took): change nothing;
+       hash the password anyway, so that both paths take about as long, and tell the owner
+       someone tried, at most once per THROTTLE_SIGNUP_NOTICES_PER_TARGET.
+    The caller validates the form and shows the same page either way.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    if not User.objects.filter(email__iexact=email).exists():
+        try:
+            user = user_create(
+                email=email, password=password, full_name=full_name, timezone=timezone
+            )
+        except ValidationError:
+            pass  # taken a moment ago by a concurrent sign-up: the owner is told below
+        else:
+            email_verification_send(user=user)
+            return
+    make_password(password)
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None or not throttle_hit(
+        scope="signup-notice", value=email, rate=settings.THROTTLE_SIGNUP_NOTICES_PER_TARGET
+    ):
+        return
+    _send(signup_attempt_email(user=owner), what="sign-up notice", user=owner)
+
+
+def email_verification_link(*, user: User) -> str:
+    """A signed link naming the account and its current address; see ``email_verify``."""
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=_VERIFICATION_SALT)
+    return settings.SITE_URL + reverse("accounts:verify_email", args=[token])
+
+
+class VerificationSend(enum.Enum):
+    SENT = "sent"
+    ALREADY_VERIFIED = "already verified"
+    THROTTLED = "throttled"
+    FAILED = "failed"  # the mail server refused or was unreachable; logged
+
+
+def email_verification_send(*, user: User) -> VerificationSend:
+    """Email a fresh verification link, unless the address is verified or the user has had
+    THROTTLE_VERIFICATION_EMAILS_PER_USER already."""
+    if user.email_verified:
+        return VerificationSend.ALREADY_VERIFIED
+    if not throttle_hit(
+        scope="verification-email",
+        value=str(user.pk),
+        rate=settings.THROTTLE_VERIFICATION_EMAILS_PER_USER,
+    ):
+        return VerificationSend.THROTTLED
+    message = verification_email(
+        user=user,
+        link=email_verification_link(user=user),
+        max_age_hours=settings.EMAIL_VERIFICATION_MAX_AGE_HOURS,
+    )
+    sent = _send(message, what="verification email", user=user)
+    return VerificationSend.SENT if sent else VerificationSend.FAILED
+
+
+def email_verification_user(*, token: str) -> User:
+    """The account a verification link is for, while the link still works.
+
+    Raises VerificationLinkInvalid when the link is malformed or older than
+    EMAIL_VERIFICATION_MAX_AGE_HOURS, the account is gone, its address changed since, or it
+    is verified already (so the link is useless once used).
+    """
+    try:
+        payload = signing.loads(
+            token,
+            salt=_VERIFICATION_SALT,
+            max_age=settings.EMAIL_VERIFICATION_MAX_AGE_HOURS * 3600,
+        )
+        user_id, email = int(payload["u"]), str(payload["e"])
+    except signing.SignatureExpired as error:
+        raise VerificationLinkInvalid("This link has expired.", code="expired") from error
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise VerificationLinkInvalid("This link is not valid.", code="invalid") from error
+    user = User.objects.filter(pk=user_id, email=email).first()
+    if user is None:
+        raise VerificationLinkInvalid("This link is not valid.", code="invalid")
+    if user.email_verified:
+        raise VerificationLinkInvalid("This address is confirmed already.", code="used")
+    return user
+
+
+def email_verify(*, token: str) -> User:
+    """Mark the link's address verified; a second use, or a concurrent one, changes nothing.
+
+    The conditional UPDATE is the single-use guard: only the request whose UPDATE took the
+    row verifies, and only if the address is still the one the link was made for.
+    """
+    user = email_verification_user(token=token)
+    now = dj_timezone.now()
+    verified = User.objects.filter(
+        pk=user.pk, email=user.email, email_verified_at__isnull=True
+    ).update(email_verified_at=now)
+    if verified != 1:
+        raise VerificationLinkInvalid("This address is confirmed already.", code="used")
+    user.email_verified_at = now
+    return user
+
+
+def email_verified_by_reset(*, user: User) -> None:
+    """A password reset by a link mailed to the address proves it as well as our own link."""
+    now = dj_timezone.now()
+    if User.objects.filter(pk=user.pk, email=user.email, email_verified_at__isnull=True).update(
+        email_verified_at=now
+    ):
+        user.email_verified_at = now
+
+
+def _send(message, *, what: str, user: User) -> bool:
+    # A mail server that is down must not turn sign-up into an error page (nor tell apart
+    # the two sign-up paths); the banner offers the link again, so log it and go on.
+    try:
+        message.send()
+    except Exception:  # any backend error: recorded, then the page goes on
+        logger.exception("Could not send the %s to user %s", what, user.pk)
+        return False
+    return True

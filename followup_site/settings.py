@@ -8,10 +8,13 @@ DEBUG off the app refuses to start on an insecure SECRET_KEY or an empty ALLOWED
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from followup_site.client_address import ipware_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +82,8 @@ INSTALLED_APPS = [
     "anymail",
     "axes",
     "csp",
+    # Only for its system checks, which refuse a cache the throttles cannot count in.
+    "django_ratelimit",
     "accounts",
     "interviews",
     "outreach",
@@ -147,6 +152,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Refuses every log-in from a client address past THROTTLE_LOGIN_FAILURES_PER_ADDRESS.
+    "accounts.backends.ClientAddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -170,7 +177,49 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.axes.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
+
+# Client addresses: behind TRUSTED_PROXY_COUNT proxies (0: none, so X-Forwarded-For is never
+# read), the N-th X-Forwarded-For entry from the right is the client. Lock-outs are per
+# address and account, so an attacker elsewhere cannot lock the owner out.
+if env.ENVIRON.get("AXES_IP_HEADERS", "REMOTE_ADDR").strip() not in ("", "REMOTE_ADDR"):
+    raise ImproperlyConfigured(
+        "AXES_IP_HEADERS is no longer read: it trusted any X-Forwarded-For a client sent. "
+        "Remove it and set TRUSTED_PROXY_COUNT to the number of proxies in front of "
+        "Followup (1 for one TLS proxy; 0 when clients connect directly)."
+    )
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+globals().update(ipware_settings(trusted_proxy_count=TRUSTED_PROXY_COUNT))
+
+
+def _env_rate(name: str, default: str) -> str:
+    """A throttle rate such as "20/h" or "3/15m": that many per period, per key."""
+    raw = env.str(name, default=default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", raw):
+        raise ImproperlyConfigured(
+            f'{name} must be a rate like "20/h", "5/15m" or "100/d", not {raw!r}.'
+        )
+    return raw
+
+
+# Throttles, counted in the shared cache per client address or per target address. The
+# per-account log-in lock-out above is axes'; these slow what it cannot see.
+THROTTLE_LOGIN_FAILURES_PER_ADDRESS = _env_rate("THROTTLE_LOGIN_FAILURES_PER_ADDRESS", "20/h")
+THROTTLE_PASSWORD_RESETS_PER_ADDRESS = _env_rate("THROTTLE_PASSWORD_RESETS_PER_ADDRESS", "10/h")
+THROTTLE_PASSWORD_RESETS_PER_TARGET = _env_rate("THROTTLE_PASSWORD_RESETS_PER_TARGET", "3/h")
+THROTTLE_SIGNUPS_PER_ADDRESS = _env_rate("THROTTLE_SIGNUPS_PER_ADDRESS", "10/h")
+THROTTLE_SIGNUP_NOTICES_PER_TARGET = _env_rate("THROTTLE_SIGNUP_NOTICES_PER_TARGET", "1/h")
+THROTTLE_VERIFICATION_EMAILS_PER_USER = _env_rate("THROTTLE_VERIFICATION_EMAILS_PER_USER", "3/h")
+RATELIMIT_IP_META_KEY = "accounts.throttle.client_ip"
+
+# A verification link works this long, and only while the address is unverified and the same.
+EMAIL_VERIFICATION_MAX_AGE_HOURS = env.int("EMAIL_VERIFICATION_MAX_AGE_HOURS", default=72)
+# Messages one user may send through the app in any 24 hours (their own mail program is
+# not limited): a cap on what a stolen or fake account can do to strangers.
+DAILY_SEND_LIMIT = env.int("DAILY_SEND_LIMIT", default=20)
+if DAILY_SEND_LIMIT < 0:
+    raise ImproperlyConfigured("DAILY_SEND_LIMIT must be 0 or more.")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -221,6 +270,27 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Cache ----------------------------------------------------------------------------------
+# The throttles count in the cache, so it must be shared by every process and count
+# atomically: Redis when configured, else files under var/ with a lock (one machine, like
+# the filesystem broker).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "followup",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "followup_site.cache.LockedFileCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
 
 # A beat tick older than this makes /healthz answer 503.
 BEAT_STALE_AFTER_SECONDS = env.int("BEAT_STALE_AFTER_SECONDS", default=180)
@@ -298,8 +368,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# django-ratelimit warns about every cache it does not list; it lists django-redis but not
+# Django's own RedisCache (atomic INCR too) nor our locked file cache. Its errors for caches
+# that cannot work (local memory, dummy, plain file or database) stay on.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not SECURE_HSTS_PRELOAD:
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 LOGGING = {
     "version": 1,

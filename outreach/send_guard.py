@@ -8,8 +8,9 @@ what the checklist beside the draft shows. The planner dates its tasks with the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,7 +18,7 @@ from interviews.models import Application, Contact, Interview, Note
 from outreach.cadence import THANK_YOU_WITHIN, Cadence, allowed_from
 from outreach.checklist import Check, ChecklistInput, checklist_compute
 from outreach.merge import Snippet, note_snippets
-from outreach.models import Occasion, Outreach
+from outreach.models import Draft, Occasion, Outreach
 from outreach.selectors import note_values, notes_for
 
 
@@ -68,6 +69,57 @@ def gap_allowed_from(
     if earliest is None or earliest <= now:
         return None
     return earliest.astimezone(user.zone).date()
+
+
+SEND_LIMIT_WINDOW = timedelta(hours=24)
+
+
+def app_sends_since(*, user: User, since: datetime) -> int:
+    """Messages this user sent through the app since ``since``.
+
+    Counts the timeline's sent-by-app rows, plus drafts going out right now or whose
+    outcome is unknown (they may have gone out and have no row yet).
+    """
+    recorded = (
+        Outreach.objects.filter(
+            user=user,
+            direction=Outreach.Direction.OUTGOING,
+            channel=Outreach.Channel.EMAIL,
+            occurred_at__gte=since,
+        )
+        .exclude(delivery=Outreach.Delivery.NOT_SENT_BY_APP)
+        .count()
+    )
+    in_flight = Draft.objects.filter(
+        user=user,
+        send_state__in=(Draft.SendState.SENDING, Draft.SendState.UNCERTAIN),
+        updated_at__gte=since,
+    ).count()
+    return recorded + in_flight
+
+
+def app_send_refusal(*, user: User, now: datetime | None = None) -> str:
+    """Why the app may not send anything on this user's behalf now; empty when it may.
+
+    Until the user has verified their address, Followup sends nothing for them (anyone
+    can sign up with any address). After that, at most DAILY_SEND_LIMIT messages in any
+    24 hours: a cap on what a stolen or fake account can send to strangers.
+    """
+    now = now or timezone.now()
+    if not user.email_verified:
+        return (
+            f"Confirm your address {user.email} first: follow the link we emailed you (or "
+            "send it again from the banner at the top). Until then Followup sends nothing "
+            "for you; you can still open the draft in your own mail program or copy it."
+        )
+    limit = settings.DAILY_SEND_LIMIT
+    if app_sends_since(user=user, since=now - SEND_LIMIT_WINDOW) >= limit:
+        return (
+            f"You have sent {limit} messages through Followup in the last 24 hours, the most "
+            "it sends for one person in a day. Open this one in your own mail program, or "
+            "send it through Followup tomorrow; your draft stays saved."
+        )
+    return ""
 
 
 def last_contact(*, user: User, contact: Contact) -> Outreach | None:

@@ -8,6 +8,7 @@ skipped for a missing service fails instead: CI must prove every path.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +42,18 @@ def require_service(reason: str) -> None:
 def _captured_mail_dir(tmp_path: Path, settings) -> None:
     # Each test reads only the mail it caused.
     settings.CAPTURED_MAIL_DIR = tmp_path / "mail"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(tmp_path: Path, settings) -> None:
+    # The throttles count in the cache: each test starts from zero. A key prefix of its own
+    # (and, for the file cache, a directory of its own) rather than clear(), which on Redis
+    # would flush the Celery broker's keys sharing that database.
+    default = dict(settings.CACHES["default"])
+    default["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    if default["BACKEND"] == "followup_site.cache.LockedFileCache":
+        default["LOCATION"] = str(tmp_path / "cache")
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from accounts.models import User
 from interviews.models import Application, Contact
 from outreach.merge import one_line
 from outreach.models import PURPOSE_OF_OCCASION, Draft, Outreach
-from outreach.send_guard import gap_allowed_from
+from outreach.send_guard import app_send_refusal, gap_allowed_from
 from outreach.services.timeline import outreach_record
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ _UNCERTAIN_HTTP_STATUSES = frozenset({502, 504})
 
 
 class SendRefused(ValidationError):
-    """Sending is not allowed (too soon after the last message, or no address)."""
+    """Sending is not allowed (unverified sender, daily cap, too soon, or no address)."""
 
 
 class DraftChanged(ValidationError):
@@ -71,8 +71,12 @@ def draft_message(*, draft: Draft, connection=None) -> EmailMessage:
 
     The recipient comes only from the Contact's validated address, never from the text, and
     the subject is put on one line, so nothing typed into the draft can reach a header.
+    Reply-To and CC are the user's address only once they have verified it; before, no
+    message is built at all.
     """
     user = draft.user
+    if not user.email_verified:
+        raise SendRefused(app_send_refusal(user=user))
     return EmailMessage(
         subject=one_line(draft.subject),
         body=draft.body,
@@ -224,6 +228,9 @@ def send_guard(*, draft: Draft) -> None:
         raise SendRefused("A card is written by hand; mark it as sent once it is in the post.")
     if not draft.contact.email:
         raise SendRefused(f"{draft.contact.name} has no email address yet; add one first.")
+    refusal = app_send_refusal(user=draft.user)
+    if refusal:
+        raise SendRefused(refusal)
     allowed_from = gap_allowed_from(user=draft.user, contact=draft.contact, occasion=draft.occasion)
     if allowed_from is not None:
         raise SendRefused(
@@ -235,7 +242,8 @@ def send_guard(*, draft: Draft) -> None:
 def draft_send(*, draft: Draft) -> Draft:
     """Send the draft through the app, at most once.
 
-    1. Refuse if the cadence rule (R7) says it is too soon, or there is no address.
+    1. Refuse if the user's address is unverified, today's cap is used up, the cadence
+       rule (R7) says it is too soon, or there is no address.
     2. Claim the draft: IDLE or FAILED to SENDING, as the next attempt. Anyone else (a double
        click, a second tab) finds it claimed and sends nothing.
     3. Send and record the outcome (:func:`_deliver`).

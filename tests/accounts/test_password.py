@@ -129,3 +129,19 @@ def test_password_change_with_a_wrong_current_password_says_so(logged_in_client,
     assert "old_password" in response.context["form"].errors
     user.refresh_from_db()
     assert user.check_password(password)
+
+
+def test_a_password_reset_by_email_also_verifies_the_address(client):
+    user = UserFactory(email="grace@example.com", email_verified_at=None)
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    [mail] = captured_messages(recipient=user.email)
+    form_page = client.get(_LINK.search(mail.text).group(1), follow=True)
+
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert user.email_verified

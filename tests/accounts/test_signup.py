@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -31,17 +34,26 @@ def test_signup_page_has_the_fields_and_button_other_pages_rely_on(client):
     assert "csrfmiddlewaretoken" in html
 
 
-def test_signup_creates_the_account_logs_in_and_goes_to_the_dashboard(client):
+def test_signup_creates_an_unverified_account_and_emails_a_link_instead_of_logging_in(
+    client, mailoutbox
+):
     response = client.post(SIGNUP, _form())
 
     assert response.status_code == 302
-    assert response.url == reverse("dashboard")
+    assert response.url == reverse("accounts:signup_sent")
     user = User.objects.get()
     assert user.email == "ada.lovelace@example.com"
     assert user.full_name == "Ada Lovelace"
     assert user.timezone == "Europe/London"
     assert user.check_password(DEFAULT_PASSWORD)
-    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.email_verified_at is None
+    # Logging in here would tell an attacker the address was new.
+    assert "_auth_user_id" not in client.session
+    [mail] = mailoutbox
+    assert mail.to == ["ada.lovelace@example.com"]
+    assert mail.extra_headers["X-Followup-Purpose"] == "email-verification"
+    page = client.get(response.url)
+    assert "ada.lovelace@example.com" in page.content.decode()
 
 
 def test_signup_ignores_a_browser_timezone_it_does_not_know(client):
@@ -49,17 +61,38 @@ def test_signup_ignores_a_browser_timezone_it_does_not_know(client):
     assert User.objects.get().timezone == "UTC"
 
 
-def test_signup_refuses_an_email_already_taken_in_another_letter_case(client):
-    UserFactory(email="ada.lovelace@example.com")
+def _answer(client, data: dict[str, str]) -> tuple[int, str, list[str], str]:
+    response = client.post(SIGNUP, data)
+    page = client.get(response.url)
+    # The CSRF token of the log-out-free page differs per session; nothing else may.
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
+    return response.status_code, response.url, [t.name for t in page.templates], text
 
-    response = client.post(SIGNUP, _form(email="ADA.LOVELACE@example.COM"))
 
-    assert response.status_code == 200
-    assert "already exists" in response.context["form"].errors["email"][0]
-    html = response.content.decode()
-    assert 'value="ADA.LOVELACE@example.COM"' in html
-    assert 'value="Ada Lovelace"' in html
+def test_signup_answers_the_same_whether_or_not_the_address_has_an_account(mailoutbox):
+    new_address = _answer(Client(), _form(email="ada@example.com"))
+    assert User.objects.filter(email="ada@example.com").exists()
+
+    taken_address = _answer(Client(), _form(email="ADA@example.com", full_name="Mallory"))
+
+    assert taken_address == new_address
     assert User.objects.count() == 1
+    assert User.objects.get().full_name == "Ada Lovelace"
+    verification, notice = mailoutbox
+    assert verification.extra_headers["X-Followup-Purpose"] == "email-verification"
+    assert notice.to == ["ada@example.com"]
+    assert notice.subject == "Someone tried to sign up to Followup with your address"
+    assert "X-Followup-Purpose" not in notice.extra_headers
+
+
+def test_the_owner_hears_of_repeated_sign_up_attempts_at_most_once_an_hour(mailoutbox):
+    UserFactory(email="ada@example.com")
+
+    for _ in range(5):
+        response = Client().post(SIGNUP, _form(email="ada@example.com"))
+        assert response.url == reverse("accounts:signup_sent")
+
+    assert len(mailoutbox) == 1
 
 
 def test_signup_refuses_a_common_password_and_says_so_next_to_the_field(client):

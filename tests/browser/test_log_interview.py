@@ -22,6 +22,12 @@ def sign_up(page) -> None:
     page.fill("[name=password1]", "a-long-and-unusual-passphrase-42")
     page.fill("[name=password2]", "a-long-and-unusual-passphrase-42")
     page.get_by_role("button", name="Create account").click()
+    # Sign-up logs nobody in (that would tell whether the address was new): log in.
+    page.get_by_role("heading", name="Check your email").wait_for()
+    page.get_by_role("link", name="Log in").click()
+    page.fill("[name=username]", "jordan@example.com")
+    page.fill("[name=password]", "a-long-and-unusual-passphrase-42")
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/$"))
 
 

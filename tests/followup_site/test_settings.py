@@ -184,3 +184,22 @@ def test_make_run_gives_every_process_the_web_servers_site_url(tmp_path):
         ("web.1", "8101", "http://localhost:8101"),
         ("worker.1", "8201", "http://localhost:8101"),
     }, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "true", "TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
+        # The old setting trusted whatever X-Forwarded-For a client sent: refuse it loudly.
+        (
+            {"DEBUG": "true", "AXES_IP_HEADERS": "HTTP_X_FORWARDED_FOR"},
+            "set TRUSTED_PROXY_COUNT",
+        ),
+        ({"DEBUG": "true", "THROTTLE_PASSWORD_RESETS_PER_TARGET": "3 per hour"}, "a rate like"),
+        ({"DEBUG": "true", "DAILY_SEND_LIMIT": "-5"}, "DAILY_SEND_LIMIT must be 0 or more"),
+    ],
+)
+def test_throttle_settings_refuse_malformed_values(env, message):
+    result = _settings_import(env)
+    assert result.returncode != 0
+    assert message in result.stderr
