@@ -36,10 +36,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-# Set by the email that asks a new user to verify their address: the one message an
-# unverified user may read here.
-PURPOSE_HEADER = "X-Followup-Purpose"
-EMAIL_VERIFICATION_PURPOSE = "email-verification"
+# The verification email carries PURPOSE_HEADER: the one message an unverified user may read.
+from accounts.account_emails import PURPOSE_HEADER
+from accounts.account_emails import VERIFICATION_PURPOSE as EMAIL_VERIFICATION_PURPOSE
 
 # A UTC timestamp (with microseconds, so names sort in sending order) and a random suffix.
 _NAME = re.compile(r"^[0-9TZ]{16,23}-[0-9a-f]{32}$")

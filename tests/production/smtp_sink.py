@@ -65,14 +65,19 @@ class SmtpSink:
         self._handler = handler
 
     def messages(
-        self, *, header: str | None = None, value: str | None = None, to: str | None = None
+        self,
+        *,
+        header: str | None = None,
+        value: str | None = None,
+        to: str | None = None,
+        subject: str | None = None,
     ) -> list[ReceivedMail]:
         """Messages received so far, oldest first.
 
         ``header`` keeps those that carry the header (with ``value``, only those where it
         equals ``value``, case-insensitively); ``to`` keeps those whose envelope names that
-        recipient. E.g. the verification email: ``messages(header="X-Followup-Purpose",
-        value="email-verification", to=address)``.
+        recipient; ``subject`` those whose subject contains it. E.g. the verification email:
+        ``messages(header="X-Followup-Purpose", value="email-verification", to=address)``.
         """
         with self._handler.lock:
             found = list(self._handler.received)
@@ -84,6 +89,8 @@ class SmtpSink:
                 ]
         if to is not None:
             found = [m for m in found if to.lower() in {r.lower() for r in m.rcpt_tos}]
+        if subject is not None:
+            found = [m for m in found if subject in m.subject]
         return found
 
     def wait_for(self, *, timeout: float, **filters: str) -> list[ReceivedMail]:
