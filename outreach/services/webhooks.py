@@ -148,20 +148,28 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
 
 
 def tracking_receive(*, esp: str, event) -> int:
-    """Update the delivery of the outreach the ESP reports on; returns rows changed."""
+    """Update the delivery of the outreach the ESP reports on; returns rows changed.
+
+    One message goes to the contact with the user in CC, and the ESP reports on each
+    recipient under the same message id. Only a report naming the contact's own address
+    counts: a bounce of the user's copy says nothing about whether the contact got theirs.
+    """
     if not webhooks_secured():
         logger.error("Tracking event ignored: set ANYMAIL_WEBHOOK_SECRET to accept them.")
         return 0
     delivery = _TRACKED.get(event.event_type)
-    if delivery is None or not event.message_id:
+    recipient = (event.recipient or "").strip()
+    if delivery is None or not event.message_id or not recipient:
         return 0
-    event_id = _event_id(event, event.event_type, event.message_id, event.timestamp)
+    event_id = _event_id(event, event.event_type, event.message_id, recipient, event.timestamp)
     detail = one_line(event.description or event.mta_response or "")[:2000]
     with transaction.atomic():
         if not _claim_event(esp=esp, event_id=event_id, kind=str(event.event_type)):
             return 0
         outreaches = Outreach.objects.filter(
-            esp_message_id=str(event.message_id), direction=Outreach.Direction.OUTGOING
+            esp_message_id=str(event.message_id),
+            direction=Outreach.Direction.OUTGOING,
+            contact__email__iexact=recipient,
         )
         if delivery == Outreach.Delivery.DELIVERED:
             outreaches = outreaches.filter(delivery__in=_DELIVERED_FROM)

@@ -249,3 +249,23 @@ def test_the_settings_include_shows_the_secret_address(scene):
     assert address == f"reply+{scene.user.inbound_token}@{DOMAIN}"
     html = render_to_string("outreach/inbound_settings.html", {"inbound_address": address})
     assert address in html and "BCC" in html
+
+
+def test_a_bounce_of_the_users_own_copy_leaves_the_message_to_the_contact_alone(
+    scene, awaiting_reply, live_server
+):
+    """The user is in CC under the same message id; only the contact's address counts."""
+    sent, _ = awaiting_reply
+    own_copy = bounce_payload(bounce_id=901) | {"Email": scene.user.email}
+    assert post(live_server, "/anymail/postmark/tracking/", own_copy) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.SENT
+    own_delivery = delivery_payload() | {"Recipient": scene.user.email}
+    assert post(live_server, "/anymail/postmark/tracking/", own_delivery) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.SENT
+    # The contact's own report still counts, whatever the case of the address.
+    contact_bounce = bounce_payload(bounce_id=902) | {"Email": "Ana@Acme.Example"}
+    assert post(live_server, "/anymail/postmark/tracking/", contact_bounce) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.BOUNCED
