@@ -8,7 +8,7 @@ from datetime import time
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import User
+from accounts.models import User, new_token
 from accounts.signals import follow_up_preferences_changed
 
 DUPLICATE_EMAIL_MESSAGE = "An account with this email address already exists."
@@ -132,3 +132,24 @@ def user_update_settings(
         if reschedule:
             follow_up_preferences_changed.send(sender=User, user_id=user.pk)
     return user
+
+
+# The user's secret tokens that can be replaced from the settings page, and what each is.
+ROTATABLE_TOKENS = {
+    "inbound": "inbound_token",
+    "calendar": "calendar_token",
+}
+
+
+def user_token_rotate(*, user: User, token: str) -> str:
+    """Replace one of the user's secret tokens; the old one stops working at once.
+
+    Both are looked up by value on every use (the reply address by the inbound webhook, the
+    calendar address by the feed), so once the row is saved nothing answers to the old one.
+    """
+    field = ROTATABLE_TOKENS.get(token)
+    if field is None:
+        raise ValidationError(f"There is no token called {token!r}.")
+    setattr(user, field, new_token())
+    user.save(update_fields=[field])
+    return getattr(user, field)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import inbound_address
@@ -269,3 +270,18 @@ def test_a_bounce_of_the_users_own_copy_leaves_the_message_to_the_contact_alone(
     assert post(live_server, "/anymail/postmark/tracking/", contact_bounce) == 200
     sent.refresh_from_db()
     assert sent.delivery == Outreach.Delivery.BOUNCED
+
+
+def test_after_the_user_replaces_the_reply_address_mail_to_the_old_one_is_ignored(
+    scene, awaiting_reply, live_server, client_for
+):
+    old_token = scene.user.inbound_token
+    client_for(scene.user).post(reverse("accounts:token_rotate", args=["inbound"]))
+    scene.user.refresh_from_db()
+    assert scene.user.inbound_token != old_token
+    stale = inbound_payload(token=old_token, message_id="m-rotated-old")
+    assert post(live_server, "/anymail/postmark/inbound/", stale) == 200
+    assert not Outreach.objects.filter(direction=Outreach.Direction.INCOMING).exists()
+    fresh = inbound_payload(token=scene.user.inbound_token, message_id="m-rotated-new")
+    assert post(live_server, "/anymail/postmark/inbound/", fresh) == 200
+    assert Outreach.objects.filter(direction=Outreach.Direction.INCOMING).count() == 1
