@@ -8,6 +8,7 @@ DEBUG off the app refuses to start on an insecure SECRET_KEY or an empty ALLOWED
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import environ
@@ -238,7 +239,10 @@ ANYMAIL = {
     if key.startswith("ANYMAIL_") and value
 }
 # Webhooks (/anymail/<esp>/inbound/ and /tracking/) need ANYMAIL_WEBHOOK_SECRET ("user:password",
-# sent as HTTP basic auth); without it replies and delivery reports are ignored.
+# sent as HTTP basic auth); without it replies and delivery reports are ignored. Only the
+# webhooks of the ESP that EMAIL_BACKEND names are mounted (none for SMTP or captured mail).
+_ESP_BACKEND = re.fullmatch(r"anymail\.backends\.(\w+)\.EmailBackend", EMAIL_BACKEND)
+WEBHOOK_ESP = _ESP_BACKEND.group(1) if _ESP_BACKEND else ""
 # Replies reach a user at reply+<their inbound token>@INBOUND_DOMAIN (empty: inbound is off).
 INBOUND_DOMAIN = env.str("INBOUND_DOMAIN", default="").strip().lower()
 

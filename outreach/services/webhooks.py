@@ -97,9 +97,9 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
     """Record a reply from a known contact; ignore everything else.
 
     1. Refuse everything when no webhook secret is configured.
-    2. Process the event id once.
-    3. Find the user by the secret address among the recipients, never by From alone.
-    4. The sender must be one of that user's contacts; an unknown sender is logged and dropped.
+    2. Find the user by the secret address among the recipients, never by From alone.
+    3. The sender must be one of that user's contacts; an unknown sender is logged and dropped.
+    4. Process the event id once.
     5. Record an incoming outreach; the rules cancel the pending call (R8).
     """
     if not webhooks_secured():
@@ -114,9 +114,6 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
     sender = message.from_email.addr_spec if message.from_email else ""
     event_id = _event_id(event, "inbound", message.get("Message-ID", ""), sender)
     with transaction.atomic():
-        if not _claim_event(esp=esp, event_id=event_id, kind="inbound"):
-            logger.info("Inbound event %s already processed", event_id)
-            return None
         user = _inbound_user(recipients)
         if user is None:
             logger.info("Inbound email %s is not addressed to any user; ignored", event_id)
@@ -132,6 +129,10 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
         application = _application_for(user=user, contact=contact)
         if application is None:
             logger.info("Inbound email %s matches no application; ignored", event_id)
+            return None
+        # Claimed only now: mail for nobody (or junk) leaves no event id behind.
+        if not _claim_event(esp=esp, event_id=event_id, kind="inbound"):
+            logger.info("Inbound event %s already processed", event_id)
             return None
         text = message.stripped_text or message.text or ""
         return outreach_record(

@@ -28,9 +28,10 @@ ESP_ID = "b7bc2f4a-e38e-4336-af7d-e6c392c2f817"
 
 
 @pytest.fixture(autouse=True)
-def _webhook_settings(settings):
+def _webhook_settings(settings, mount_esp):
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
     settings.INBOUND_DOMAIN = DOMAIN
+    mount_esp("postmark")
 
 
 def post(live_server, path: str, payload: dict, *, auth: str | None = SECRET) -> int:
