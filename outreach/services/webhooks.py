@@ -134,7 +134,9 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
         if not _claim_event(esp=esp, event_id=event_id, kind="inbound"):
             logger.info("Inbound event %s already processed", event_id)
             return None
-        text = message.stripped_text or message.text or ""
+        # A NUL byte is legal in JSON but PostgreSQL cannot store it: the ESP would retry the
+        # 500 forever. No reader misses it.
+        text = (message.stripped_text or message.text or "").replace("\x00", "")
         return outreach_record(
             user=user,
             application=application,
@@ -143,7 +145,7 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
             purpose=Outreach.Purpose.REPLY,
             channel=Outreach.Channel.EMAIL,
             occurred_at=timezone.now(),
-            subject=one_line(message.subject or "")[:300],
+            subject=one_line((message.subject or "").replace("\x00", ""))[:300],
             body=text[:20000],
         )
 
@@ -163,7 +165,7 @@ def tracking_receive(*, esp: str, event) -> int:
     if delivery is None or not event.message_id or not recipient:
         return 0
     event_id = _event_id(event, event.event_type, event.message_id, recipient, event.timestamp)
-    detail = one_line(event.description or event.mta_response or "")[:2000]
+    detail = one_line((event.description or event.mta_response or "").replace("\x00", ""))[:2000]
     with transaction.atomic():
         if not _claim_event(esp=esp, event_id=event_id, kind=str(event.event_type)):
             return 0

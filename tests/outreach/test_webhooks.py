@@ -286,3 +286,21 @@ def test_after_the_user_replaces_the_reply_address_mail_to_the_old_one_is_ignore
     fresh = inbound_payload(token=scene.user.inbound_token, message_id="m-rotated-new")
     assert post(live_server, "/anymail/postmark/inbound/", fresh) == 200
     assert Outreach.objects.filter(direction=Outreach.Direction.INCOMING).count() == 1
+
+
+def test_nul_bytes_in_a_reply_or_a_bounce_are_dropped_not_a_server_error(
+    scene, awaiting_reply, live_server
+):
+    """JSON may carry \\u0000; PostgreSQL cannot store it, and a 500 makes the ESP retry."""
+    sent, _ = awaiting_reply
+    payload = inbound_payload(token=scene.user.inbound_token, message_id="m-nul") | {
+        "Subject": "Re: Thanks\u0000",
+        "StrippedTextReply": "Hi Robin,\u0000 see you Friday",
+    }
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    reply = Outreach.objects.get(direction=Outreach.Direction.INCOMING)
+    assert (reply.subject, reply.body) == ("Re: Thanks", "Hi Robin, see you Friday")
+    bounce = bounce_payload(bounce_id=903) | {"Description": "Unknown\u0000 user"}
+    assert post(live_server, "/anymail/postmark/tracking/", bounce) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.BOUNCED and sent.delivery_detail == "Unknown user"
