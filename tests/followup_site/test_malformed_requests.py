@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -63,6 +64,54 @@ QUERY_NAMES = [
 # Patterns that end the session or remove the data the others need: walked last.
 LAST = ("logout", "delete", "close", "password_change", "token_rotate")
 FIELD_NAME = re.compile(r'\sname="([^"]+)"')
+# Fields that take a date, a time or a number: these also get junk inside an otherwise
+# valid form, so that the junk reaches the code behind the form's own checks.
+TYPED = {"date", "datetime-local", "time", "number"}
+TYPED_NAME = re.compile(r"date|time|_at$|_on$|days|minutes|hour|delay|when|until")
+
+
+class FormValues(HTMLParser):
+    """The values a page's forms would post as they stand, and which fields are typed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.typed: set[str] = set()
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.values.setdefault(name, a.get("value", ""))
+            if a.get("type") in TYPED or TYPED_NAME.search(name):
+                self.typed.add(name)
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values.setdefault(name, "")
+        elif tag == "select" and name:
+            self._select = name
+            if TYPED_NAME.search(name):
+                self.typed.add(name)
+        elif (
+            tag == "option"
+            and self._select
+            and ("selected" in a or self._select not in self.values)
+        ):
+            self.values[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
 
 
 def walk(resolver=None, prefix: str = ""):
@@ -82,6 +131,13 @@ def fill(route: str, value_for) -> str:
         r"<(?:(\w+):)?(\w+)>", lambda m: value_for(m.group(2), m.group(1) or "str"), route
     )
     return "/" + re.sub(r"\([^)]*\)\??", "", route)
+
+
+@pytest.fixture(autouse=True)
+def _postmark_webhooks(settings, mount_esp):
+    """Walk the webhook routes too, as an instance sending through Postmark mounts them."""
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:walk-secret-0c1d"}
+    mount_esp("postmark")
 
 
 @pytest.fixture
@@ -172,15 +228,25 @@ def probe(client: Client, failures: list, method: str, path: str, **kwargs):
     return response
 
 
-def send_junk(client: Client, failures: list, path: str, names: list[str], kinds) -> None:
+def send_junk(client: Client, failures: list, path: str, page: str, kinds) -> bool:
+    """Junk in the query string, in every field, and in the typed fields of a valid form."""
+    names = sorted(set(FIELD_NAME.findall(page)) - {"csrfmiddlewaretoken"})
+    form_values = FormValues()
+    form_values.feed(page)
+    valid = {k: v for k, v in form_values.values.items() if k != "csrfmiddlewaretoken"}
     for label in kinds:
         junk = JUNK[label]
         query = dict.fromkeys(QUERY_NAMES + names, junk[:2000])
         probe(client, failures, "get", f"{path}?{urlencode(query)}")
         form = dict.fromkeys(names or ["name"], junk)
         probe(client, failures, "post", path, data=form)
+        if form_values.typed:
+            probe(
+                client, failures, "post", path, data=valid | dict.fromkeys(form_values.typed, junk)
+            )
         if label == "a NUL byte":
             probe(client, failures, "post", path, data=form, content_type="application/json")
+    return bool(form_values.typed)
 
 
 def walk_with_junk(client: Client, ids, strings, action) -> list:
@@ -189,6 +255,7 @@ def walk_with_junk(client: Client, ids, strings, action) -> list:
     3. Elsewhere send only the NUL byte: what answers there is the log-in check or the 404.
     """
     failures: list = []
+    typed_forms: list[str] = []
     routes = sorted(walk(), key=lambda item: any(word in (item[1].name or "") for word in LAST))
     for route, _pattern in routes:
         for path in concrete_paths(route, ids, strings, action):
@@ -199,20 +266,24 @@ def walk_with_junk(client: Client, ids, strings, action) -> list:
             page = ""
             if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                 page = response.content.decode(errors="replace")
-            names = sorted(set(FIELD_NAME.findall(page)) - {"csrfmiddlewaretoken"})
-            send_junk(client, failures, path, names, ["a NUL byte"] if turned_away else JUNK)
-    return failures
+            if send_junk(client, failures, path, page, ["a NUL byte"] if turned_away else JUNK):
+                typed_forms.append(path)
+    return failures, typed_forms
 
 
 def test_every_url_answers_junk_below_500_when_signed_in(seeker):
     user, ids, strings, action = seeker
     client = Client(raise_request_exception=False)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    failures = walk_with_junk(client, ids, strings, action)
+    failures, typed_forms = walk_with_junk(client, ids, strings, action)
     assert failures == [], "\n".join(map(str, failures))
+    # The forms with dates and numbers were reached and filled, not just their log-in page.
+    for form in ("/tasks/new/", "/applications/new/", "/accounts/settings/"):
+        assert form in typed_forms
 
 
 def test_every_url_answers_junk_below_500_anonymously(seeker):
     _, ids, strings, action = seeker
     client = Client(raise_request_exception=False)
-    assert walk_with_junk(client, ids, strings, action) == []
+    failures, _ = walk_with_junk(client, ids, strings, action)
+    assert failures == [], "\n".join(map(str, failures))
