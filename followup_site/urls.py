@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from followup_site import views
-from followup_site.webhooks import webhook_urlpatterns
+from followup_site.esp_webhooks import webhook_urlpatterns
 from reminders import views as reminder_views
 
 urlpatterns = [
