@@ -16,4 +16,6 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
         raw = credentials.get("username")
     else:
         raw = getattr(request, "data", request.POST).get("username")
-    return raw.strip().lower() if isinstance(raw, str) else None
+    # No address is longer than 254 characters, and axes keeps the name in 255: PostgreSQL
+    # refuses a longer one, which turned a junk log-in into a server error.
+    return raw.strip().lower()[:254] if isinstance(raw, str) else None

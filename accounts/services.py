@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
 from accounts.account_emails import signup_attempt_email, verification_email
-from accounts.models import User
+from accounts.models import User, new_token
 from accounts.signals import follow_up_preferences_changed
 from accounts.throttle import throttle_hit
 
@@ -278,3 +278,24 @@ def _send(message, *, what: str, user: User) -> bool:
         logger.exception("Could not send the %s to user %s", what, user.pk)
         return False
     return True
+
+
+# The user's secret tokens that can be replaced from the settings page, and what each is.
+ROTATABLE_TOKENS = {
+    "inbound": "inbound_token",
+    "calendar": "calendar_token",
+}
+
+
+def user_token_rotate(*, user: User, token: str) -> str:
+    """Replace one of the user's secret tokens; the old one stops working at once.
+
+    Both are looked up by value on every use (the reply address by the inbound webhook, the
+    calendar address by the feed), so once the row is saved nothing answers to the old one.
+    """
+    field = ROTATABLE_TOKENS.get(token)
+    if field is None:
+        raise ValidationError(f"There is no token called {token!r}.")
+    setattr(user, field, new_token())
+    user.save(update_fields=[field])
+    return getattr(user, field)

@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import forms, throttle
 from accounts.selectors import inbound_address
 from accounts.services import (
+    ROTATABLE_TOKENS,
     VerificationLinkInvalid,
     VerificationSend,
     email_verification_send,
@@ -24,6 +25,7 @@ from accounts.services import (
     email_verified_by_reset,
     email_verify,
     user_sign_up,
+    user_token_rotate,
     user_update_settings,
 )
 
@@ -137,6 +139,40 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             "inbound_address": inbound_address(user=request.user),
         },
     )
+
+
+# What replacing each secret token means for the user, shown before and after.
+_TOKEN_PAGES = {
+    "inbound": {
+        "title": "Replace your reply address",
+        "explain": "Mail sent to your current reply address will no longer be recorded. "
+        "Use the new address from now on, in BCC and in any forwarding filter.",
+        "done": "Your reply address is new. Mail to the old one is no longer recorded.",
+        "anchor": "inbound-settings",
+    },
+    "calendar": {
+        "title": "Replace your calendar address",
+        "explain": "Calendars subscribed to the current address stop updating at once. "
+        "Subscribe again with the new address.",
+        "done": "Your calendar has a new address. Subscribe to it again; the old one is gone.",
+        "anchor": "calendar-feed",
+    },
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_rotate(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirm on GET, replace on POST: a secret address someone else has learned is
+    useless to them once the user replaces it."""
+    if token not in ROTATABLE_TOKENS:
+        raise Http404("No such address.")
+    page = _TOKEN_PAGES[token]
+    if request.method == "POST":
+        user_token_rotate(user=request.user, token=token)
+        messages.success(request, page["done"])
+        return redirect(f"{reverse('accounts:settings')}#{page['anchor']}")
+    return render(request, "accounts/token_rotate_confirm.html", {"token": token, **page})
 
 
 class LoginView(auth_views.LoginView):

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte anywhere in a request answers 400 before a view or the database sees it.
+    "followup_site.nul_bytes.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -328,7 +330,10 @@ ANYMAIL = {
     if key.startswith("ANYMAIL_") and value
 }
 # Webhooks (/anymail/<esp>/inbound/ and /tracking/) need ANYMAIL_WEBHOOK_SECRET ("user:password",
-# sent as HTTP basic auth); without it replies and delivery reports are ignored.
+# sent as HTTP basic auth); without it replies and delivery reports are ignored. Only the
+# webhooks of the ESP that EMAIL_BACKEND names are mounted (none for SMTP or captured mail).
+_ESP_BACKEND = re.fullmatch(r"anymail\.backends\.(\w+)\.EmailBackend", EMAIL_BACKEND)
+WEBHOOK_ESP = _ESP_BACKEND.group(1) if _ESP_BACKEND else ""
 # Replies reach a user at reply+<their inbound token>@INBOUND_DOMAIN (empty: inbound is off).
 INBOUND_DOMAIN = env.str("INBOUND_DOMAIN", default="").strip().lower()
 

@@ -5,12 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from followup_site import views
+from followup_site.esp_webhooks import webhook_urlpatterns
 from reminders import views as reminder_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("anymail/", include("anymail.urls")),
+    # Only the inbound and tracking webhooks of the ESP that sends the mail, if any.
+    path("anymail/", include((webhook_urlpatterns(esp=settings.WEBHOOK_ESP), "anymail"))),
     path("accounts/", include("accounts.urls")),
     path("tasks/", include("reminders.urls")),
     path("outreach/", include("outreach.urls")),

@@ -3,7 +3,8 @@
 Users type ``{{ first_name }}`` in a template. Substitution is one regular-expression pass
 over a whitelist of plain strings: no template engine, no ``str.format``, so a field cannot
 reach an attribute, call anything, or expand a second time (a value that itself contains
-``{{ ... }}`` is inserted as it is). A name outside the whitelist is an error that names it; a
+``{{ ... }}`` reads as it is, with its braces kept apart so that saving the draft, which
+merges again, finds no field in it). A name outside the whitelist is an error that names it; a
 known field with no value becomes a visible blank ("[the topic you discussed]", or ``[name]``)
 that the checklist flags.
 
@@ -135,8 +136,48 @@ def merge_render(text: str, values: Mapping[str, str], *, single_line: bool = Fa
             return one_line(value)
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
-    rendered = _FIELD.sub(substitute, text or "")
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in _FIELD.finditer(text or ""):
+        pieces.append((text[position : match.start()], False))
+        pieces.append((substitute(match), True))
+        position = match.end()
+    pieces.append(((text or "")[position:], False))
+    rendered = _joined_inert(pieces)
     return one_line(rendered) if single_line else rendered.replace("\r\n", "\n")
+
+
+# U+2060 WORD JOINER: invisible, and not whitespace, so it survives one_line().
+_INERT = "\u2060"
+_BRACE_PAIR = re.compile(r"\{(?=\{)")
+
+
+def _joined_inert(pieces: list[tuple[str, bool]]) -> str:
+    """Join template text and field values so that no value can open a merge field.
+
+    A draft filled from a template is saved through merge_render again (fields the user
+    types into a draft are expanded too). A contact named ``{{your_email}} Smith`` would then
+    become the user's address on the second pass. So every ``{{`` that has a brace from a
+    value, inside it or where it meets its neighbour, gets an invisible word joiner between
+    the braces: the reader sees the same text, and no later pass sees a field.
+    """
+    joined: list[str] = []
+    last_from_value = False
+    for piece, from_value in pieces:
+        if not piece:
+            continue
+        if from_value:
+            piece = _BRACE_PAIR.sub("{" + _INERT, piece)
+        if (
+            (from_value or last_from_value)
+            and joined
+            and joined[-1].endswith("{")
+            and piece.startswith("{")
+        ):
+            joined.append(_INERT)
+        joined.append(piece)
+        last_from_value = from_value
+    return "".join(joined)
 
 
 def one_line(value: str) -> str:

@@ -3,17 +3,20 @@
 Mail scanners and link previews follow every link in an email, so a GET only shows what
 would happen; the change needs the POST of the button on that page. The signed token is the
 authority (no log-in from a mail client); it names one reminder, one action and its owner.
+A link acts once: a second click, even of a snooze that would still be allowed, changes
+nothing and says so.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from reminders.links import InvalidLink, LinkClaim, link_read, reminder_task_url
-from reminders.models import Reminder
+from reminders.models import Reminder, UsedActionLink
 from reminders.services.task_actions import reminder_complete, reminder_snooze, snooze_choice
 
 # The snooze each link asks for (reminders.services.task_actions.snooze_choices).
@@ -44,6 +47,28 @@ def email_action_perform(*, reminder: Reminder, action: str) -> Reminder:
     )
 
 
+class LinkAlreadyUsed(Exception):
+    """The link has done its action once already."""
+
+
+def email_action_use(*, reminder: Reminder, claim: LinkClaim) -> Reminder:
+    """Record the link as used and carry out its action, both or neither.
+
+    The unique link id is the claim: of two clicks at once, the second waits for the first
+    and then finds it taken. A refused action (ValidationError) rolls the record back, so
+    the link still works once the reason is gone.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                UsedActionLink.objects.create(
+                    link_id=claim.link_id, reminder=reminder, action=claim.action
+                )
+        except IntegrityError as error:
+            raise LinkAlreadyUsed from error
+        return email_action_perform(reminder=reminder, action=claim.action)
+
+
 @require_http_methods(["GET", "POST"])
 def email_action(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -59,11 +84,15 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
         "action_label": ACTION_LABELS[claim.action],
         "task_url": reminder_task_url(reminder=reminder),
     }
+    if UsedActionLink.objects.filter(link_id=claim.link_id).exists():
+        return render(request, "reminders/email_action_used.html", context, status=410)
     if not reminder.is_open:
         return render(request, "reminders/email_action_done.html", {**context, "closed": True})
     if request.method == "POST":
         try:
-            reminder = email_action_perform(reminder=reminder, action=claim.action)
+            reminder = email_action_use(reminder=reminder, claim=claim)
+        except LinkAlreadyUsed:
+            return render(request, "reminders/email_action_used.html", context, status=410)
         except ValidationError as error:
             # An old link: a day's snooze would now pass the deadline. Say so; change nothing.
             context["refused"] = " ".join(error.messages)

@@ -3,11 +3,14 @@
 The token carries the reminder id, the action and the owner's id, signed with SECRET_KEY and
 a salt only these links use; it is the authority for the action, so no log-in is needed
 from a mail client. A link for one reminder can never act on another, and a link stops
-working after LINK_MAX_AGE.
+working after LINK_MAX_AGE. Each token also carries a random nonce, its link id: the action is
+recorded under it, so a link works once (reminders.models.UsedActionLink).
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,12 +34,17 @@ class LinkClaim:
     reminder_id: int
     user_id: int
     action: str
+    # Tokens from before the nonce existed are named by their own hash instead.
+    link_id: str
 
 
 def reminder_action_token(*, reminder: Reminder, action: str) -> str:
     if action not in ACTIONS:
         raise ValueError(f"Unknown reminder action {action!r}.")
-    return signing.dumps({"r": reminder.pk, "u": reminder.user_id, "a": action}, salt=SALT)
+    nonce = secrets.token_urlsafe(16)
+    return signing.dumps(
+        {"r": reminder.pk, "u": reminder.user_id, "a": action, "n": nonce}, salt=SALT
+    )
 
 
 def reminder_action_url(*, reminder: Reminder, action: str) -> str:
@@ -57,8 +65,13 @@ def link_read(*, token: str) -> LinkClaim:
     except signing.BadSignature as error:  # SignatureExpired is a BadSignature
         raise InvalidLink(str(error)) from error
     try:
-        claim = LinkClaim(reminder_id=int(data["r"]), user_id=int(data["u"]), action=data["a"])
-    except (KeyError, TypeError, ValueError) as error:
+        claim = LinkClaim(
+            reminder_id=int(data["r"]),
+            user_id=int(data["u"]),
+            action=data["a"],
+            link_id=str(data.get("n") or hashlib.sha256(token.encode()).hexdigest())[:64],
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InvalidLink("malformed token") from error
     if claim.action not in ACTIONS:
         raise InvalidLink("unknown action")

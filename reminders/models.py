@@ -128,6 +128,23 @@ class Heartbeat(models.Model):
         return f"{self.name} at {self.at.isoformat()}"
 
 
+class UsedActionLink(models.Model):
+    """A reminder-email link that has done its action: each link works once.
+
+    A replayed snooze link would otherwise move the task again on every click. The row is
+    written in the same transaction as the action, so a refused action leaves the link
+    usable, and two clicks at once cannot both pass (the id is unique).
+    """
+
+    link_id = models.CharField(max_length=64, unique=True)
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="used_links")
+    action = models.CharField(max_length=20)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} link for reminder {self.reminder_id}"
+
+
 # The purpose of the outreach that carries out a task of each kind; the kinds not listed
 # (a close suggestion, the user's own task) are not carried out by one message.
 PURPOSE_OF_KIND = {

@@ -33,7 +33,6 @@ urlpatterns: list = [
     ),
     path("calls/<int:reminder_pk>/", views.call_for_reminder, name="call_for_reminder"),
     path("applications/<int:app_pk>/outreach/", views.outreach_log, name="outreach_log"),
-    path("calendar/regenerate/", views.calendar_regenerate, name="calendar_regenerate"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("act/<str:token>/", email_actions.email_action, name="email_action"),
     # The composer, drafts and templates moved to /outreach/.

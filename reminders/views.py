@@ -35,7 +35,6 @@ from reminders.forms import CustomReminderForm
 from reminders.models import Reminder
 from reminders.services.task_actions import (
     SNOOZE_DAYS,
-    calendar_token_regenerate,
     reminder_complete,
     reminder_create_custom,
     reminder_skip,
@@ -314,13 +313,3 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="followup.ics"'
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-@login_required
-@require_POST
-def calendar_regenerate(request: HttpRequest) -> HttpResponse:
-    calendar_token_regenerate(user=request.user)
-    messages.success(
-        request, "Your calendar has a new address. Subscribe to it again; the old one is gone."
-    )
-    return redirect("accounts:settings")

@@ -57,6 +57,32 @@ def _fresh_cache(tmp_path: Path, settings) -> None:
 
 
 @pytest.fixture
+def mount_esp(settings):
+    """Remount the project's URLs as if EMAIL_BACKEND named the given ESP.
+
+    The webhooks mounted are chosen when followup_site.urls is imported (as in production);
+    Django's test set-up replaces EMAIL_BACKEND with locmem, so tests name the ESP instead.
+    """
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import followup_site.urls
+
+    original = settings.WEBHOOK_ESP
+
+    def mount(esp: str) -> None:
+        settings.WEBHOOK_ESP = esp
+        importlib.reload(followup_site.urls)
+        clear_url_caches()
+
+    yield mount
+    settings.WEBHOOK_ESP = original
+    importlib.reload(followup_site.urls)
+    clear_url_caches()
+
+
+@pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD
 

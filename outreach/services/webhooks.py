@@ -101,9 +101,9 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
     """Record a reply from a known contact; ignore everything else.
 
     1. Refuse everything when no webhook secret is configured.
-    2. Process the event id once.
-    3. Find the user by the secret address among the recipients, never by From alone.
-    4. The sender must be one of that user's contacts; an unknown sender is logged and dropped.
+    2. Find the user by the secret address among the recipients, never by From alone.
+    3. The sender must be one of that user's contacts; an unknown sender is logged and dropped.
+    4. Process the event id once.
     5. Record an incoming outreach; the rules cancel the pending call (R8). For a deactivated
        account it is marked, so the dashboard shows it when the account is back.
     """
@@ -119,9 +119,6 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
     sender = message.from_email.addr_spec if message.from_email else ""
     event_id = _event_id(event, "inbound", message.get("Message-ID", ""), sender)
     with transaction.atomic():
-        if not _claim_event(esp=esp, event_id=event_id, kind="inbound"):
-            logger.info("Inbound event %s already processed", event_id)
-            return None
         user = _inbound_user(recipients)
         if user is None:
             logger.info("Inbound email %s is not addressed to any user; ignored", event_id)
@@ -138,7 +135,13 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
         if application is None:
             logger.info("Inbound email %s matches no application; ignored", event_id)
             return None
-        text = message.stripped_text or message.text or ""
+        # Claimed only now: mail for nobody (or junk) leaves no event id behind.
+        if not _claim_event(esp=esp, event_id=event_id, kind="inbound"):
+            logger.info("Inbound event %s already processed", event_id)
+            return None
+        # A NUL byte is legal in JSON but PostgreSQL cannot store it: the ESP would retry the
+        # 500 forever. No reader misses it.
+        text = (message.stripped_text or message.text or "").replace("\x00", "")
         reply = outreach_record(
             user=user,
             application=application,
@@ -147,7 +150,7 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
             purpose=Outreach.Purpose.REPLY,
             channel=Outreach.Channel.EMAIL,
             occurred_at=timezone.now(),
-            subject=one_line(message.subject or "")[:300],
+            subject=one_line((message.subject or "").replace("\x00", ""))[:300],
             body=text[:20000],
         )
         if not user.is_active:
@@ -158,20 +161,28 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
 
 
 def tracking_receive(*, esp: str, event) -> int:
-    """Update the delivery of the outreach the ESP reports on; returns rows changed."""
+    """Update the delivery of the outreach the ESP reports on; returns rows changed.
+
+    One message goes to the contact with the user in CC, and the ESP reports on each
+    recipient under the same message id. Only a report naming the contact's own address
+    counts: a bounce of the user's copy says nothing about whether the contact got theirs.
+    """
     if not webhooks_secured():
         logger.error("Tracking event ignored: set ANYMAIL_WEBHOOK_SECRET to accept them.")
         return 0
     delivery = _TRACKED.get(event.event_type)
-    if delivery is None or not event.message_id:
+    recipient = (event.recipient or "").strip()
+    if delivery is None or not event.message_id or not recipient:
         return 0
-    event_id = _event_id(event, event.event_type, event.message_id, event.timestamp)
-    detail = one_line(event.description or event.mta_response or "")[:2000]
+    event_id = _event_id(event, event.event_type, event.message_id, recipient, event.timestamp)
+    detail = one_line((event.description or event.mta_response or "").replace("\x00", ""))[:2000]
     with transaction.atomic():
         if not _claim_event(esp=esp, event_id=event_id, kind=str(event.event_type)):
             return 0
         outreaches = Outreach.objects.filter(
-            esp_message_id=str(event.message_id), direction=Outreach.Direction.OUTGOING
+            esp_message_id=str(event.message_id),
+            direction=Outreach.Direction.OUTGOING,
+            contact__email__iexact=recipient,
         )
         if delivery == Outreach.Delivery.DELIVERED:
             outreaches = outreaches.filter(delivery__in=_DELIVERED_FROM)

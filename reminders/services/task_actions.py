@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User, new_token
+from accounts.models import User
 from interviews.models import Application
 from interviews.replan import application_replan
 from reminders.models import Reminder
@@ -175,10 +175,3 @@ def reminder_create_custom(
         # Each custom task is its own occurrence: no rule ever re-applies it.
         occurrence=f"custom:{uuid4().hex}",
     )
-
-
-def calendar_token_regenerate(*, user: User) -> str:
-    """Give the user a new secret calendar-feed address; the old one stops working at once."""
-    user.calendar_token = new_token()
-    user.save(update_fields=["calendar_token"])
-    return user.calendar_token

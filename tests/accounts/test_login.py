@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -103,3 +104,12 @@ def test_pages_behind_login_send_anonymous_visitors_to_the_login_page(client):
     response = client.get(reverse("accounts:settings"))
     assert response.status_code == 302
     assert response.url.startswith(LOGIN + "?next=")
+
+
+@pytest.mark.parametrize("login_path", ["/accounts/login/", "/admin/login/"])
+def test_a_log_in_with_an_absurdly_long_name_is_refused_not_a_server_error(db, login_path):
+    """axes records the name in 255 characters; on PostgreSQL a longer one answered 500."""
+    client = Client(raise_request_exception=False)
+    response = client.post(login_path, {"username": "a" * 2500 + "@x.example", "password": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors

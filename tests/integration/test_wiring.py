@@ -295,8 +295,9 @@ def test_the_settings_page_shows_the_calendar_feed_and_the_reply_address(
 
     feed = reverse("reminders:calendar_feed", args=[user.calendar_token])
     assert f"http://testserver{feed}" in html
-    assert reverse("reminders:calendar_regenerate") in html
+    assert reverse("accounts:token_rotate", args=["calendar"]) in html
     assert f"reply+{user.inbound_token}@in.followup.example" in html
+    assert reverse("accounts:token_rotate", args=["inbound"]) in html
 
 
 def test_the_settings_page_says_when_reply_tracking_is_off(logged_in_client, settings):

@@ -487,3 +487,24 @@ def test_a_sent_message_offers_no_snippets(scene, scene_client):
     )
     page = scene_client.get(reverse("outreach:draft_edit", args=[draft.pk])).content.decode()
     assert 'id="snippets"' not in page
+
+
+@pytest.mark.parametrize("first_name", ["{{your_email}}", "{{nickname}}"])
+def test_a_name_that_looks_like_a_merge_field_is_merged_once(scene, scene_client, first_name):
+    """The filled draft goes back through the merge when saved: the name must stay a name."""
+    scene.contact.name = f"{first_name} Smith"
+    scene.contact.save()
+    filled = scene_client.get(compose_url(scene)).context["form"]
+    subject, body = filled["subject"].value(), filled["body"].value()
+    assert body.replace("\u2060", "").startswith(f"Hi {first_name},")
+    response = scene_client.post(
+        compose_url(scene), {"subject": subject, "body": body, "action": "save"}
+    )
+    assert response.status_code == 302
+    draft = Draft.objects.get()
+    # Saved again (autosave does this every few seconds): still the name, never the address.
+    scene_client.post(response.url, {"subject": draft.subject, "body": draft.body})
+    draft.refresh_from_db()
+    assert scene.user.email not in draft.body
+    assert draft.body.replace("\u2060", "").startswith(f"Hi {first_name},")
+    assert draft.body == body

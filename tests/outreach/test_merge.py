@@ -95,7 +95,28 @@ def test_no_attribute_access_or_code_is_possible(attempt):
 
 def test_a_value_is_never_expanded_a_second_time():
     sneaky = values(topic="{{ your_email }} and {{ nickname }}")
-    assert merge_render("About {{ topic }}", sneaky) == "About {{ your_email }} and {{ nickname }}"
+    rendered = merge_render("About {{ topic }}", sneaky)
+    # The reader sees the value as it is...
+    assert rendered.replace("\u2060", "") == "About {{ your_email }} and {{ nickname }}"
+    # ...and a second pass (saving the draft) finds no field in it.
+    assert merge_fields_unknown(rendered) == []
+    assert merge_render(rendered, sneaky) == rendered
+
+
+@pytest.mark.parametrize(
+    ("template", "topic"),
+    [
+        ("{{ topic }}{ your_email }}", "ends with {"),
+        ("{{ topic }}", "{{your_email}} Smith"),
+        ("{{ topic }}{{ company }}", "x{"),
+        ("{{ topic }}}}", "{{ your_email "),
+    ],
+)
+def test_no_value_can_open_a_field_with_the_braces_around_it(template, topic):
+    merged = values(topic=topic.replace("ends with {", "Chess{"), company="{ your_email }}")
+    rendered = merge_render(template, merged)
+    assert "robin@seeker" not in merge_render(rendered, merged)
+    assert merge_render(rendered, merged) == rendered
 
 
 def test_line_breaks_in_values_are_flattened_except_the_signature():

@@ -30,9 +30,10 @@ ESP_ID = "b7bc2f4a-e38e-4336-af7d-e6c392c2f817"
 
 
 @pytest.fixture(autouse=True)
-def _webhook_settings(settings):
+def _webhook_settings(settings, mount_esp):
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
     settings.INBOUND_DOMAIN = DOMAIN
+    mount_esp("postmark")
 
 
 def post(live_server, path: str, payload: dict, *, auth: str | None = SECRET) -> int:
@@ -320,3 +321,56 @@ def test_acknowledging_inactive_replies_touches_only_ones_own(
     client.post(reverse("outreach:inactive_replies_seen"))
     assert not Outreach.objects.get(pk=mine.pk).received_while_inactive
     assert Outreach.objects.get(pk=theirs.pk).received_while_inactive
+
+
+def test_a_bounce_of_the_users_own_copy_leaves_the_message_to_the_contact_alone(
+    scene, awaiting_reply, live_server
+):
+    """The user is in CC under the same message id; only the contact's address counts."""
+    sent, _ = awaiting_reply
+    own_copy = bounce_payload(bounce_id=901) | {"Email": scene.user.email}
+    assert post(live_server, "/anymail/postmark/tracking/", own_copy) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.SENT
+    own_delivery = delivery_payload() | {"Recipient": scene.user.email}
+    assert post(live_server, "/anymail/postmark/tracking/", own_delivery) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.SENT
+    # The contact's own report still counts, whatever the case of the address.
+    contact_bounce = bounce_payload(bounce_id=902) | {"Email": "Ana@Acme.Example"}
+    assert post(live_server, "/anymail/postmark/tracking/", contact_bounce) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.BOUNCED
+
+
+def test_after_the_user_replaces_the_reply_address_mail_to_the_old_one_is_ignored(
+    scene, awaiting_reply, live_server, client_for
+):
+    old_token = scene.user.inbound_token
+    client_for(scene.user).post(reverse("accounts:token_rotate", args=["inbound"]))
+    scene.user.refresh_from_db()
+    assert scene.user.inbound_token != old_token
+    stale = inbound_payload(token=old_token, message_id="m-rotated-old")
+    assert post(live_server, "/anymail/postmark/inbound/", stale) == 200
+    assert not Outreach.objects.filter(direction=Outreach.Direction.INCOMING).exists()
+    fresh = inbound_payload(token=scene.user.inbound_token, message_id="m-rotated-new")
+    assert post(live_server, "/anymail/postmark/inbound/", fresh) == 200
+    assert Outreach.objects.filter(direction=Outreach.Direction.INCOMING).count() == 1
+
+
+def test_nul_bytes_in_a_reply_or_a_bounce_are_dropped_not_a_server_error(
+    scene, awaiting_reply, live_server
+):
+    """JSON may carry \\u0000; PostgreSQL cannot store it, and a 500 makes the ESP retry."""
+    sent, _ = awaiting_reply
+    payload = inbound_payload(token=scene.user.inbound_token, message_id="m-nul") | {
+        "Subject": "Re: Thanks\u0000",
+        "StrippedTextReply": "Hi Robin,\u0000 see you Friday",
+    }
+    assert post(live_server, "/anymail/postmark/inbound/", payload) == 200
+    reply = Outreach.objects.get(direction=Outreach.Direction.INCOMING)
+    assert (reply.subject, reply.body) == ("Re: Thanks", "Hi Robin, see you Friday")
+    bounce = bounce_payload(bounce_id=903) | {"Description": "Unknown\u0000 user"}
+    assert post(live_server, "/anymail/postmark/tracking/", bounce) == 200
+    sent.refresh_from_db()
+    assert sent.delivery == Outreach.Delivery.BOUNCED and sent.delivery_detail == "Unknown user"

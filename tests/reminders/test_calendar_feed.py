@@ -21,6 +21,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# Replacing the address lives on the settings page (accounts:token_rotate).
+ROTATE = "/accounts/settings/replace/calendar/"
+
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=UTC)
 
 
@@ -141,10 +144,10 @@ def test_regenerating_gives_a_new_address_and_the_old_one_stops_working(user, lo
     old_url = reverse("reminders:calendar_feed", args=[user.calendar_token])
     assert logged_in_client.get(old_url).status_code == 200
 
-    response = logged_in_client.post(reverse("reminders:calendar_regenerate"))
+    response = logged_in_client.post(ROTATE)
 
     assert response.status_code == 302
-    assert response.url == reverse("accounts:settings")
+    assert response.url == reverse("accounts:settings") + "#calendar-feed"
     user.refresh_from_db()
     assert logged_in_client.get(old_url).status_code == 404
     new_url = reverse("reminders:calendar_feed", args=[user.calendar_token])
@@ -152,18 +155,20 @@ def test_regenerating_gives_a_new_address_and_the_old_one_stops_working(user, lo
     assert logged_in_client.get(new_url).status_code == 200
 
 
-def test_regenerating_needs_a_post(user, logged_in_client):
+def test_regenerating_asks_first_and_changes_nothing_until_the_post(user, logged_in_client):
     token = user.calendar_token
 
-    response = logged_in_client.get(reverse("reminders:calendar_regenerate"))
+    response = logged_in_client.get(ROTATE)
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert b"Replace your calendar address" in response.content
+    assert b'method="post"' in response.content
     user.refresh_from_db()
     assert user.calendar_token == token
 
 
 def test_regenerating_needs_a_login(client):
-    response = client.post(reverse("reminders:calendar_regenerate"))
+    response = client.post(ROTATE)
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
@@ -180,6 +185,5 @@ def test_the_settings_include_shows_the_feed_address_and_a_regenerate_button(rf,
     feed_path = reverse("reminders:calendar_feed", args=[user.calendar_token])
     assert f'value="http://testserver{feed_path}"' in html
     assert f'href="webcal://testserver{feed_path}"' in html
-    assert f'action="{reverse("reminders:calendar_regenerate")}"' in html
-    assert "csrfmiddlewaretoken" in html
+    assert f'href="{ROTATE}"' in html
     assert "The old address stops working" in html

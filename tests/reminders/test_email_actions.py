@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import signing
 from django.test import Client
 
-from reminders.links import link_read, reminder_action_token, reminder_action_url
-from reminders.models import Reminder
+from reminders.links import SALT, link_read, reminder_action_token, reminder_action_url
+from reminders.models import Reminder, UsedActionLink
 from tests.factories import ReminderFactory
 from tests.reminders.support import BERLIN, local, user_in
 
@@ -158,3 +159,57 @@ def test_a_thank_you_link_snoozes_until_before_the_deadline_and_an_old_day_link_
     thanks.refresh_from_db()
     assert thanks.state == Reminder.State.SNOOZED
     assert (thanks.due_at, thanks.notify_at) == (deadline, deadline - timedelta(hours=2))
+
+
+def test_a_snooze_link_works_once_and_a_replay_says_it_was_used(reminder, browser):
+    path = _path(reminder, "snooze_week")
+    _, first = _post_from_the_page(browser, path)
+    assert first.status_code == 200
+    reminder.refresh_from_db()
+    snoozed_until = reminder.due_at
+    assert snoozed_until == local(BERLIN, 2026, 3, 17, 14, 0)
+    token = browser.cookies["csrftoken"].value
+    for _ in range(3):
+        replay = browser.post(path, {"csrfmiddlewaretoken": token})
+        assert replay.status_code == 410
+        page = replay.content.decode()
+        assert "This link was already used" in page
+        assert f"/tasks/{reminder.pk}/" in page
+    again = browser.get(path)
+    assert again.status_code == 410 and b"already used" in again.content
+    reminder.refresh_from_db()
+    assert reminder.due_at == snoozed_until
+    assert UsedActionLink.objects.filter(reminder=reminder).count() == 1
+
+
+def test_each_email_has_its_own_links_even_within_one_second(reminder, browser):
+    """Two reminder emails for one task carry two links; each works once."""
+    first, second = _path(reminder, "snooze_day"), _path(reminder, "snooze_day")
+    assert first != second
+    assert _post_from_the_page(browser, first)[1].status_code == 200
+    assert _post_from_the_page(browser, second)[1].status_code == 200
+    reminder.refresh_from_db()
+    assert reminder.due_at == local(BERLIN, 2026, 3, 12, 14, 0)
+
+
+def test_a_link_from_before_nonces_also_works_once(reminder, browser):
+    legacy = signing.dumps({"r": reminder.pk, "u": reminder.user_id, "a": "snooze_day"}, salt=SALT)
+    path = f"/tasks/act/{legacy}/"
+    assert _post_from_the_page(browser, path)[1].status_code == 200
+    assert _post_from_the_page(browser, path)[1].status_code == 410
+    reminder.refresh_from_db()
+    assert reminder.due_at == local(BERLIN, 2026, 3, 11, 14, 0)
+
+
+def test_a_refused_action_leaves_the_link_usable(browser):
+    seeker = user_in(BERLIN)
+    thanks = ReminderFactory(
+        user=seeker,
+        kind=Reminder.Kind.THANK_YOU,
+        title="",
+        due_at=NOW + timedelta(hours=20),
+        notify_at=None,
+    )
+    _, refused = _post_from_the_page(browser, _path(thanks, "snooze_day"))
+    assert refused.status_code == 409
+    assert not UsedActionLink.objects.exists()

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 
 from reminders.models import Reminder
 from reminders.services.task_actions import (
-    calendar_token_regenerate,
     reminder_complete,
     reminder_create_custom,
     reminder_skip,
@@ -155,13 +154,3 @@ def test_a_custom_reminder_cannot_attach_to_another_users_application():
         reminder_create_custom(
             user=UserFactory(), title="Sneaky", due_at=NOW, application=ApplicationFactory()
         )
-
-
-def test_regenerating_the_calendar_token_replaces_it():
-    user = UserFactory()
-    old = user.calendar_token
-
-    new = calendar_token_regenerate(user=user)
-
-    user.refresh_from_db()
-    assert user.calendar_token == new != old
