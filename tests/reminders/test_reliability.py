@@ -23,7 +23,7 @@ from django.db import connection
 
 from followup_site.mailbox import captured_messages
 from reminders.models import Reminder
-from reminders.services.sweep import LEASE, reminders_claim, sweep_run
+from reminders.services.sweep import lease_length, reminders_claim, sweep_run
 from tests.conftest import require_service
 from tests.factories import ReminderFactory
 from tests.reminders.support import BERLIN, local, user_in
@@ -104,11 +104,11 @@ def test_a_crash_between_claim_and_send_is_sent_once_after_the_lease_runs_out(ca
         claimed, _lease = reminders_claim(now=NOON)  # ...and the process dies here.
         assert claimed == [reminder.pk]
         assert sweep_run().claimed == 0
-    with time_machine.travel(NOON + LEASE - timedelta(seconds=1), tick=False):
+    with time_machine.travel(NOON + lease_length() - timedelta(seconds=1), tick=False):
         assert sweep_run().claimed == 0
     assert _sent_subjects() == Counter()
 
-    with time_machine.travel(NOON + LEASE + timedelta(seconds=1), tick=False):
+    with time_machine.travel(NOON + lease_length() + timedelta(seconds=1), tick=False):
         result = sweep_run()
         again = sweep_run()
     assert (result.sent, again.claimed) == (1, 0)

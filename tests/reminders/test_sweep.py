@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
@@ -14,9 +14,6 @@ from reminders.services.digest import digest_run
 from reminders.services.plan_apply import plan_apply
 from reminders.services.sweep import (
     MAX_ATTEMPTS,
-    PERMANENT,
-    TRANSIENT,
-    delivery_error_kind,
     reminders_claim,
     sweep_run,
 )
@@ -167,28 +164,14 @@ def test_a_claimed_row_is_not_claimed_again_while_its_lease_runs(seeker):
     assert reminder.lease_until == lease
 
 
-def test_transient_and_permanent_errors_are_told_apart():
-    import smtplib
-
-    from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
-
-    assert delivery_error_kind(AnymailAPIError("down", status_code=503)) == TRANSIENT
-    assert delivery_error_kind(AnymailAPIError("no answer")) == TRANSIENT
-    assert delivery_error_kind(AnymailAPIError("bad token", status_code=401)) == PERMANENT
-    assert delivery_error_kind(AnymailRecipientsRefused("inactive")) == PERMANENT
-    assert delivery_error_kind(ConnectionRefusedError()) == TRANSIENT
-    assert delivery_error_kind(smtplib.SMTPRecipientsRefused({})) == PERMANENT
-    assert delivery_error_kind(smtplib.SMTPDataError(451, b"try later")) == TRANSIENT
-    assert delivery_error_kind(smtplib.SMTPDataError(554, b"rejected")) == PERMANENT
-
-
-def test_an_unreachable_smtp_server_is_retried_with_backoff_then_given_up(
-    seeker, settings, mailoutbox
+def test_an_unreachable_smtp_server_is_retried_with_backoff_for_a_day_then_given_up(
+    settings, mailoutbox
 ):
+    """Europe/Berlin user without quiet hours, so that every retry is an attempt."""
     # A real SMTP backend pointed at a closed local port: every attempt is refused.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-    reminder = _due(seeker)
+    reminder = _due(user_in(BERLIN, quiet_hours_start=time(0), quiet_hours_end=time(0)))
     at = NOON
     waits = []
     for _ in range(MAX_ATTEMPTS):
@@ -203,6 +186,9 @@ def test_an_unreachable_smtp_server_is_retried_with_backoff_then_given_up(
     assert reminder.attempts == MAX_ATTEMPTS
     assert "Gave up after" in reminder.last_error
     assert waits[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert max(waits) == timedelta(hours=1)
+    # The last attempt came at least a day after the first.
+    assert at - NOON >= timedelta(hours=24)
 
 
 # --- Digest ---------------------------------------------------------------------------------
