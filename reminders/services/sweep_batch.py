@@ -77,6 +77,8 @@ class BatchSender:
         self.held: dict[int, Reminder] = {row.pk: row for row in rows}
         self.claimed_as = {row.pk: (row.state, row.notify_at) for row in rows}
         self.outcomes: dict[int, Reminder] = {}
+        # Rows to let go of without writing anything else (the user changed them).
+        self.releases: set[int] = set()
         self.sent_since_checkpoint = 0
         self.delivered = False
         self.paused = False
@@ -102,8 +104,10 @@ class BatchSender:
                 row.pk, (None,) * 6
             )
             if lease_until != self.lease or (state, notify_at) != self.claimed_as[row.pk]:
-                # The user acted on it, or (after a lost lease) another sweep holds it.
+                # The user acted on it, or (after a lost lease) another sweep holds it. Only
+                # our lease is let go; what the user did stays as it is.
                 del self.held[row.pk]
+                self.releases.add(row.pk)
                 self.result.released += 1
             elif not active or verified_at is None or stage == Application.Stage.CLOSED:
                 self._outcome(row, lease_until=None)
@@ -253,9 +257,9 @@ class BatchSender:
            A row whose lease another sweep took is left to it, with a warning.
         3. One bulk UPDATE for the outcomes; one UPDATE for the renewed lease.
         """
-        if not self.outcomes and not (renew and self.held):
+        if not self.outcomes and not self.releases and not (renew and self.held):
             return
-        pks = list(self.outcomes) + (list(self.held) if renew else [])
+        pks = [*self.outcomes, *self.releases, *(self.held if renew else ())]
         with transaction.atomic():
             current = {
                 pk: (state, notify_at, lease_until)
@@ -280,6 +284,9 @@ class BatchSender:
                 Reminder.objects.filter(pk__in=ids).update(
                     **dict(zip(RECORD_FIELDS, values, strict=True))
                 )
+            released = [pk for pk in self.releases if current.get(pk, (None,) * 3)[2] == self.lease]
+            if released:
+                Reminder.objects.filter(pk__in=released).update(lease_until=None)
             if renew:
                 lease = timezone.now() + lease_length()
                 keep = [pk for pk in self.held if current.get(pk, (None,) * 3)[2] == self.lease]
@@ -287,6 +294,7 @@ class BatchSender:
                 self.held = {pk: self.held[pk] for pk in keep}
                 self.lease = lease
         self.outcomes.clear()
+        self.releases.clear()
         self.sent_since_checkpoint = 0
 
     def finish(self) -> None:
