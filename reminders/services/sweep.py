@@ -155,6 +155,13 @@ def reminders_claim(
     return ids, lease
 
 
+def backlog_beyond(*, batches: int, now: datetime | None = None) -> bool:
+    """Whether more than ``batches`` full batches are due and free to claim right now."""
+    now = now or timezone.now()
+    due = Reminder.objects.filter(due_q(now), mailable_q()).filter(_immediate())
+    return due.order_by()[batches * BATCH_SIZE : batches * BATCH_SIZE + 1].exists()
+
+
 def claimed_rows(pks: Sequence[int], lease: datetime) -> list[Reminder]:
     return list(
         Reminder.objects.filter(pk__in=pks, lease_until=lease, state__in=DUE_STATES)
