@@ -10,8 +10,9 @@ asked for one daily email. Both follow the same steps:
    Only users who can get mail are claimed: active, with a verified address.
 2. Send each email outside that transaction, so a slow ESP never holds a lock, over one mail
    connection per batch. The tasks of one application due at the same moment (a panel's
-   thank-yous) share one email. Before each send the rows are read again: a task done,
-   snoozed or cancelled, an account deactivated or unverified meanwhile sends nothing.
+   thank-yous) share one email. Before each send the rows are as read at most
+   ``RECHECK_WITHIN`` (a quarter of a second) earlier: a task done, snoozed or cancelled,
+   an application closed, an account deactivated or unverified before that sends nothing.
 3. Record the outcomes in bulk at a checkpoint (``reminders.services.sweep_batch``): every
    ``CHECKPOINT_SENDS`` emails, before the lease could run short, and at the end of the
    batch. A checkpoint locks the rows by primary key, writes only those still exactly as
@@ -52,6 +53,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 100
 # Outcomes are written every this many emails: the most a crashed worker sends twice.
 CHECKPOINT_SENDS = 10
+# Rows are read again before a send unless they were read this recently.
+RECHECK_WITHIN = timedelta(milliseconds=250)
 # Temporary errors are retried with exponential backoff, capped, for at least this long.
 RETRY_FOR = timedelta(hours=24)
 BACKOFF_FIRST = timedelta(minutes=1)
