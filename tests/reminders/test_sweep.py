@@ -116,6 +116,24 @@ def test_quiet_hours_are_checked_again_when_sending(seeker, mailoutbox):
     assert mailoutbox == []
 
 
+def test_an_email_held_past_the_tasks_moment_says_when_it_was_due(seeker, mailoutbox):
+    """Europe/Berlin, quiet hours 21:00-08:00: a task due at 22:00 is emailed at 08:00 and
+    says it was due at 22:00; one emailed on time does not."""
+    on_time = _due(seeker, title="Call Anna back")
+    late = _due(seeker, title="Write to Ben", at=local(BERLIN, 2026, 3, 10, 22, 0))
+    with time_machine.travel(NOON, tick=False):
+        sweep_run()
+    with time_machine.travel(late.due_at, tick=False):
+        assert sweep_run().deferred == 1
+    with time_machine.travel(local(BERLIN, 2026, 3, 11, 8, 0), tick=False):
+        assert sweep_run().sent == 1
+    first, second = mailoutbox
+    assert on_time.title in first.subject and "This was due at" not in first.body
+    assert late.title in second.subject
+    assert "This was due at Tuesday 10 March 2026, 22:00 CET" in second.body
+    assert "This was due at" in second.alternatives[0].content
+
+
 def test_a_snoozed_task_is_emailed_again_when_its_snooze_ends(seeker, mailoutbox):
     reminder = _due(seeker, state=Reminder.State.SNOOZED)
     with time_machine.travel(NOON, tick=False):
@@ -220,6 +238,7 @@ def test_digest_users_get_thank_yous_at_once_and_the_rest_in_the_digest(digest_u
     message = mailoutbox[1]
     assert message.subject == "Your follow-ups for today: 2 tasks"
     assert "Call Anna" in message.body and "Check in with Ben" in message.body
+    assert "This was due at" not in message.body  # a digest is late by design
     html = message.alternatives[0].content
     assert html.count("Snooze a week") == 2
     for reminder in (call, check_in):
