@@ -9,7 +9,7 @@ LOCAL_ENV := DEBUG=$${DEBUG:-true}
 PORT ?= 8000
 PROCFILE ?= Procfile.dev
 
-.PHONY: run test smoke install lint format migrate superuser benchmark clean
+.PHONY: run test smoke install lint format migrate superuser bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,11 @@ format: install
 migrate: install
 	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 
-benchmark: install
-	$(LOCAL_ENV) $(BIN)/python scripts/bench_sweep.py --count $${COUNT:-10000}
+# The sweep against its floor (bare UPDATEs and renders) on SQLite and PostgreSQL; the
+# PostgreSQL database (BENCH_PG_URL) is created if missing. COUNTS="1000 10000 50000" for more.
+bench: install
+	$(BIN)/python bench/sweep.py --counts $${COUNTS:-10000} \
+		--pg-url $${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/followup_bench}
 
 superuser: install
 	$(LOCAL_ENV) $(BIN)/python manage.py createsuperuser

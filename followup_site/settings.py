@@ -293,6 +293,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
+# How long a sweep owns the reminders it claimed before renewing; a crashed worker's claims
+# are taken over by the first sweep after it runs out (beat sweeps every minute), so within
+# two minutes. Tests shorten it to put a batch under lease pressure.
+SWEEP_LEASE_SECONDS = 60
 
 # A beat tick older than this makes /healthz answer 503.
 BEAT_STALE_AFTER_SECONDS = env.int("BEAT_STALE_AFTER_SECONDS", default=180)

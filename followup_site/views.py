@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from followup_site.celery import app as celery_app
 from reminders.models import Heartbeat
+from reminders.services.mail_pause import PAUSE_MARK as MAIL_PAUSE_MARK
 
 
 def _check_database() -> dict[str, object]:
@@ -45,10 +46,34 @@ def _check_beat() -> dict[str, object]:
     return result
 
 
+def _check_mail() -> dict[str, object]:
+    """Fails while sending is paused for everyone because the mail settings are broken."""
+    try:
+        pause = Heartbeat.objects.filter(name=MAIL_PAUSE_MARK).first()
+    except Exception as exc:
+        return {"ok": False, "error": str(exc)}
+    if pause is None:
+        return {"ok": True}
+    return {
+        "ok": False,
+        "paused_since": pause.at.isoformat(),
+        "error": (
+            f"Sending email is paused: the mail service refused our credentials or settings "
+            f"({pause.detail}). Fix the EMAIL_* or ANYMAIL_* settings; sending resumes by "
+            f"itself after the next successful attempt."
+        ),
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Report the database, the broker and beat; 503 when any of them is down."""
-    checks = {"database": _check_database(), "broker": _check_broker(), "beat": _check_beat()}
+    """Report the database, the broker, beat and mail; 503 when any of them is down."""
+    checks = {
+        "database": _check_database(),
+        "broker": _check_broker(),
+        "beat": _check_beat(),
+        "mail": _check_mail(),
+    }
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"ok": healthy, **checks}, status=200 if healthy else 503)

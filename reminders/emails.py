@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import format_local
@@ -27,6 +29,9 @@ from reminders.services.task_actions import snooze_choices
 # Hobbies never appear as talking points (DESIGN R2); everything else may help.
 _TALKING_POINT_KINDS = (Note.Kind.TOPIC, Note.Kind.SKILL, Note.Kind.QUESTION)
 _BODY_EXCERPT = 600
+# An email that goes out this long after the task's moment says so ("this was due at ..."):
+# retries, a pause or quiet hours held it up, and it must not read as if it were on time.
+LATE_AFTER = timedelta(minutes=15)
 
 
 @dataclass
@@ -49,6 +54,8 @@ class ReminderView:
     last_email_local: str = ""
     last_email_excerpt: str = ""
     application_url: str = ""
+    # Set when the email goes out after the task's moment: when it was due, on the user's clock.
+    was_due_local: str = ""
 
 
 def notes_by_application(*, reminders: Sequence[Reminder]) -> dict[int, list[Note]]:
@@ -92,6 +99,8 @@ def reminder_view(
         ],
         due_local=format_local(instant=reminder.due_at, zone=zone),
     )
+    if timezone.now() - reminder.due_at > LATE_AFTER:
+        view.was_due_local = view.due_local
     if reminder.interview is not None:
         view.interview_ended_local = format_local(instant=reminder.interview.ends_at, zone=zone)
     if reminder.application is not None:
@@ -166,6 +175,8 @@ def digest_email(*, user: User, reminders: Sequence[Reminder]) -> EmailMultiAlte
     context["items"] = [
         reminder_view(reminder=r, application_notes=notes.get(r.application_id)) for r in reminders
     ]
+    for item in context["items"]:
+        item.was_due_local = ""  # a digest comes later by design; nothing was held up
     return _message(name="digest", context=context, to=user.email)
 
 

@@ -119,10 +119,16 @@ class Reminder(models.Model):
 
 
 class Heartbeat(models.Model):
-    """The last time a named periodic process ran; beat writes one row every tick."""
+    """The last time a named periodic process ran; beat writes one row every tick.
+
+    Other process-wide marks share the table: a digest's last send per user, and the mail
+    pause (``reminders.services.mail_pause``) while the mail settings are broken.
+    """
 
     name = models.CharField(max_length=50, unique=True)
     at = models.DateTimeField()
+    # What the process reported with it; the mail pause keeps the error that caused it here.
+    detail = models.TextField(blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at.isoformat()}"

@@ -9,7 +9,10 @@ from interviews.models import Application
 from reminders.models import Heartbeat
 from reminders.services.digest import digest_run
 from reminders.services.plan_apply import interviews_ended_replan, plan_apply
-from reminders.services.sweep import sweep_run
+from reminders.services.sweep import backlog_beyond, sweep_run
+
+# Like beat's own ticks: a sweep nobody ran within a minute is replaced by the next one.
+SWEEP_EXPIRES_SECONDS = 55
 
 
 @shared_task(ignore_result=True)
@@ -18,9 +21,18 @@ def beat_heartbeat() -> None:
     Heartbeat.objects.update_or_create(name="beat", defaults={"at": timezone.now()})
 
 
-@shared_task(ignore_result=True)
-def sweep() -> dict[str, int]:
-    """Email every reminder that is due now (beat, every minute)."""
+@shared_task(bind=True, ignore_result=True)
+def sweep(self) -> dict[str, int]:
+    """Email every reminder that is due now (beat, every minute).
+
+    With more than one batch due, it first asks for one more sweep on its own queue: an idle
+    worker (on this host or another) takes it and claims other rows (SKIP LOCKED), and asks
+    for the next in turn, so a backlog spreads over every worker. Each sweep asks at most
+    once, so at most one such request waits in the queue.
+    """
+    if backlog_beyond(batches=1):
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        sweep.apply_async(queue=queue, expires=SWEEP_EXPIRES_SECONDS)
     return vars(sweep_run())
 
 

@@ -9,8 +9,6 @@ own. Every way a message goes out becomes an Outreach on the application's timel
 from __future__ import annotations
 
 import logging
-import smtplib
-import socket
 from datetime import datetime
 from email.utils import formataddr, parseaddr
 from urllib.parse import quote
@@ -24,27 +22,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.models import Application, Contact
+from outreach.mail_errors import certainly_not_sent
 from outreach.merge import one_line
 from outreach.models import PURPOSE_OF_OCCASION, Draft, Outreach
 from outreach.send_guard import app_send_refusal, gap_allowed_from
 from outreach.services.timeline import outreach_record
 
 logger = logging.getLogger(__name__)
-
-# Errors after which the message certainly did not leave: the send may be retried.
-_DEFINITE_SMTP_ERRORS = (
-    smtplib.SMTPRecipientsRefused,
-    smtplib.SMTPSenderRefused,
-    smtplib.SMTPDataError,
-    smtplib.SMTPAuthenticationError,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    smtplib.SMTPNotSupportedError,
-    ConnectionRefusedError,
-    socket.gaierror,
-)
-# ESP answers that may hide an accepted message (a gateway gave up waiting for the ESP).
-_UNCERTAIN_HTTP_STATUSES = frozenset({502, 504})
 
 
 class SendRefused(ValidationError):
@@ -111,32 +95,7 @@ def draft_mailto(*, draft: Draft) -> str:
 
 def _classify(error: BaseException) -> str:
     """FAILED when the message certainly did not go out, else UNCERTAIN."""
-    from anymail.exceptions import (
-        AnymailAPIError,
-        AnymailConfigurationError,
-        AnymailError,
-        AnymailRecipientsRefused,
-    )
-
-    try:
-        import requests
-    except ImportError:  # pragma: no cover - anymail's HTTP backends need it
-        requests = None
-
-    if isinstance(error, AnymailRecipientsRefused | AnymailConfigurationError):
-        return Draft.SendState.FAILED
-    if requests is not None and isinstance(error, requests.ConnectTimeout):
-        return Draft.SendState.FAILED  # no connection was made: nothing was sent
-    if isinstance(error, AnymailAPIError) and error.status_code is not None:
-        # The ESP answered: it refused, unless a gateway answered for it.
-        if error.status_code in _UNCERTAIN_HTTP_STATUSES:
-            return Draft.SendState.UNCERTAIN
-        return Draft.SendState.FAILED
-    if requests is not None and isinstance(error, requests.RequestException):
-        return Draft.SendState.UNCERTAIN  # timed out or dropped after the request went out
-    if isinstance(error, AnymailError) and not isinstance(error, AnymailAPIError):
-        return Draft.SendState.FAILED  # refused by anymail before anything was sent
-    if isinstance(error, _DEFINITE_SMTP_ERRORS):
+    if certainly_not_sent(error):
         return Draft.SendState.FAILED
     return Draft.SendState.UNCERTAIN
 

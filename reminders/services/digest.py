@@ -20,7 +20,15 @@ from followup_site.clock import QuietHours, at_local_time
 from reminders import notify_times, planner
 from reminders.emails import digest_email
 from reminders.models import Heartbeat, Reminder
-from reminders.services.sweep import SweepResult, claimed_rows, deliver, due_q, reminders_claim
+from reminders.services.mail_pause import mail_paused
+from reminders.services.sweep import (
+    SweepResult,
+    claimed_rows,
+    due_q,
+    mailable_q,
+    reminders_claim,
+)
+from reminders.services.sweep_batch import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +60,18 @@ def digest_run(*, now: datetime | None = None, limit_per_user: int = 200) -> Swe
     """Send one digest email to each digest user whose digest hour it is and who has tasks due.
 
     Their due rows are claimed like the sweep's, listed in one email, and recorded together.
+    Only users who can get mail (active, address verified) are considered. While sending is
+    paused nothing is tried: the sweep's probe lifts the pause, and the rows wait meanwhile.
     """
     now = now or timezone.now()
     result = SweepResult()
+    if mail_paused() is not None:
+        return result
     candidates = (
         Reminder.objects.filter(
             due_q(now),
+            mailable_q(),
             user__notification_mode=User.NotificationMode.DIGEST,
-            user__is_active=True,
         )
         .exclude(kind=Reminder.Kind.THANK_YOU)
         .values_list(
@@ -97,6 +109,8 @@ def digest_run(*, now: datetime | None = None, limit_per_user: int = 200) -> Swe
                     Heartbeat.objects.update_or_create(
                         name=_sent_mark(user_id), defaults={"at": now}
                     )
+                elif mail_paused() is not None:
+                    break  # the mail settings are broken: the sweep's probe finds out when fixed
         except Exception:
             # One user's digest must not stop everyone else's; their lease runs out.
             logger.exception("The digest for user %s could not be processed", user_id)

@@ -7,62 +7,86 @@ asked for one daily email. Both follow the same steps:
 1. Claim a batch of due rows in a short transaction by setting ``lease_until``; the claim
    skips rows another sweep holds (``skip_locked`` on PostgreSQL; SQLite has one writer, so
    its IMMEDIATE transaction serialises the claims) and rows whose lease is still running.
-2. Send each email outside that transaction, so a slow ESP never holds a lock. The tasks of
-   one application due at the same moment (a panel's thank-yous) share one email.
-3. Record the outcome with an UPDATE that only applies if the row is still as claimed
-   (same lease, state and notify time): a task the user completed or snoozed meanwhile
-   keeps what the user did.
+   Only users who can get mail are claimed: active, with a verified address.
+2. Send each email outside that transaction, so a slow ESP never holds a lock, over one mail
+   connection per batch. The tasks of one application due at the same moment (a panel's
+   thank-yous) share one email. Before each send the rows are as read at most
+   ``RECHECK_WITHIN`` (a quarter of a second) earlier: a task done, snoozed or cancelled,
+   an application closed, an account deactivated or unverified before that sends nothing.
+3. Record the outcomes in bulk at a checkpoint (``reminders.services.sweep_batch``): every
+   ``CHECKPOINT_SENDS`` emails, before the lease could run short, and at the end of the
+   batch. A checkpoint locks the rows by primary key, writes only those still exactly as
+   claimed (the user's own action wins), and renews the lease of the rest.
 
-A crash between 1 and 3 leaves the lease to run out; the row is then claimed and sent
-again: email to the user is at-least-once. Transient ESP errors move ``notify_at`` forward
-with exponential backoff; permanent ones mark the row FAILED with the reason, which the
-task list shows. One bad row is recorded and the batch goes on.
+A crash between a send and its checkpoint leaves the lease to run out (``lease_length()``,
+a minute by default); the next sweep then takes the rows over and sends them again: email
+to the user is at-least-once, and a crash repeats at most ``CHECKPOINT_SENDS`` emails per
+crashed worker. Errors are classified by ``outreach.mail_errors``: temporary ones move
+``notify_at`` forward with backoff for at least ``RETRY_FOR``; permanent ones mark the row
+FAILED with the reason, which the task list shows; configuration errors pause sending for
+everyone (``reminders.services.mail_pause``). One bad row is recorded and the batch goes on.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from anymail.exceptions import (
-    AnymailAPIError,
-    AnymailError,
-    AnymailInvalidAddress,
-    AnymailRecipientsRefused,
-)
-from django.core.mail import EmailMultiAlternatives
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from followup_site.clock import (
-    QuietHours,
-    in_quiet_hours,
-    quiet_hours_end_after,
-)
+from followup_site.clock import QuietHours, in_quiet_hours, quiet_hours_end_after
 from interviews.models import Note
-from reminders import notify_times
+from outreach.mail_errors import MailErrorKind
 from reminders.emails import group_email, notes_by_application, reminder_email
 from reminders.models import Reminder
+from reminders.services.mail_pause import mail_paused, mail_resume
 
 logger = logging.getLogger(__name__)
 
-# A claim is owned this long; a sweep that crashed lets go when it runs out.
-LEASE = timedelta(minutes=10)
 BATCH_SIZE = 100
-MAX_ATTEMPTS = 8
+# Outcomes are written every this many emails: the most a crashed worker sends twice.
+CHECKPOINT_SENDS = 10
+# Rows are read again before a send unless they were read this recently.
+RECHECK_WITHIN = timedelta(milliseconds=250)
+# Temporary errors are retried with exponential backoff, capped, for at least this long.
+RETRY_FOR = timedelta(hours=24)
 BACKOFF_FIRST = timedelta(minutes=1)
-BACKOFF_MAX = timedelta(hours=2)
+BACKOFF_MAX = timedelta(hours=1)
 
 DUE_STATES = (Reminder.State.PENDING, Reminder.State.NOTIFIED, Reminder.State.SNOOZED)
 
-TRANSIENT = "transient"
-PERMANENT = "permanent"
+# The old names of the two kinds a row's error can have; the third, configuration, pauses.
+TRANSIENT = MailErrorKind.TEMPORARY
+PERMANENT = MailErrorKind.PERMANENT
+
+
+def lease_length() -> timedelta:
+    """How long a claim is owned without a renewal. A crashed worker's rows go to the next
+    sweep after it: with beat's one-minute sweep and the default of 60 s, within 2 minutes."""
+    return timedelta(seconds=settings.SWEEP_LEASE_SECONDS)
+
+
+def backoff(*, attempts: int) -> timedelta:
+    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def _max_attempts() -> int:
+    """The attempt at which the waits between attempts have added up to RETRY_FOR."""
+    attempts, waited = 1, timedelta(0)
+    while waited < RETRY_FOR:
+        waited += backoff(attempts=attempts)
+        attempts += 1
+    return attempts
+
+
+MAX_ATTEMPTS = _max_attempts()
 
 
 @dataclass
@@ -73,15 +97,25 @@ class SweepResult:
     failed: int = 0
     deferred: int = 0
     emails: int = 0
+    # Rows left due without an attempt: sending paused, or the rows changed before the send.
+    released: int = 0
 
     def add(self, other: SweepResult) -> None:
-        for name in ("claimed", "sent", "retried", "failed", "deferred", "emails"):
+        for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def due_q(now: datetime) -> Q:
     return Q(state__in=DUE_STATES, notify_at__lte=now) & (
         Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    )
+
+
+def mailable_q(prefix: str = "") -> Q:
+    """Users Followup may email: active, and their address verified. The others' rows stay
+    as they are and go out once the account is active and verified again."""
+    return Q(
+        **{f"{prefix}user__is_active": True, f"{prefix}user__email_verified_at__isnull": False}
     )
 
 
@@ -98,15 +132,14 @@ def reminders_claim(
     """Claim up to ``limit`` due rows; returns their ids and the lease that marks them ours.
 
     Without ``digest_user_id``: the rows the immediate sweep sends. With it: that digest
-    user's rows other than thank-yous. Rows of deactivated accounts are never claimed: they
-    stay as they are, and go out if the account is reactivated.
+    user's rows other than thank-yous.
     """
-    due = Reminder.objects.filter(due_q(now), user__is_active=True)
+    due = Reminder.objects.filter(due_q(now), mailable_q())
     if digest_user_id is None:
         due = due.filter(_immediate())
     else:
         due = due.filter(user_id=digest_user_id).exclude(kind=Reminder.Kind.THANK_YOU)
-    lease = now + LEASE
+    lease = now + lease_length()
     with transaction.atomic():
         # FOR UPDATE SKIP LOCKED: concurrent sweeps on PostgreSQL take disjoint rows instead
         # of queueing on each other; of=self keeps the joined user rows unlocked. SQLite
@@ -118,41 +151,18 @@ def reminders_claim(
         )
         if not ids:
             return [], lease
-        # Re-check "due" in the UPDATE itself: act only on the rows this claim took.
-        Reminder.objects.filter(due_q(now), pk__in=ids).update(lease_until=lease)
-        taken = list(
-            Reminder.objects.filter(pk__in=ids, lease_until=lease).values_list("pk", flat=True)
-        )
-    return taken, lease
+        # The rows are locked (or the database is ours alone): every id is taken. The UPDATE
+        # goes by primary key only; with "due" in its WHERE, PostgreSQL without statistics
+        # on fresh rows scans the due index instead.
+        Reminder.objects.filter(pk__in=ids).update(lease_until=lease)
+    return ids, lease
 
 
-def delivery_error_kind(error: BaseException) -> str:
-    """TRANSIENT if sending again later may work, PERMANENT if it never will."""
-    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
-        return PERMANENT
-    if isinstance(error, AnymailAPIError):
-        status = error.status_code
-        if status is None or status >= 500 or status in (408, 429):
-            return TRANSIENT
-        return PERMANENT
-    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
-        return PERMANENT
-    if isinstance(error, smtplib.SMTPResponseException):
-        return TRANSIENT if 400 <= error.smtp_code < 500 else PERMANENT
-    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError):
-        return TRANSIENT
-    if isinstance(error, AnymailError):
-        return PERMANENT
-    return PERMANENT
-
-
-def backoff(*, attempts: int) -> timedelta:
-    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip() or error.__class__.__name__
-    return f"{error.__class__.__name__}: {text}"[:2000]
+def backlog_beyond(*, batches: int, now: datetime | None = None) -> bool:
+    """Whether more than ``batches`` full batches are due and free to claim right now."""
+    now = now or timezone.now()
+    due = Reminder.objects.filter(due_q(now), mailable_q()).filter(_immediate())
+    return due.order_by()[batches * BATCH_SIZE : batches * BATCH_SIZE + 1].exists()
 
 
 def claimed_rows(pks: Sequence[int], lease: datetime) -> list[Reminder]:
@@ -163,68 +173,7 @@ def claimed_rows(pks: Sequence[int], lease: datetime) -> list[Reminder]:
     )
 
 
-def _as_claimed(reminder: Reminder, lease: datetime):
-    """The rows still exactly as we claimed them: the user may have acted meanwhile."""
-    return Reminder.objects.filter(
-        pk=reminder.pk,
-        lease_until=lease,
-        state=reminder.state,
-        notify_at=reminder.notify_at,
-    )
-
-
-def _record_sent(reminder: Reminder, *, lease: datetime, now: datetime, nudge: bool) -> None:
-    next_notify = None
-    if (
-        not nudge
-        and reminder.nudge_at is not None
-        and reminder.nudge_at > now + notify_times.NUDGE_MIN_SPACING
-    ):
-        next_notify = reminder.nudge_at
-    _as_claimed(reminder, lease).update(
-        state=Reminder.State.NOTIFIED,
-        notified_at=now,
-        notify_at=next_notify,
-        attempts=0,
-        last_error="",
-        lease_until=None,
-        updated_at=now,
-    )
-
-
-def _record_error(
-    reminder: Reminder, *, lease: datetime, now: datetime, error: BaseException, kind: str
-) -> str:
-    """Retry later or give up; returns "retried" or "failed"."""
-    attempts = reminder.attempts + 1
-    if kind == TRANSIENT and attempts < MAX_ATTEMPTS:
-        _as_claimed(reminder, lease).update(
-            notify_at=now + backoff(attempts=attempts),
-            attempts=attempts,
-            last_error=_describe(error),
-            lease_until=None,
-            updated_at=now,
-        )
-        return "retried"
-    reason = _describe(error)
-    if kind == TRANSIENT:
-        reason = f"Gave up after {attempts} attempts. Last error: {reason}"
-    _as_claimed(reminder, lease).update(
-        state=Reminder.State.FAILED,
-        notify_at=None,
-        attempts=attempts,
-        last_error=reason,
-        lease_until=None,
-        updated_at=now,
-    )
-    return "failed"
-
-
-def _defer(reminder: Reminder, *, lease: datetime, until: datetime, now: datetime) -> None:
-    _as_claimed(reminder, lease).update(notify_at=until, lease_until=None, updated_at=now)
-
-
-def _is_nudge(reminder: Reminder) -> bool:
+def is_nudge(reminder: Reminder) -> bool:
     return (
         reminder.state == Reminder.State.NOTIFIED
         and reminder.nudge_at is not None
@@ -232,48 +181,12 @@ def _is_nudge(reminder: Reminder) -> bool:
     )
 
 
-def _quiet_until(user: User, now: datetime) -> datetime | None:
+def quiet_until(user: User, now: datetime) -> datetime | None:
     """The end of the user's quiet hours if ``now`` is inside them, else None."""
     quiet = QuietHours(start=user.quiet_hours_start, end=user.quiet_hours_end)
     if in_quiet_hours(instant=now, quiet=quiet, zone=user.zone):
         return quiet_hours_end_after(instant=now, quiet=quiet, zone=user.zone)
     return None
-
-
-def deliver(
-    render: Callable[[], EmailMultiAlternatives],
-    rows: Sequence[Reminder],
-    *,
-    lease: datetime,
-    now: datetime,
-    result: SweepResult,
-    nudge: bool = False,
-) -> bool:
-    """Render and send one email about ``rows``, record the outcome on each row, and say
-    whether the email went out."""
-    try:
-        message = render()
-    except Exception as error:
-        # A render error is a bug or bad data in this row: retrying cannot fix it.
-        logger.exception("Could not render the email for reminders %s", [r.pk for r in rows])
-        for row in rows:
-            _record_error(row, lease=lease, now=now, error=error, kind=PERMANENT)
-        result.failed += len(rows)
-        return False
-    try:
-        message.send()
-    except Exception as error:
-        kind = delivery_error_kind(error)
-        logger.warning("Sending reminders %s failed (%s): %s", [r.pk for r in rows], kind, error)
-        for row in rows:
-            outcome = _record_error(row, lease=lease, now=now, error=error, kind=kind)
-            setattr(result, outcome, getattr(result, outcome) + 1)
-        return False
-    result.emails += 1
-    for row in rows:
-        _record_sent(row, lease=lease, now=now, nudge=nudge)
-    result.sent += len(rows)
-    return True
 
 
 def _moments(rows: Sequence[Reminder]) -> list[list[Reminder]]:
@@ -284,38 +197,18 @@ def _moments(rows: Sequence[Reminder]) -> list[list[Reminder]]:
         if row.application_id is None:
             key: tuple = ("task", row.pk)
         else:
-            key = (row.user_id, row.application_id, row.notify_at, _is_nudge(row))
+            key = (row.user_id, row.application_id, row.notify_at, is_nudge(row))
         groups.setdefault(key, []).append(row)
     return list(groups.values())
 
 
-def _send_moment(
-    rows: list[Reminder],
-    *,
-    lease: datetime,
-    now: datetime,
-    result: SweepResult,
-    notes: dict[int, list[Note]],
-) -> None:
-    first = rows[0]
-    quiet_end = _quiet_until(first.user, now)
-    if quiet_end is not None:
-        # Checked again at send time: the user may have changed their quiet hours.
-        for row in rows:
-            _defer(row, lease=lease, until=quiet_end, now=now)
-        result.deferred += len(rows)
-        return
-    nudge = _is_nudge(first)
-    application_notes = notes.get(first.application_id)
+def _render(rows: list[Reminder], *, nudge: bool, notes: dict[int, list[Note]]):
+    application_notes = notes.get(rows[0].application_id)
     if len(rows) == 1:
-        render = partial(
-            reminder_email, reminder=first, nudge=nudge, application_notes=application_notes
+        return partial(
+            reminder_email, reminder=rows[0], nudge=nudge, application_notes=application_notes
         )
-    else:
-        render = partial(
-            group_email, reminders=rows, nudge=nudge, application_notes=application_notes
-        )
-    deliver(render, rows, lease=lease, now=now, result=result, nudge=nudge)
+    return partial(group_email, reminders=rows, nudge=nudge, application_notes=application_notes)
 
 
 def sweep_run(
@@ -325,12 +218,17 @@ def sweep_run(
 
     Loops over batches until nothing due is left: each processed row leaves the due set
     (sent, deferred, retried later or failed), and a row someone else holds is skipped.
+    While sending is paused, each run sends one email as a probe; if it goes out, the pause
+    is lifted and the run goes on with everything else.
     """
+    from reminders.services.sweep_batch import BatchSender
+
     result = SweepResult()
+    paused = mail_paused() is not None
     batches = 0
     while max_batches is None or batches < max_batches:
         tick = now or timezone.now()
-        pks, lease = reminders_claim(now=tick, limit=batch_size)
+        pks, lease = reminders_claim(now=tick, limit=1 if paused else batch_size)
         if not pks:
             break
         batches += 1
@@ -338,13 +236,20 @@ def sweep_run(
         rows = claimed_rows(pks, lease)
         # One query for the notes of the whole batch, not one per email.
         notes = notes_by_application(reminders=rows)
-        for moment in _moments(rows):
-            try:
-                _send_moment(moment, lease=lease, now=tick, result=result, notes=notes)
-            except Exception as error:
-                # Never let one email stop the batch; record it so it cannot crash-loop.
-                logger.exception("Reminders %s could not be processed", [r.pk for r in moment])
-                for reminder in moment:
-                    _record_error(reminder, lease=lease, now=tick, error=error, kind=PERMANENT)
-                result.failed += len(moment)
+        batch = BatchSender(rows=rows, lease=lease, now=tick, result=result)
+        try:
+            for moment in _moments(rows):
+                if batch.paused:
+                    break
+                nudge = is_nudge(moment[0])
+                batch.send(moment, _render(moment, nudge=nudge, notes=notes), nudge=nudge)
+        finally:
+            batch.finish()
+        if batch.paused:
+            break  # the mail settings are broken: the rest waits for the next probe
+        if paused:
+            if not batch.delivered:
+                break  # the probe did not get through; try again next tick
+            mail_resume()
+            paused = False
     return result

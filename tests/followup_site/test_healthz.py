@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from reminders.models import Heartbeat
+from reminders.services.mail_pause import mail_pause, mail_resume
 from reminders.tasks import beat_heartbeat
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +50,22 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
         app.conf.broker_url = original
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
+
+
+def test_healthz_is_503_with_a_clear_error_while_sending_is_paused(client):
+    beat_heartbeat()
+    mail_pause(
+        reason="SMTPAuthenticationError: (535, b'Authentication failed')", now=timezone.now()
+    )
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    mail = response.json()["mail"]
+    assert mail["ok"] is False
+    assert "Sending email is paused" in mail["error"]
+    assert "535" in mail["error"]
+    assert "Fix the EMAIL_* or ANYMAIL_* settings" in mail["error"]
+
+    mail_resume()
+    assert client.get("/healthz").status_code == 200

@@ -8,13 +8,11 @@ Timezone: Europe/Berlin.
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,9 +21,10 @@ from django.db import connection
 
 from followup_site.mailbox import captured_messages
 from reminders.models import Reminder
-from reminders.services.sweep import LEASE, reminders_claim, sweep_run
+from reminders.services.sweep import lease_length, reminders_claim, sweep_run
 from tests.conftest import require_service
 from tests.factories import ReminderFactory
+from tests.mail_servers import PostmarkStandIn, accepted
 from tests.reminders.support import BERLIN, local, user_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,11 +103,11 @@ def test_a_crash_between_claim_and_send_is_sent_once_after_the_lease_runs_out(ca
         claimed, _lease = reminders_claim(now=NOON)  # ...and the process dies here.
         assert claimed == [reminder.pk]
         assert sweep_run().claimed == 0
-    with time_machine.travel(NOON + LEASE - timedelta(seconds=1), tick=False):
+    with time_machine.travel(NOON + lease_length() - timedelta(seconds=1), tick=False):
         assert sweep_run().claimed == 0
     assert _sent_subjects() == Counter()
 
-    with time_machine.travel(NOON + LEASE + timedelta(seconds=1), tick=False):
+    with time_machine.travel(NOON + lease_length() + timedelta(seconds=1), tick=False):
         result = sweep_run()
         again = sweep_run()
     assert (result.sent, again.claimed) == (1, 0)
@@ -161,59 +160,11 @@ def test_a_flushed_broker_loses_nothing_because_the_database_is_the_record(captu
     assert _sent_subjects() == Counter({_subject(r): 1 for r in reminders})
 
 
-# --- A real HTTP server speaking Postmark's API ---------------------------------------------
-
-
-class PostmarkStandIn:
-    """Answers POST /email from a script of (status, JSON) replies; records what it got."""
-
-    def __init__(self, replies: list[tuple[int, dict]]) -> None:
-        self.replies = list(replies)
-        self.requests: list[dict] = []
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                stand_in.requests.append(
-                    {
-                        "path": self.path,
-                        "token": self.headers.get("X-Postmark-Server-Token"),
-                        "body": json.loads(self.rfile.read(length) or b"{}"),
-                    }
-                )
-                status, payload = stand_in.replies.pop(0) if stand_in.replies else (200, {})
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> PostmarkStandIn:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+# --- A real HTTP server speaking Postmark's API (tests/mail_servers.py) ---------------------
 
 
 def _accepted(to: str) -> tuple[int, dict]:
-    return 200, {
-        "To": to,
-        "SubmittedAt": "2026-03-10T12:00:00.0000000Z",
-        "MessageID": str(uuid.uuid4()),
-        "ErrorCode": 0,
-        "Message": "OK",
-    }
+    return accepted(to)
 
 
 @pytest.fixture

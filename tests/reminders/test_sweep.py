@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
@@ -14,9 +14,6 @@ from reminders.services.digest import digest_run
 from reminders.services.plan_apply import plan_apply
 from reminders.services.sweep import (
     MAX_ATTEMPTS,
-    PERMANENT,
-    TRANSIENT,
-    delivery_error_kind,
     reminders_claim,
     sweep_run,
 )
@@ -119,6 +116,24 @@ def test_quiet_hours_are_checked_again_when_sending(seeker, mailoutbox):
     assert mailoutbox == []
 
 
+def test_an_email_held_past_the_tasks_moment_says_when_it_was_due(seeker, mailoutbox):
+    """Europe/Berlin, quiet hours 21:00-08:00: a task due at 22:00 is emailed at 08:00 and
+    says it was due at 22:00; one emailed on time does not."""
+    on_time = _due(seeker, title="Call Anna back")
+    late = _due(seeker, title="Write to Ben", at=local(BERLIN, 2026, 3, 10, 22, 0))
+    with time_machine.travel(NOON, tick=False):
+        sweep_run()
+    with time_machine.travel(late.due_at, tick=False):
+        assert sweep_run().deferred == 1
+    with time_machine.travel(local(BERLIN, 2026, 3, 11, 8, 0), tick=False):
+        assert sweep_run().sent == 1
+    first, second = mailoutbox
+    assert on_time.title in first.subject and "This was due at" not in first.body
+    assert late.title in second.subject
+    assert "This was due at Tuesday 10 March 2026, 22:00 CET" in second.body
+    assert "This was due at" in second.alternatives[0].content
+
+
 def test_a_snoozed_task_is_emailed_again_when_its_snooze_ends(seeker, mailoutbox):
     reminder = _due(seeker, state=Reminder.State.SNOOZED)
     with time_machine.travel(NOON, tick=False):
@@ -167,28 +182,14 @@ def test_a_claimed_row_is_not_claimed_again_while_its_lease_runs(seeker):
     assert reminder.lease_until == lease
 
 
-def test_transient_and_permanent_errors_are_told_apart():
-    import smtplib
-
-    from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
-
-    assert delivery_error_kind(AnymailAPIError("down", status_code=503)) == TRANSIENT
-    assert delivery_error_kind(AnymailAPIError("no answer")) == TRANSIENT
-    assert delivery_error_kind(AnymailAPIError("bad token", status_code=401)) == PERMANENT
-    assert delivery_error_kind(AnymailRecipientsRefused("inactive")) == PERMANENT
-    assert delivery_error_kind(ConnectionRefusedError()) == TRANSIENT
-    assert delivery_error_kind(smtplib.SMTPRecipientsRefused({})) == PERMANENT
-    assert delivery_error_kind(smtplib.SMTPDataError(451, b"try later")) == TRANSIENT
-    assert delivery_error_kind(smtplib.SMTPDataError(554, b"rejected")) == PERMANENT
-
-
-def test_an_unreachable_smtp_server_is_retried_with_backoff_then_given_up(
-    seeker, settings, mailoutbox
+def test_an_unreachable_smtp_server_is_retried_with_backoff_for_a_day_then_given_up(
+    settings, mailoutbox
 ):
+    """Europe/Berlin user without quiet hours, so that every retry is an attempt."""
     # A real SMTP backend pointed at a closed local port: every attempt is refused.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-    reminder = _due(seeker)
+    reminder = _due(user_in(BERLIN, quiet_hours_start=time(0), quiet_hours_end=time(0)))
     at = NOON
     waits = []
     for _ in range(MAX_ATTEMPTS):
@@ -203,6 +204,9 @@ def test_an_unreachable_smtp_server_is_retried_with_backoff_then_given_up(
     assert reminder.attempts == MAX_ATTEMPTS
     assert "Gave up after" in reminder.last_error
     assert waits[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert max(waits) == timedelta(hours=1)
+    # The last attempt came at least a day after the first.
+    assert at - NOON >= timedelta(hours=24)
 
 
 # --- Digest ---------------------------------------------------------------------------------
@@ -234,6 +238,7 @@ def test_digest_users_get_thank_yous_at_once_and_the_rest_in_the_digest(digest_u
     message = mailoutbox[1]
     assert message.subject == "Your follow-ups for today: 2 tasks"
     assert "Call Anna" in message.body and "Check in with Ben" in message.body
+    assert "This was due at" not in message.body  # a digest is late by design
     html = message.alternatives[0].content
     assert html.count("Snooze a week") == 2
     for reminder in (call, check_in):
