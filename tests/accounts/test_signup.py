@@ -56,6 +56,18 @@ def test_signup_creates_an_unverified_account_and_emails_a_link_instead_of_loggi
     assert "ada.lovelace@example.com" in page.content.decode()
 
 
+def test_the_verification_email_carries_no_text_typed_by_whoever_signed_up(mailoutbox):
+    """Anyone can sign up with a stranger's address: what they type as their name must not
+    ride along into the stranger's inbox, or sign-up becomes a way to mail them a message."""
+    lure = "Your bank account is locked, call +1 555 0100"
+    Client().post(SIGNUP, _form(full_name=lure))
+
+    [mail] = mailoutbox
+    html = mail.alternatives[0][0] if mail.alternatives else ""
+    assert lure not in mail.subject + mail.body + html
+    assert mail.body.startswith("Hello,")
+
+
 def test_signup_ignores_a_browser_timezone_it_does_not_know(client):
     client.post(SIGNUP, _form(timezone="Mars/Olympus_Mons"))
     assert User.objects.get().timezone == "UTC"
