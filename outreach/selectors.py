@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from followup_site.ids import id_or_none
 from interviews.models import Application, Contact, Interview, Note
 from interviews.selectors import notes_about
 from outreach.builtin_templates import BUILTIN_BY_KEY, BUILTIN_TEMPLATES, BuiltinTemplate
@@ -129,9 +130,10 @@ def template_resolve(*, user: User, key: str) -> TemplateChoice | None:
         t: BuiltinTemplate = BUILTIN_BY_KEY[key]
         return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
     prefix, _, pk = key.partition(":")
-    if prefix != "user" or not pk.isdigit():
+    own_pk = id_or_none(pk)
+    if prefix != "user" or own_pk is None:
         return None
-    own = user_templates(user=user).filter(pk=int(pk)).first()
+    own = user_templates(user=user).filter(pk=own_pk).first()
     if own is None:
         return None
     return TemplateChoice(own.key, own.name, own.occasion, own.subject, own.body, False)

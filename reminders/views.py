@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from followup_site.ids import id_or_none
 from interviews import selectors as interview_selectors
 from interviews.models import Application
 from outreach import selectors as outreach_selectors
@@ -192,10 +193,11 @@ def outreach_log(request: HttpRequest, app_pk: int) -> HttpResponse:
     if form_class is None:
         return HttpResponseBadRequest("Unknown kind of outreach.")
     reminder = None
-    if request.POST.get("reminder", "").isdigit():
+    reminder_pk = id_or_none(request.POST.get("reminder"))
+    if reminder_pk is not None:
         reminder = get_object_or_404(
             selectors.reminders_of(user=request.user),
-            pk=int(request.POST["reminder"]),
+            pk=reminder_pk,
             application=application,
         )
     contacts = selectors.application_contacts(user=request.user, application=application)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from followup_site.ids import id_or_none
 from interviews.models import Application, Interview
 from interviews.selectors import contact_get
 from outreach import selectors, send_guard
@@ -272,8 +273,8 @@ def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpRespon
         pk=interview_pk,
         application__user=request.user,
     )
-    contact_pk = request.GET.get("contact") or request.POST.get("contact")
-    if not str(contact_pk or "").isdigit():
+    contact_pk = id_or_none(request.GET.get("contact") or request.POST.get("contact"))
+    if contact_pk is None:
         raise Http404("Choose whom to write to.")
     contact = contact_get(user=request.user, pk=contact_pk)
     target = ComposeTarget(
@@ -290,8 +291,8 @@ def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpRespon
 def compose_for_contact(request: HttpRequest, contact_pk: int) -> HttpResponse:
     contact = contact_get(user=request.user, pk=contact_pk)
     applications = Application.objects.filter(user=request.user).select_related("company")
-    application_pk = request.GET.get("application") or request.POST.get("application")
-    if str(application_pk or "").isdigit():
+    application_pk = id_or_none(request.GET.get("application") or request.POST.get("application"))
+    if application_pk is not None:
         application = get_object_or_404(applications, pk=application_pk)
     else:
         application = (
@@ -339,9 +340,7 @@ def _draft_page(request: HttpRequest, draft: Draft, *, error: str, status: int) 
 
 def _posted_attempt(request: HttpRequest) -> int | None:
     """The send attempt the page showed, which the buttons act on."""
-    value = request.POST.get("attempt", "")
-    # isascii: isdigit alone lets through digits int() refuses, such as "²".
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+    return id_or_none(request.POST.get("attempt"))
 
 
 _CHANGED = (
