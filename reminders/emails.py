@@ -133,11 +133,18 @@ def reminder_view(
     return view
 
 
+def render_parts(name: str, context: dict) -> tuple[str, str, str]:
+    """The subject (as rendered), text body and HTML body of the email ``name``."""
+    return (
+        render_to_string(f"emails/{name}_subject.txt", context),
+        render_to_string(f"emails/{name}_body.txt", context),
+        render_to_string(f"emails/{name}_body.html", context),
+    )
+
+
 def _message(*, name: str, context: dict, to: str) -> EmailMultiAlternatives:
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject, text, html = render_parts(name, context)
     subject = " ".join(subject.split())  # a header: one line, whatever the template did
-    text = render_to_string(f"emails/{name}_body.txt", context)
-    html = render_to_string(f"emails/{name}_body.html", context)
     message = EmailMultiAlternatives(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
     )
