@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import engines
 from django.utils import timezone
 
 from accounts.models import User
@@ -133,13 +133,31 @@ def reminder_view(
     return view
 
 
+def _templates(name: str) -> tuple:
+    """The compiled subject, text and HTML templates of ``name``, from the Jinja2 engine.
+
+    Fetched through Django's backend once per process (Jinja2 checks file times on every
+    lookup only in development); rendered straight with Jinja2, because the backend's
+    per-render wrapper adds nothing these emails need (no request, no CSRF token).
+    """
+    templates = _TEMPLATES.get(name)
+    if templates is None or settings.DEBUG:
+        engine = engines["emails"]
+        templates = tuple(
+            engine.get_template(f"emails/{name}_{part}").template
+            for part in ("subject.txt", "body.txt", "body.html")
+        )
+        _TEMPLATES[name] = templates
+    return templates
+
+
+_TEMPLATES: dict[str, tuple] = {}
+
+
 def render_parts(name: str, context: dict) -> tuple[str, str, str]:
     """The subject (as rendered), text body and HTML body of the email ``name``."""
-    return (
-        render_to_string(f"emails/{name}_subject.txt", context),
-        render_to_string(f"emails/{name}_body.txt", context),
-        render_to_string(f"emails/{name}_body.html", context),
-    )
+    subject, text, html = _templates(name)
+    return subject.render(context), text.render(context), html.render(context)
 
 
 def _message(*, name: str, context: dict, to: str) -> EmailMultiAlternatives:
