@@ -103,7 +103,9 @@ def reminder_view(
         view.was_due_local = view.due_local
     if reminder.interview is not None:
         view.interview_ended_local = format_local(instant=reminder.interview.ends_at, zone=zone)
-    if reminder.application is not None:
+    if reminder.application is not None and reminder.kind == Reminder.Kind.CLOSE_SUGGESTION:
+        # Only this kind's email links to the application; reversing it for every
+        # reminder cost as much as one of the action links.
         view.application_url = settings.SITE_URL + reminder.application.get_absolute_url()
     for note in _notes_for(reminder, application_notes):
         if note.kind == Note.Kind.TOPIC or note.kind == Note.Kind.QUESTION:
