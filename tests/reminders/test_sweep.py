@@ -337,3 +337,27 @@ def test_claimed_rows_are_read_by_key_and_checked_against_the_lease(seeker):
     (select,) = queries.captured_queries
     where = select["sql"].split(" WHERE ", 1)[1].split(" ORDER BY ")[0]
     assert "state" not in where and "lease_until" not in where, where
+
+
+def test_the_claim_reads_the_earliest_due_rows_without_sorting_them_all(seeker):
+    """On PostgreSQL the claim walks the (notify_at, id) index of due rows and stops after
+    the batch; sorting every due row for every batch made a sweep quadratic."""
+    from django.db import connection, transaction
+
+    from reminders.services import sweep as engine
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    ReminderFactory.create_batch(300, user=seeker, due_at=NOON, notify_at=NOON)
+    due = Reminder.objects.filter(engine.due_q(NOON), engine.mailable_q()).filter(
+        engine._immediate()
+    )
+    claim = (
+        due.order_by("notify_at", "pk")
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", flat=True)[:100]
+    )
+    with transaction.atomic():
+        plan = claim.explain()
+    assert "reminder_due_order_idx" in plan, plan
+    assert "Sort" not in plan, plan
