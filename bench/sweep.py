@@ -77,6 +77,9 @@ def _child(url: str, *, count: int, users: int) -> dict:
         "ALLOWED_HOSTS": "localhost",
         "DATABASE_URL": url,
         "LOG_LEVEL": "WARNING",
+        # Production settings refuse to start without a real backend; the child swaps in
+        # the in-memory one itself.
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     }
     command = [sys.executable, __file__, "--child", url, "--counts", str(count)]
     command += ["--users", str(users)]
@@ -241,9 +244,7 @@ def _bare_updates(ids: list[int]) -> float:
 
 def _bare_renders(count: int) -> float:
     """The reminder email's three templates, rendered ``count`` times from one context."""
-    from django.template.loader import get_template
-
-    from reminders.emails import _base_context, reminder_view
+    from reminders.emails import _base_context, _templates, reminder_view
     from reminders.models import Reminder
 
     reminder = (
@@ -253,9 +254,7 @@ def _bare_renders(count: int) -> float:
     )
     context = _base_context(reminder.user)
     context.update({"item": reminder_view(reminder=reminder, application_notes=[]), "nudge": False})
-    templates = [
-        get_template(f"emails/reminder_{part}") for part in ("subject.txt", "body.txt", "body.html")
-    ]
+    templates = _templates("reminder")
     started = time.perf_counter()
     for _ in range(count):
         for template in templates:

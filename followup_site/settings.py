@@ -124,6 +124,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The emails the reminder sweep sends by the thousand (followup_site/jinja2_env.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "emails",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "followup_site.jinja2_env.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import engines
 from django.utils import timezone
 
 from accounts.models import User
@@ -103,7 +103,9 @@ def reminder_view(
         view.was_due_local = view.due_local
     if reminder.interview is not None:
         view.interview_ended_local = format_local(instant=reminder.interview.ends_at, zone=zone)
-    if reminder.application is not None:
+    if reminder.application is not None and reminder.kind == Reminder.Kind.CLOSE_SUGGESTION:
+        # Only this kind's email links to the application; reversing it for every
+        # reminder cost as much as one of the action links.
         view.application_url = settings.SITE_URL + reminder.application.get_absolute_url()
     for note in _notes_for(reminder, application_notes):
         if note.kind == Note.Kind.TOPIC or note.kind == Note.Kind.QUESTION:
@@ -133,11 +135,36 @@ def reminder_view(
     return view
 
 
+def _templates(name: str) -> tuple:
+    """The compiled subject, text and HTML templates of ``name``, from the Jinja2 engine.
+
+    Fetched through Django's backend once per process (Jinja2 checks file times on every
+    lookup only in development); rendered straight with Jinja2, because the backend's
+    per-render wrapper adds nothing these emails need (no request, no CSRF token).
+    """
+    templates = _TEMPLATES.get(name)
+    if templates is None or settings.DEBUG:
+        engine = engines["emails"]
+        templates = tuple(
+            engine.get_template(f"emails/{name}_{part}").template
+            for part in ("subject.txt", "body.txt", "body.html")
+        )
+        _TEMPLATES[name] = templates
+    return templates
+
+
+_TEMPLATES: dict[str, tuple] = {}
+
+
+def render_parts(name: str, context: dict) -> tuple[str, str, str]:
+    """The subject (as rendered), text body and HTML body of the email ``name``."""
+    subject, text, html = _templates(name)
+    return subject.render(context), text.render(context), html.render(context)
+
+
 def _message(*, name: str, context: dict, to: str) -> EmailMultiAlternatives:
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject, text, html = render_parts(name, context)
     subject = " ".join(subject.split())  # a header: one line, whatever the template did
-    text = render_to_string(f"emails/{name}_body.txt", context)
-    html = render_to_string(f"emails/{name}_body.html", context)
     message = EmailMultiAlternatives(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
     )

@@ -166,11 +166,18 @@ def backlog_beyond(*, batches: int, now: datetime | None = None) -> bool:
 
 
 def claimed_rows(pks: Sequence[int], lease: datetime) -> list[Reminder]:
-    return list(
-        Reminder.objects.filter(pk__in=pks, lease_until=lease, state__in=DUE_STATES)
+    """The claimed rows still under ``lease`` and due, with what their emails show.
+
+    Selected by primary key alone, and the lease and state checked here: with them in the
+    WHERE, PostgreSQL without statistics on fresh rows combined the primary key with a scan
+    of the whole due index (10 ms a batch at 10,000 due, growing with the backlog).
+    """
+    rows = (
+        Reminder.objects.filter(pk__in=pks)
         .select_related("user", "application__company", "contact", "interview", "trigger_outreach")
         .order_by("notify_at", "pk")
     )
+    return [row for row in rows if row.lease_until == lease and row.state in DUE_STATES]
 
 
 def is_nudge(reminder: Reminder) -> bool:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Emails are not pages: mail clients need inline styles, and the viewer frames them under a
 # policy of their own (followup_site/mailbox.py).
-EMAIL_TEMPLATES = {"emails", "registration/password_reset_email.html"}
+EMAIL_TEMPLATES = {"emails", "jinja2/emails", "registration/password_reset_email.html"}
 INLINE = {
     "inline script": re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE),
     "style element": re.compile(r"<style[\s>]", re.IGNORECASE),

@@ -213,3 +213,40 @@ def test_a_refused_action_leaves_the_link_usable(browser):
     _, refused = _post_from_the_page(browser, _path(thanks, "snooze_day"))
     assert refused.status_code == 409
     assert not UsedActionLink.objects.exists()
+
+
+def test_an_action_url_is_what_reverse_gives_for_its_token(reminder, settings):
+    from django.urls import reverse
+
+    url = reminder_action_url(reminder=reminder, action="snooze_day")
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    assert url == settings.SITE_URL + reverse("reminders:email_action", args=[token])
+    assert link_read(token=token).action == "snooze_day"
+
+
+def test_an_action_url_follows_the_script_prefix(reminder, settings):
+    """The reversed URL is cached, but not across a change of script prefix or site URL."""
+    from django.urls import set_script_prefix
+
+    assert "/app/" not in reminder_action_url(reminder=reminder, action="done")
+    set_script_prefix("/app/")
+    try:
+        prefixed = reminder_action_url(reminder=reminder, action="done")
+        assert prefixed.startswith(settings.SITE_URL + "/app/"), prefixed
+    finally:
+        set_script_prefix("/")
+    settings.SITE_URL = "https://followup.example"
+    assert reminder_action_url(reminder=reminder, action="done").startswith(
+        "https://followup.example/"
+    )
+
+
+def test_a_token_is_what_django_signing_gives(settings):
+    """The cheaper signing of action links is Django's, byte for byte, for any secret."""
+    from reminders.links import _dumps
+
+    payload = {"r": 12, "u": 3, "a": "done", "n": "nonce-<&>"}
+    assert _dumps(payload) == signing.dumps(payload, salt=SALT)
+    settings.SECRET_KEY = "another-secret-" + "x" * 50
+    assert _dumps(payload) == signing.dumps(payload, salt=SALT)
+    assert signing.loads(_dumps(payload), salt=SALT, max_age=60) == payload

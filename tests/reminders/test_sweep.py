@@ -315,3 +315,49 @@ def test_a_deactivated_digest_user_gets_no_digest(digest_user, mailoutbox):
     assert (digest.claimed, digest.emails, claimed) == (0, 0, [])
     assert mailoutbox == []
     assert digest_user.reminders.get().state == Reminder.State.PENDING
+
+
+def test_claimed_rows_are_read_by_key_and_checked_against_the_lease(seeker):
+    """The batch read selects by primary key alone (a WHERE on state or lease made
+    PostgreSQL scan the whole due index on fresh rows), yet still drops a row that is no
+    longer under this lease or no longer due."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reminders.services.sweep import claimed_rows
+
+    kept, done, taken = (_due(seeker) for _ in range(3))
+    with time_machine.travel(NOON, tick=False):
+        pks, lease = reminders_claim(now=NOON)
+    Reminder.objects.filter(pk=done.pk).update(state=Reminder.State.DONE)
+    Reminder.objects.filter(pk=taken.pk).update(lease_until=lease + timedelta(minutes=1))
+    with CaptureQueriesContext(connection) as queries:
+        rows = claimed_rows(pks, lease)
+    assert [row.pk for row in rows] == [kept.pk]
+    (select,) = queries.captured_queries
+    where = select["sql"].split(" WHERE ", 1)[1].split(" ORDER BY ")[0]
+    assert "state" not in where and "lease_until" not in where, where
+
+
+def test_the_claim_reads_the_earliest_due_rows_without_sorting_them_all(seeker):
+    """On PostgreSQL the claim walks the (notify_at, id) index of due rows and stops after
+    the batch; sorting every due row for every batch made a sweep quadratic."""
+    from django.db import connection, transaction
+
+    from reminders.services import sweep as engine
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    ReminderFactory.create_batch(300, user=seeker, due_at=NOON, notify_at=NOON)
+    due = Reminder.objects.filter(engine.due_q(NOON), engine.mailable_q()).filter(
+        engine._immediate()
+    )
+    claim = (
+        due.order_by("notify_at", "pk")
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", flat=True)[:100]
+    )
+    with transaction.atomic():
+        plan = claim.explain()
+    assert "reminder_due_order_idx" in plan, plan
+    assert "Sort" not in plan, plan
