@@ -341,13 +341,13 @@ def test_claimed_rows_are_read_by_key_and_checked_against_the_lease(seeker):
 
 def test_the_claim_reads_the_earliest_due_rows_without_sorting_them_all(seeker):
     """On PostgreSQL the claim walks the (notify_at, id) index of due rows and stops after
-    the batch; sorting every due row for every batch made a sweep quadratic."""
+    the batch; sorting every due row for every batch made a sweep quadratic there. SQLite's
+    planner prefers the (state, notify_at) index and sorts what it found, which is cheap on
+    the embedded scale; what must hold there is that it never scans the whole table."""
     from django.db import connection, transaction
 
     from reminders.services import sweep as engine
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the plan is PostgreSQL's")
     ReminderFactory.create_batch(300, user=seeker, due_at=NOON, notify_at=NOON)
     due = Reminder.objects.filter(engine.due_q(NOON), engine.mailable_q()).filter(
         engine._immediate()
@@ -359,5 +359,9 @@ def test_the_claim_reads_the_earliest_due_rows_without_sorting_them_all(seeker):
     )
     with transaction.atomic():
         plan = claim.explain()
-    assert "reminder_due_order_idx" in plan, plan
-    assert "Sort" not in plan, plan
+    if connection.vendor == "postgresql":
+        assert "reminder_due_order_idx" in plan, plan
+        assert "Sort" not in plan, plan
+    else:
+        assert "SEARCH reminders_reminder USING INDEX reminder_due" in plan, plan
+        assert "SCAN reminders_reminder" not in plan, plan
