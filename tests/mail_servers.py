@@ -3,7 +3,9 @@
 - :class:`ScriptedSMTP`: an aiosmtpd server. Each stage (MAIL FROM, RCPT TO, DATA) pops
   its next scripted reply, or accepts; AUTH accepts one password; ``delay`` slows every
   DATA down (a slow relay); ``on_message`` runs for each accepted message, in the server's
-  thread, so a test can change the database between two sends of one batch.
+  thread, so a test can change the database between two sends of one batch; while
+  ``holding``, it takes a whole message and keeps the reply to DATA back until
+  :meth:`ScriptedSMTP.release`: the moment a sender cannot know whether the message went.
 - :class:`PostmarkStandIn`: an HTTP server speaking Postmark's API to anymail's real
   Postmark backend, answering POST /email from a script of (status, JSON) replies, or by a
   function of the request.
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -40,6 +43,8 @@ class ScriptedSMTP:
         self.delay = delay
         self.messages: list[Message] = []
         self.on_message: Callable[[Message], None] | None = None
+        self.holding = False
+        self._release = threading.Event()
         self.port = free_port()
         options = {}
         if password is not None:
@@ -71,7 +76,21 @@ class ScriptedSMTP:
         self.messages.append(message)
         if self.on_message is not None:
             self.on_message(message)
+        if self.holding:
+            await asyncio.get_running_loop().run_in_executor(None, self._release.wait, 60)
         return "250 Message accepted"
+
+    def wait_for_messages(self, count: int, *, timeout: float = 30) -> bool:
+        """Whether ``count`` messages reached the server within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return len(self.messages) >= count
+
+    def release(self) -> None:
+        """Answer the held DATA, and every later one at once."""
+        self.holding = False
+        self._release.set()
 
     def subjects(self) -> list[str]:
         return [str(m["Subject"]) for m in self.messages]
@@ -89,6 +108,7 @@ class ScriptedSMTP:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self.controller.stop()
 
 

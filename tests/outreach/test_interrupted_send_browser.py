@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from outreach.models import Draft, Outreach
 from tests.browser.support import log_in
-from tests.outreach.smtp_stand_in import ScriptedSMTP
+from tests.mail_servers import ScriptedSMTP
 from tests.outreach.support import draft_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def smtp(settings):
-    server = ScriptedSMTP()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
-    yield server
-    server.close()
+    with ScriptedSMTP() as server:
+        server.use(settings)
+        yield server
 
 
 def test_an_interrupted_send_is_checked_and_sent_again_once(
@@ -62,7 +60,7 @@ def test_an_interrupted_send_is_checked_and_sent_again_once(
     # Without the confirmation the browser does not even post it.
     panel.get_by_role("button", name="Send again").click()
     assert page.url.endswith(f"/outreach/drafts/{draft.pk}/")
-    assert smtp.received == []
+    assert smtp.messages == []
 
     panel.get_by_label(re.compile("I found no copy")).check()
     panel.get_by_role("button", name="Send again").click()
@@ -70,6 +68,6 @@ def test_an_interrupted_send_is_checked_and_sent_again_once(
     assert "Sent again to Ana Ortiz" in page.inner_text("main")
     screenshot(page, "interrupted-send-sent-again")
 
-    assert len(smtp.received) == 1
+    assert len(smtp.messages) == 1
     assert Draft.objects.get(pk=draft.pk).send_state == Draft.SendState.SENT
     assert Outreach.objects.filter(draft=draft).count() == 1

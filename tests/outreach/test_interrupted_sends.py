@@ -27,7 +27,7 @@ from django.utils import timezone
 from outreach.models import Draft, Outreach
 from outreach.services.delivery import draft_send
 from reminders.models import Reminder
-from tests.outreach.smtp_stand_in import ScriptedSMTP
+from tests.mail_servers import ScriptedSMTP
 from tests.outreach.support import draft_of
 
 FIVE_MINUTES = Draft.SEND_INTERRUPTED_AFTER
@@ -35,12 +35,10 @@ FIVE_MINUTES = Draft.SEND_INTERRUPTED_AFTER
 
 @pytest.fixture
 def smtp(settings):
-    server = ScriptedSMTP()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
-    settings.EMAIL_TIMEOUT = 60
-    yield server
-    server.close()
+    with ScriptedSMTP() as server:
+        server.use(settings)
+        settings.EMAIL_TIMEOUT = 60  # long enough to hold DATA until the test releases it
+        yield server
 
 
 def thank_you_draft(scene) -> Draft:
@@ -101,7 +99,7 @@ def test_a_send_killed_mid_delivery_is_interrupted_after_five_minutes_and_sent_a
         "FOLLOWUP_VAR_DIR": str(tmp_path),
         "DATABASE_URL": _database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": smtp.host,
+        "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),
         "EMAIL_TIMEOUT": "60",
     }
@@ -131,7 +129,7 @@ def test_a_send_killed_mid_delivery_is_interrupted_after_five_minutes_and_sent_a
     assert "Delete this draft" not in html
     assert send_again(scene_client, draft).status_code == 409
     assert scene_client.post(reverse("outreach:draft_delete", args=[draft.pk])).status_code == 409
-    assert len(smtp.received) == 1
+    assert len(smtp.messages) == 1
 
     with time_machine.travel(draft.send_started_at + FIVE_MINUTES + timedelta(seconds=1)):
         html = page_of(scene_client, draft)
@@ -147,7 +145,7 @@ def test_a_send_killed_mid_delivery_is_interrupted_after_five_minutes_and_sent_a
         response = send_again(scene_client, draft, confirm=None)
         assert response.status_code == 400
         assert "Nothing was sent" in response.content.decode()
-        assert len(smtp.received) == 1
+        assert len(smtp.messages) == 1
 
         response = send_again(scene_client, draft)
         assert response.status_code == 302
@@ -155,7 +153,7 @@ def test_a_send_killed_mid_delivery_is_interrupted_after_five_minutes_and_sent_a
         # The same click again (a double click, a stale tab) sends nothing more.
         assert send_again(scene_client, draft).status_code == 409
 
-    assert len(smtp.received) == 2
+    assert len(smtp.messages) == 2
     draft.refresh_from_db()
     assert draft.send_state == Draft.SendState.SENT and draft.send_attempts == 2
     outreach = Outreach.objects.get()
@@ -294,7 +292,7 @@ def test_a_send_that_finishes_after_the_user_resolved_it_records_nothing_more(
         smtp.release()
         sender.join(timeout=60)
     assert outcome and outcome[0].send_state == Draft.SendState.SENT
-    assert len(smtp.received) == 1
+    assert len(smtp.messages) == 1
     outreach = Outreach.objects.get()
     assert outreach.occurred_at == draft.send_started_at
     assert outreach.esp_message_id == ""

@@ -45,7 +45,8 @@ import pytest
 
 from tests.browser.support import watch_csp_violations
 from tests.conftest import ARTIFACTS, require_service
-from tests.production.smtp_sink import ReceivedMail, SmtpSink, free_port, smtp_sink
+from tests.mail_servers import free_port
+from tests.production.smtp_sink import ReceivedMail, SmtpSink, smtp_sink
 
 pytestmark = pytest.mark.smoke
 
