@@ -14,7 +14,12 @@ from accounts.models import User
 from followup_site.ids import id_or_none
 from interviews.models import Application, Contact, Interview, Note
 from interviews.selectors import notes_about
-from outreach.builtin_templates import BUILTIN_BY_KEY, BUILTIN_TEMPLATES, BuiltinTemplate
+from outreach.builtin_templates import (
+    BUILTIN_BY_KEY,
+    BUILTIN_TEMPLATES,
+    BuiltinTemplate,
+    builtin_for_occasion,
+)
 from outreach.merge import NoteValue, merge_values
 from outreach.models import Draft, MessageTemplate, Occasion, Outreach
 
@@ -111,24 +116,21 @@ class TemplateChoice:
     is_builtin: bool
 
 
+def _choice(t: BuiltinTemplate | MessageTemplate, *, is_builtin: bool) -> TemplateChoice:
+    return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, is_builtin)
+
+
 def template_choices(*, user: User) -> list[TemplateChoice]:
     """Built-in templates first, then the user's own copies."""
-    choices = [
-        TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
-        for t in BUILTIN_TEMPLATES
+    return [_choice(t, is_builtin=True) for t in BUILTIN_TEMPLATES] + [
+        _choice(t, is_builtin=False) for t in user_templates(user=user)
     ]
-    choices += [
-        TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, False)
-        for t in user_templates(user=user)
-    ]
-    return choices
 
 
 def template_resolve(*, user: User, key: str) -> TemplateChoice | None:
     """A template by key, looked up among this user's choices only."""
     if key in BUILTIN_BY_KEY:
-        t: BuiltinTemplate = BUILTIN_BY_KEY[key]
-        return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
+        return _choice(BUILTIN_BY_KEY[key], is_builtin=True)
     prefix, _, pk = key.partition(":")
     own_pk = id_or_none(pk)
     if prefix != "user" or own_pk is None:
@@ -136,7 +138,7 @@ def template_resolve(*, user: User, key: str) -> TemplateChoice | None:
     own = user_templates(user=user).filter(pk=own_pk).first()
     if own is None:
         return None
-    return TemplateChoice(own.key, own.name, own.occasion, own.subject, own.body, False)
+    return _choice(own, is_builtin=False)
 
 
 def template_get(*, user: User, key: str) -> TemplateChoice:
@@ -151,9 +153,8 @@ def template_for_occasion(*, user: User, occasion: str) -> TemplateChoice:
     """The user's latest edited copy for the occasion, else the built-in one."""
     own = user_templates(user=user).filter(occasion=occasion).order_by("-updated_at").first()
     if own is not None:
-        return TemplateChoice(own.key, own.name, own.occasion, own.subject, own.body, False)
-    t = next(t for t in BUILTIN_TEMPLATES if t.occasion == occasion)
-    return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, True)
+        return _choice(own, is_builtin=False)
+    return _choice(builtin_for_occasion(occasion), is_builtin=True)
 
 
 def has_answer_to_fix(*, user: User, application: Application, contact: Contact) -> bool:
