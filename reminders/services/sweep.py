@@ -43,7 +43,6 @@ from django.utils import timezone
 from accounts.models import User
 from followup_site.clock import QuietHours, in_quiet_hours, quiet_hours_end_after
 from interviews.models import Note
-from outreach.mail_errors import MailErrorKind
 from reminders.emails import group_email, notes_by_application, reminder_email
 from reminders.models import Reminder
 from reminders.services.mail_pause import mail_paused, mail_resume
@@ -61,10 +60,6 @@ BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
 
 DUE_STATES = (Reminder.State.PENDING, Reminder.State.NOTIFIED, Reminder.State.SNOOZED)
-
-# The old names of the two kinds a row's error can have; the third, configuration, pauses.
-TRANSIENT = MailErrorKind.TEMPORARY
-PERMANENT = MailErrorKind.PERMANENT
 
 
 def lease_length() -> timedelta:
