@@ -53,13 +53,18 @@ def throttle_exhausted(*, scope: str, value: str, rate: str) -> bool:
     return count >= limit
 
 
+def _login_failures(request: HttpRequest) -> dict[str, str]:
+    """The throttle of failed log-ins from one client address, any account."""
+    return {
+        "scope": "login-failures",
+        "value": client_ip(request),
+        "rate": settings.THROTTLE_LOGIN_FAILURES_PER_ADDRESS,
+    }
+
+
 def login_blocked_for(request: HttpRequest) -> bool:
     """Has this client address failed to log in too often (password spraying)?"""
-    return throttle_exhausted(
-        scope="login-failures",
-        value=client_ip(request),
-        rate=settings.THROTTLE_LOGIN_FAILURES_PER_ADDRESS,
-    )
+    return throttle_exhausted(**_login_failures(request))
 
 
 def on_login_failed(
@@ -68,11 +73,7 @@ def on_login_failed(
     """Count a failed log-in (Django's user_login_failed) against the client address."""
     if request is None:
         return
-    throttle_hit(
-        scope="login-failures",
-        value=client_ip(request),
-        rate=settings.THROTTLE_LOGIN_FAILURES_PER_ADDRESS,
-    )
+    throttle_hit(**_login_failures(request))
 
 
 def password_reset_allowed(request: HttpRequest, *, email: str) -> bool:

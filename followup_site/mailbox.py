@@ -37,8 +37,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 # The verification email carries PURPOSE_HEADER: the one message an unverified user may read.
-from accounts.account_emails import PURPOSE_HEADER
-from accounts.account_emails import VERIFICATION_PURPOSE as EMAIL_VERIFICATION_PURPOSE
+from accounts.account_emails import PURPOSE_HEADER, VERIFICATION_PURPOSE
 
 # A UTC timestamp (with microseconds, so names sort in sending order) and a random suffix.
 _NAME = re.compile(r"^[0-9TZ]{16,23}-[0-9a-f]{32}$")
@@ -122,7 +121,7 @@ class CapturedMessage:
             return True
         address = user.email.lower()
         if not user.email_verified:
-            return address in self.recipients and self.purpose == EMAIL_VERIFICATION_PURPOSE
+            return address in self.recipients and self.purpose == VERIFICATION_PURPOSE
         return address in self.recipients or address in self.senders
 
     def part(self, subtype: str) -> str | None:
