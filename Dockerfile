@@ -7,7 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 
-RUN pip install --no-cache-dir uv==0.13.8 \
+# Tesseract reads the text of photographed business cards (QR codes need nothing extra).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv==0.13.8 \
     && useradd --create-home --uid 1000 followup
 
 WORKDIR /app

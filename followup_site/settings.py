@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "csp",
     # Only for its system checks, which refuse a cache the throttles cannot count in.
     "django_ratelimit",
+    "django_htmx",
     "accounts",
     "interviews",
     "outreach",
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: partial responses for the in-place updates of the board and lists.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
