@@ -5,13 +5,13 @@ written this way:
 
 - Recording each row with its own UPDATE cost more than rendering and sending together
   (each a commit, about 1 ms on PostgreSQL). Outcomes are kept in memory and written at a
-  checkpoint with one ``bulk_update`` (a CASE per column, ``WHERE id IN (...)``).
+  checkpoint with one UPDATE for all of them, each row with its own values.
 - A checkpoint happens every ``CHECKPOINT_SENDS`` emails, so a crash repeats at most that
   many; and before the lease could run short, so a slow mail service never lets another
   worker take over rows this one is still sending (the checkpoint renews their lease).
-- Every write goes by primary key, under ``SELECT ... FOR UPDATE`` of those keys, and only
-  for rows still exactly as claimed: the same lease, state and notify time. A task the user
-  completed or snoozed meanwhile keeps what the user did.
+- Every write goes by primary key, and only to rows still exactly as claimed (the same
+  lease, state and notify time), checked on the locked row by the UPDATE itself. A task the
+  user completed or snoozed meanwhile keeps what the user did.
 - Before each send the rows are as read at most ``RECHECK_WITHIN`` earlier (one query for
   the whole batch, repeated as needed): a task no longer due, a closed application, a
   deactivated or unverified account sends nothing.
@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -46,16 +47,6 @@ from reminders.services.sweep import (
 )
 
 logger = logging.getLogger(__name__)
-
-RECORD_FIELDS = [
-    "state",
-    "notify_at",
-    "notified_at",
-    "attempts",
-    "last_error",
-    "lease_until",
-    "updated_at",
-]
 
 
 def describe(error: BaseException) -> str:
@@ -269,49 +260,35 @@ class BatchSender:
     def checkpoint(self, *, renew: bool = False) -> None:
         """Write the outcomes noted so far; with ``renew``, extend the lease of held rows.
 
-        1. Lock the rows by primary key (the outcomes', and the held ones' when renewing).
-        2. Keep those still as claimed: our lease, and the state and notify time we claimed.
-           A row whose lease another sweep took is left to it, with a warning.
-        3. One bulk UPDATE for the outcomes; one UPDATE for the renewed lease.
+        1. One UPDATE writes every outcome, each row with its own values, and only where the
+           row is still exactly as claimed: our lease, and the state and notify time we
+           claimed (a task the user completed or snoozed meanwhile keeps what the user did).
+        2. One UPDATE lets go of the released rows, and with ``renew`` one more extends the
+           lease of the held ones, both only where the lease is still ours.
+        3. Only when an outcome was not written does a SELECT say why: a lease another sweep
+           took is logged.
+        Each UPDATE goes by primary key and locks just its rows; the conditions are re-checked
+        on the locked row, so a concurrent change by the user is never overwritten.
         """
         if not self.outcomes and not self.releases and not (renew and self.held):
             return
-        pks = [*self.outcomes, *self.releases, *(self.held if renew else ())]
-        with transaction.atomic():
-            _commit_without_waiting_for_disk()
-            current = {
-                pk: (state, notify_at, lease_until)
-                for pk, state, notify_at, lease_until in Reminder.objects.select_for_update()
-                .filter(pk__in=pks)
-                .values_list("pk", "state", "notify_at", "lease_until")
-            }
-            writes = []
-            for pk, row in self.outcomes.items():
-                now_is = current.get(pk)
-                if now_is is not None and now_is == (*self.claimed_as[pk], self.lease):
-                    writes.append(row)
-                elif now_is is not None and now_is[2] != self.lease:
-                    logger.warning("Reminder %s: our claim ran out before it was recorded", pk)
-            # Most outcomes share their values (sent: notified now, nothing more to send), so
-            # one UPDATE ... WHERE id IN (...) per set of values writes them all.
-            by_values: dict[tuple, list[int]] = {}
-            for row in writes:
-                values = tuple(getattr(row, name) for name in RECORD_FIELDS)
-                by_values.setdefault(values, []).append(row.pk)
-            for values, ids in by_values.items():
-                Reminder.objects.filter(pk__in=ids).update(
-                    **dict(zip(RECORD_FIELDS, values, strict=True))
-                )
-            released = [pk for pk in self.releases if current.get(pk, (None,) * 3)[2] == self.lease]
-            if released:
-                Reminder.objects.filter(pk__in=released).update(lease_until=None)
-            if renew:
-                lease = timezone.now() + lease_length()
-                keep = [pk for pk in self.held if current.get(pk, (None,) * 3)[2] == self.lease]
-                Reminder.objects.filter(pk__in=keep).update(lease_until=lease)
-                self.held = {pk: self.held[pk] for pk in keep}
-                self.lease = lease
-                self._read_at = float("-inf")  # the leases just read are no longer ours
+        # Each statement stands alone (autocommit): a crash between them leaves a lease
+        # unrenewed or unreleased, which only lets the rows be taken over sooner.
+        if self.outcomes:
+            written = _write_outcomes(
+                list(self.outcomes.values()), claimed_as=self.claimed_as, lease=self.lease
+            )
+            lost = [pk for pk in self.outcomes if pk not in written]
+            if lost:
+                _warn_about_lost_leases(lost, lease=self.lease)
+        if self.releases:
+            _set_lease(list(self.releases), lease=self.lease, to=None)
+        if renew and self.held:
+            lease = timezone.now() + lease_length()
+            keep = _set_lease(list(self.held), lease=self.lease, to=lease)
+            self.held = {pk: row for pk, row in self.held.items() if pk in keep}
+            self.lease = lease
+            self._read_at = float("-inf")  # the leases just read are no longer ours
         self.outcomes.clear()
         self.releases.clear()
         self.sent_since_checkpoint = 0
@@ -328,17 +305,162 @@ class BatchSender:
             self._drop_connection()
 
 
-def _commit_without_waiting_for_disk() -> None:
-    """On PostgreSQL, let this transaction's COMMIT return before its WAL reaches the disk.
+@contextmanager
+def commits_without_waiting_for_disk() -> Iterator[None]:
+    """On PostgreSQL, let the sweep's commits return before their WAL reaches the disk.
 
     A checkpoint is a commit every few emails; waiting for the disk made it the slowest
-    step. The risk is the database server crashing within a fraction of a second after the
-    commit (``wal_writer_delay``, 200 ms by default, times three): the checkpoint is lost and
-    those rows are sent again, exactly as after a worker crash. At-least-once still holds.
+    step. The risk is the database server crashing within a fraction of a second after a
+    commit (``wal_writer_delay``, 200 ms by default, times three): that checkpoint is lost
+    and its rows are sent again, exactly as after a worker crash. At-least-once still holds.
+    Set for the session rather than per transaction so that a checkpoint is one statement in
+    autocommit, one round trip; reset afterwards, so the worker's other tasks (a user's own
+    send of a follow-up, say) keep durable commits.
     """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            # A broken connection is discarded with its settings; the original error, if
+            # any, is the one worth seeing.
+            logger.debug("Could not reset synchronous_commit", exc_info=True)
+
+
+# The columns an outcome writes, with their PostgreSQL types for the unnest() arrays.
+_OUTCOME_COLUMNS = {
+    "state": "varchar",
+    "notify_at": "timestamptz",
+    "notified_at": "timestamptz",
+    "attempts": "smallint",
+    "last_error": "text",
+    "lease_until": "timestamptz",
+    "updated_at": "timestamptz",
+}
+
+
+def _write_outcomes(
+    rows: Sequence[Reminder], *, claimed_as: dict[int, tuple], lease: datetime
+) -> set[int]:
+    """Write each row's outcome where the row is still as claimed; returns the ids written."""
+    return _returned_ids(*outcomes_update(rows, claimed_as=claimed_as, lease=lease))
+
+
+def _set_lease(pks: list[int], *, lease: datetime, to: datetime | None) -> set[int]:
+    """Move the lease of ``pks`` from ``lease`` to ``to`` where it is still ``lease``;
+    returns the ids changed."""
+    return _returned_ids(*lease_update(pks, lease=lease, to=to))
+
+
+def outcomes_update(
+    rows: Sequence[Reminder], *, claimed_as: dict[int, tuple], lease: datetime
+) -> tuple[str, list]:
+    """One UPDATE for all ``rows``, each with its own values, where still as claimed.
+
+    Raw SQL because the ORM writes one set of values per UPDATE, and a checkpoint's rows
+    differ (each keeps its own next notify time or error). On PostgreSQL the values travel
+    as one array per column through unnest(), so the statement has one text for any number
+    of rows and is prepared once; SQLite (3.35 or later, for UPDATE ... FROM and RETURNING)
+    gets a VALUES list. Either way the rows are found by primary key alone
+    (tests/reminders/test_delivery_failures.py checks the plans on fresh rows).
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    names = ["id", "claimed_state", "claimed_notify_at", *_OUTCOME_COLUMNS]
+    columns = [
+        [row.pk for row in rows],
+        [claimed_as[row.pk][0] for row in rows],
+        [adapt(claimed_as[row.pk][1]) for row in rows],
+    ]
+    for name, kind in _OUTCOME_COLUMNS.items():
+        values = [getattr(row, name) for row in rows]
+        columns.append([adapt(value) for value in values] if kind == "timestamptz" else values)
+    assignments = ", ".join(f"{name} = v.{name}" for name in _OUTCOME_COLUMNS)
+    where = (
+        "r.id = v.id AND r.lease_until = %s AND r.state = v.claimed_state "
+        "AND r.notify_at = v.claimed_notify_at"
+    )
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        # As a row compared with IS NOT DISTINCT FROM, which no index serves: with plain
+        # equalities the planner on fresh rows looked each row up by (state, notify_at) in
+        # the due index, which scans every row due at the same moment.
+        where = (
+            "r.id = v.id AND (r.lease_until, r.state, r.notify_at) IS NOT DISTINCT FROM "
+            "(%s::timestamptz, v.claimed_state, v.claimed_notify_at)"
+        )
+        types = ["bigint", "varchar", "timestamptz", *_OUTCOME_COLUMNS.values()]
+        source = "unnest(" + ", ".join(f"%s::{kind}[]" for kind in types) + ")"
+        sql = (
+            f"UPDATE {table} AS r SET {assignments} "  # noqa: S608 - names from the model
+            f"FROM {source} AS v({', '.join(names)}) WHERE {where} RETURNING r.id"
+        )
+        return sql, [*columns, adapt(lease)]
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+    source = "VALUES " + ", ".join([placeholders] * len(rows))
+    params = [value for row in zip(*columns, strict=True) for value in row]
+    # SQLite names VALUES columns column1, column2, ...: rename them in a subquery.
+    renamed = ", ".join(f"column{i + 1} AS {name}" for i, name in enumerate(names))
+    sql = (
+        f"UPDATE {table} AS r SET {assignments} "  # noqa: S608 - names from the model
+        # SQLite's RETURNING sees only the updated table, by unqualified names.
+        f"FROM (SELECT {renamed} FROM ({source})) AS v WHERE {where} RETURNING id"
+    )
+    return sql, [*params, adapt(lease)]
+
+
+def lease_update(pks: list[int], *, lease: datetime, to: datetime | None) -> tuple[str, list]:
+    """One UPDATE moving the lease of ``pks`` from ``lease`` to ``to``, by primary key."""
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor == "postgresql":
+        sql = (
+            f"UPDATE {table} SET lease_until = %s::timestamptz "  # noqa: S608 - model names
+            "WHERE id = ANY(%s::bigint[]) AND lease_until = %s RETURNING id"
+        )
+        return sql, [adapt(to), pks, adapt(lease)]
+    marks = ", ".join(["%s"] * len(pks))
+    sql = (
+        f"UPDATE {table} SET lease_until = %s "  # noqa: S608 - names from the model
+        f"WHERE id IN ({marks}) AND lease_until = %s RETURNING id"
+    )
+    return sql, [adapt(to), *pks, adapt(lease)]
+
+
+def _returned_ids(sql: str, params: list) -> set[int]:
+    if connection.vendor == "postgresql":
+        return {pk for (pk,) in _fetch_prepared(sql, params)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def _warn_about_lost_leases(pks: list[int], *, lease: datetime) -> None:
+    """Outcomes not written: the user acted on the row (nothing to say), or our claim ran
+    out and another sweep holds the row (worth a warning: the lease was too short)."""
+    for pk, lease_until in Reminder.objects.filter(pk__in=pks).values_list("pk", "lease_until"):
+        if lease_until != lease:
+            logger.warning("Reminder %s: our claim ran out before it was recorded", pk)
+
+
+def _fetch_prepared(sql: str, params: list) -> list[tuple]:
+    """Run ``sql`` on PostgreSQL as a prepared statement and return its rows.
+
+    Django's cursors bind parameters on the client, which leaves nothing to prepare; these
+    statements run several times a second, and planning them cost more than running them.
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()
 
 
 def _current_state(pks: list[int]) -> dict[int, tuple]:
@@ -360,13 +482,7 @@ def _current_state(pks: list[int]) -> dict[int, tuple]:
         f"LEFT JOIN {applications} a ON a.id = r.application_id "
     )
     if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        # Django's cursors bind on the client, which leaves nothing to prepare.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(select + "WHERE r.id = ANY(%s::bigint[])", [pks], prepare=True)
-            rows = cursor.fetchall()
+        rows = _fetch_prepared(select + "WHERE r.id = ANY(%s::bigint[])", [pks])
     else:
         with connection.cursor() as cursor:
             cursor.execute(select + f"WHERE r.id IN ({', '.join(['%s'] * len(pks))})", pks)
@@ -410,7 +526,8 @@ def deliver(
     """Send one email about ``rows`` as a batch of its own (the digest); says whether it
     went out."""
     batch = BatchSender(rows=rows, lease=lease, now=now, result=result)
-    try:
-        return batch.send(rows, render, nudge=nudge)
-    finally:
-        batch.finish()
+    with commits_without_waiting_for_disk():
+        try:
+            return batch.send(rows, render, nudge=nudge)
+        finally:
+            batch.finish()
