@@ -132,8 +132,11 @@ def _zone_name(value: datetime, *, tzid: str | None, user_zone: str) -> str:
         return user_zone
     if tzid and tzid in WINDOWS_TO_OLSON:
         return WINDOWS_TO_OLSON[tzid]
-    for name in tzids_from_tzinfo(value.tzinfo):
-        if name in _iana_names() and name != "UTC":
+    names = tzids_from_tzinfo(value.tzinfo)
+    if "UTC" in names:
+        return user_zone
+    for name in names:
+        if name in _iana_names():
             return name
     # UTC, or a zone described only by its rules under a private name: show it in the user's
     # zone (the instant itself is exact either way).
