@@ -81,12 +81,8 @@ def _confirm_page(
 @login_required
 @GET_POST
 def invitation_import(request: HttpRequest) -> HttpResponse:
-    form = InvitationUploadForm(
-        request.POST or None,
-        request.FILES or None,
-        user_zone=request.user.timezone,
-        now=timezone.now(),
-    )
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = InvitationUploadForm(*bound, user_zone=request.user.timezone, now=timezone.now())
     if request.method == "POST":
         if not form.is_valid():
             return _import_page(request, form=form, status=400)
@@ -105,7 +101,9 @@ def invitation_import(request: HttpRequest) -> HttpResponse:
     return _import_page(request, form=form)
 
 
-def _import_page(request: HttpRequest, *, form: InvitationUploadForm, status: int = 200):
+def _import_page(
+    request: HttpRequest, *, form: InvitationUploadForm, problem: str = "", status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "interviews/invitation_import.html",
@@ -113,6 +111,7 @@ def _import_page(request: HttpRequest, *, form: InvitationUploadForm, status: in
             "form": form,
             "waiting": selectors.invitations_waiting(user=request.user),
             "inbound_address": inbound_address(user=request.user),
+            "problem": problem,
         },
         status=status,
     )
@@ -124,8 +123,10 @@ def invitation_confirm(request: HttpRequest) -> HttpResponse:
     form, _ = _confirm_form(request)
     if not form.is_valid():
         if "invitation" in form.errors:
-            messages.error(request, form.errors["invitation"][0])
-            return redirect("interviews:invitation_import")
+            upload = InvitationUploadForm(user_zone=request.user.timezone, now=timezone.now())
+            return _import_page(
+                request, form=upload, problem=form.errors["invitation"][0], status=400
+            )
         return _confirm_page(request, form=form, event=form.cleaned_data["invitation"], status=400)
     data = form.cleaned_data
     try:
