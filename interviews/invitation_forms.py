@@ -72,8 +72,10 @@ class InvitationConfirmForm(forms.Form):
         empty_label="A new application (below)",
         label="Application",
     )
-    company_name = forms.CharField(label="Company", max_length=200, required=False)
-    role = forms.CharField(label="Role", max_length=200, required=False)
+    company_name = forms.CharField(
+        label="Company (for a new application)", max_length=200, required=False
+    )
+    role = forms.CharField(label="Role (for a new application)", max_length=200, required=False)
 
     def __init__(
         self,
