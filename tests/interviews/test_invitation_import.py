@@ -462,3 +462,41 @@ def test_a_companys_rows_are_the_users_own(robin, acme):
         data=google_invite(), user_zone="UTC", max_bytes=10**6, max_events=5, now=NOW
     )
     assert invitation_match(user=robin, event=event).applications == [acme]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_invitation_at_once_make_one_interview():
+    """Two tabs confirm the same invitation at the same moment: the UID is claimed once."""
+    import threading
+
+    from django.db import connections
+
+    from interviews.invitation_services import invitation_import
+    from interviews.invitations import invitation_parse
+
+    robin = UserFactory(email=ROBIN)
+    acme = ApplicationFactory(user=robin, company__name="Acme Robotics")
+    event = invitation_parse(
+        data=google_invite(), user_zone="UTC", max_bytes=10**6, max_events=5, now=NOW
+    )
+    start = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def confirm_in_a_thread() -> None:
+        try:
+            start.wait()
+            outcomes.append(invitation_import(user=robin, event=event, application=acme).outcome)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm_in_a_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(outcomes) == ["already", "imported"]
+    assert Interview.objects.count() == 1
+    assert Contact.objects.filter(user=robin).count() == 2
