@@ -231,6 +231,11 @@ def invitation_import(
     invitation, created = _claim(user=user, event=event)
     if not created and invitation.state != Invitation.State.PENDING:
         return _change(invitation=invitation, event=event)
+    if not created and event.sequence < invitation.sequence:
+        raise ValidationError(
+            "A newer version of this invitation is waiting for you under “Forwarded "
+            "invitations”: review that one instead."
+        )
     if event.cancelled:
         raise ValidationError(
             "This invitation cancels an event that is not in Followup: there is nothing to cancel."
@@ -265,9 +270,15 @@ def invitation_import(
 
 @transaction.atomic
 def invitation_apply_known(*, user: User, event: InvitationEvent) -> InvitationResult | None:
-    """Apply an invitation whose UID is already known; None when it is new."""
+    """Apply an invitation whose UID is already known; None when it is new.
+
+    One still waiting for the user counts as new (they are about to confirm it), unless
+    this is its cancellation.
+    """
     invitation = Invitation.objects.select_for_update().filter(user=user, uid=event.uid).first()
     if invitation is None:
+        return None
+    if invitation.state == Invitation.State.PENDING and not event.cancelled:
         return None
     return _change(invitation=invitation, event=event)
 
@@ -284,6 +295,14 @@ def invitation_receive(*, user: User, event: InvitationEvent) -> InvitationResul
         return known
     if event.cancelled:
         return InvitationResult(Outcome.IGNORED, "A cancellation of an unknown event.")
+    waiting = (
+        Invitation.objects.select_for_update()
+        .filter(user=user, uid=event.uid, state=Invitation.State.PENDING)
+        .first()
+    )
+    if waiting is not None and event.sequence <= waiting.sequence:
+        # The same forwarded twice, or an older copy: the one waiting stays as it is.
+        return _change(invitation=waiting, event=event)
     match = selectors.invitation_match(user=user, event=event)
     open_applications = [a for a in match.applications if a.is_open]
     if len(open_applications) == 1 and event.events_in_file == 1:

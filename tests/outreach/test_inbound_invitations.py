@@ -9,6 +9,7 @@ from datetime import UTC, timedelta
 import pytest
 from anymail.inbound import AnymailInboundMessage
 from anymail.signals import AnymailInboundEvent
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,9 +134,36 @@ def test_an_unmatched_invitation_waits_for_the_user_to_pick_the_application(
     assert (waiting.state, waiting.interview) == ("pending", None)
     assert not Interview.objects.exists()
 
+    # Forwarded again, and moved (SEQUENCE 1): still one, waiting with the new time.
+    assert post(live_server, INBOUND, payload) == 200
+    moved_at = timezone.now() + timedelta(days=3)
+    moved = forwarded(
+        robin, invite_at(moved_at, summary="Interview with Globex", sequence=1), message_id="p2"
+    )
+    assert post(live_server, INBOUND, moved) == 200
+    waiting.refresh_from_db()
+    assert (waiting.sequence, waiting.starts_at) == (1, moved_at.replace(microsecond=0))
+
     client = client_for(robin)
     page = client.get(reverse("interviews:invitation_import"))
     assert "Interview with Globex" in page.content.decode()
+    # Uploading the file the user has is the same confirmation, not "already imported";
+    # the older copy is refused in favour of the one waiting.
+    uploaded = client.post(
+        reverse("interviews:invitation_import"),
+        {"file": SimpleUploadedFile("invite.ics", data, "text/calendar")},
+    )
+    assert uploaded.status_code == 200
+    older = client.post(
+        reverse("interviews:invitation_confirm"),
+        {
+            "invitation": uploaded.context["form"].initial["invitation"],
+            "company_name": "Globex",
+            "role": "SRE",
+        },
+    )
+    assert older.status_code == 400
+    assert "A newer version of this invitation is waiting" in older.content.decode()
     review = client.get(reverse("interviews:invitation_waiting", args=[waiting.pk]))
     form = review.context["form"]
     assert form.initial["company_name"] == "Globex"
@@ -146,6 +174,7 @@ def test_an_unmatched_invitation_waits_for_the_user_to_pick_the_application(
     interview = Interview.objects.get()
     assert response.url == interview.get_absolute_url()
     assert str(interview.application) == "SRE at Globex"
+    assert interview.starts_at == moved_at.replace(microsecond=0)
     waiting.refresh_from_db()
     assert (waiting.state, waiting.interview, waiting.calendar) == ("imported", interview, "")
 
