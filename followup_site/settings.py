@@ -403,3 +403,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Interviews from calendar invitations (.ics uploaded, or forwarded to the inbound address):
+# the largest file read, and the most events one file may hold (one is picked from several).
+INVITATION_MAX_BYTES = env.int("INVITATION_MAX_BYTES", default=512 * 1024)
+INVITATION_MAX_EVENTS = env.int("INVITATION_MAX_EVENTS", default=20)
+if INVITATION_MAX_BYTES < 1024 or INVITATION_MAX_EVENTS < 1:
+    raise ImproperlyConfigured(
+        "INVITATION_MAX_BYTES must be at least 1024 and INVITATION_MAX_EVENTS at least 1."
+    )

@@ -254,3 +254,48 @@ class Note(models.Model):
     @property
     def is_answer_to_fix(self) -> bool:
         return self.kind == self.Kind.ANSWER_TO_FIX
+
+
+class Invitation(models.Model):
+    """A calendar invitation the user imported or forwarded, known by its event UID.
+
+    The row outlives a cancelled interview (which is deleted, with its reminders): it
+    remembers the UID and the last SEQUENCE seen, so the original invitation uploaded again
+    after its cancellation brings nothing back, and the same file twice makes one interview.
+    A forwarded invitation that matched no application waits here (PENDING, with its
+    calendar text) until the user picks one.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for you to confirm"
+        IMPORTED = "imported", "Imported"
+        CANCELLED = "cancelled", "Cancelled by the organiser"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    uid = models.CharField("event UID", max_length=500)
+    sequence = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    interview = models.OneToOneField(
+        Interview,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+    )
+    summary = models.CharField(max_length=500, blank=True)
+    starts_at = models.DateTimeField()
+    # The event alone (with the zones it uses), kept only while it waits for the user.
+    calendar = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "uid"], name="invitation_uid_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary or self.uid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from interviews.models import Application, Company, Contact, Interview, Note
+from interviews.invitations import InvitationEvent
+from interviews.models import Application, Company, Contact, Interview, Invitation, Note
 
 
 @dataclass
@@ -196,3 +198,130 @@ def notes_about(*, user_id: int, application_id: int, contact_id: int | None) ->
     if contact_id is not None:
         notes = notes.filter(Q(contact_id=contact_id) | Q(contact__isnull=True))
     return notes
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+# Addresses at these domains say nothing about the company a person works for.
+_PERSONAL_MAIL_DOMAINS = frozenset(
+    {
+        "aol.com", "gmail.com", "googlemail.com", "gmx.de", "gmx.net", "hotmail.com",
+        "icloud.com", "live.com", "mac.com", "me.com", "msn.com", "outlook.com",
+        "proton.me", "protonmail.com", "web.de", "yahoo.com",
+    }
+)  # fmt: skip
+_DOMAIN_NOISE = frozenset({"www", "mail", "email", "corp", "co", "com", "calendar", "group"})
+_LEGAL_SUFFIXES = re.compile(
+    r"\b(inc|llc|ltd|limited|gmbh|ag|se|sa|sas|bv|nv|plc|corp|corporation|co|company)\b\.?",
+    re.IGNORECASE,
+)
+_COMPANY_IN_SUMMARY = re.compile(
+    r"\b(?:interview|call|chat|meeting|conversation)\s+(?:with|at)\s+(?P<name>[^-\u2013|:(]+)",
+    re.IGNORECASE,
+)
+_ROLE_IN_SUMMARY = re.compile(r"\bfor\s+(?:the\s+)?(?P<role>.+?)\s+(?:role|position)\b", re.I)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _company_keys(name: str) -> set[str]:
+    """ "Acme Robotics GmbH" -> {"acmeroboticsgmbh", "acmerobotics"}: how a domain spells it."""
+    keys = {_compact(name), _compact(_LEGAL_SUFFIXES.sub("", name))}
+    return {key for key in keys if len(key) >= 2}
+
+
+def _domain_keys(domain: str) -> set[str]:
+    """ "jobs.acme-robotics.co.uk" -> {"jobs", "acmerobotics"}, without the TLD and noise."""
+    labels = domain.lower().split(".")[:-1]
+    return {_compact(label) for label in labels if label not in _DOMAIN_NOISE and label}
+
+
+@dataclass
+class InvitationMatch:
+    """Applications an invitation may belong to, best first, and a company for a new one."""
+
+    applications: list[Application]
+    company_name: str
+    role: str
+
+
+def invitation_match(*, user: User, event: InvitationEvent) -> InvitationMatch:
+    """Match by company: the people's email domains, or the company named in the summary.
+
+    Personal mail domains (gmail.com and the like) say nothing and are skipped. Two queries
+    whatever the number of companies and applications.
+    """
+    domains = {
+        person.domain
+        for person in event.people(user_email=user.email)
+        if person.domain not in _PERSONAL_MAIL_DOMAINS
+    }
+    domain_keys = set().union(*(_domain_keys(domain) for domain in domains)) if domains else set()
+    summary = f" {_compact_spaces(event.summary.lower())} "
+    matched = []
+    for company in Company.objects.filter(user=user).only("pk", "name"):
+        keys = _company_keys(company.name)
+        in_summary = any(
+            f" {_compact_spaces(variant.lower())} " in summary
+            for variant in (company.name, _LEGAL_SUFFIXES.sub("", company.name))
+            if variant.strip()
+        )
+        if keys & domain_keys or in_summary:
+            matched.append(company.pk)
+    applications = (
+        list(
+            Application.objects.filter(user=user, company__in=matched)
+            .select_related("company")
+            .annotate(
+                closed_last=Case(
+                    When(stage=Application.Stage.CLOSED, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("closed_last", "-updated_at", "-pk")
+        )
+        if matched
+        else []
+    )
+    return InvitationMatch(
+        applications=applications,
+        company_name=_company_guess(event=event, user=user, domains=domains),
+        role=_role_guess(event=event),
+    )
+
+
+def _compact_spaces(text: str) -> str:
+    return " ".join(re.sub(r"[^\w&]+", " ", text).split())
+
+
+def _company_guess(*, event: InvitationEvent, user: User, domains: set[str]) -> str:
+    names = {person.display_name.lower() for person in event.people(user_email=user.email)}
+    found = _COMPANY_IN_SUMMARY.search(event.summary)
+    if found:
+        name = " ".join(found.group("name").split()).strip(" ,.")
+        if name and name.lower() not in names:
+            return name[:200]
+    for domain in sorted(domains):
+        keys = [label for label in domain.split(".")[:-1] if label not in _DOMAIN_NOISE]
+        if keys:
+            return " ".join(word.capitalize() for word in re.split(r"[-_]+", keys[-1]) if word)
+    return ""
+
+
+def _role_guess(*, event: InvitationEvent) -> str:
+    found = _ROLE_IN_SUMMARY.search(event.summary)
+    return " ".join(found.group("role").split())[:200] if found else ""
+
+
+def invitations_waiting(*, user: User) -> QuerySet:
+    """Forwarded invitations that matched no single application, newest first."""
+    return Invitation.objects.filter(user=user, state=Invitation.State.PENDING).order_by(
+        "-received_at", "-pk"
+    )
+
+
+def invitation_waiting_get(*, user: User, pk: int) -> Invitation:
+    return get_object_or_404(Invitation, pk=pk, user=user, state=Invitation.State.PENDING)

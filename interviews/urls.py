@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import contact_views, views
+from interviews import contact_views, invitation_views, views
 
 app_name = "interviews"
 urlpatterns = [
@@ -16,6 +16,14 @@ urlpatterns = [
     path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
     path("interviews/<int:pk>/edit/", views.interview_edit, name="interview_edit"),
     path("interviews/<int:pk>/delete/", views.interview_delete, name="interview_delete"),
+    path("invitations/", invitation_views.invitation_import, name="invitation_import"),
+    path("invitations/confirm/", invitation_views.invitation_confirm, name="invitation_confirm"),
+    path("invitations/<int:pk>/", invitation_views.invitation_waiting, name="invitation_waiting"),
+    path(
+        "invitations/<int:pk>/dismiss/",
+        invitation_views.invitation_dismiss,
+        name="invitation_dismiss",
+    ),
     path("notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
     path("notes/<int:pk>/delete/", views.note_delete, name="note_delete"),
     path("contacts/", contact_views.contact_list, name="contact_list"),

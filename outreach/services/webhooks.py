@@ -16,12 +16,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from interviews.invitation_services import invitation_receive
+from interviews.invitations import InvitationError, invitation_parse
 from interviews.models import Application, Contact
 from outreach.merge import one_line
 from outreach.models import Outreach, WebhookEvent
 from outreach.services.timeline import outreach_record
 
 logger = logging.getLogger(__name__)
+
+_CALENDAR_TYPES = {"text/calendar", "application/ics"}
+# Invitation emails carry the event twice (inline and attached); more parts are junk.
+_MAX_CALENDAR_PARTS = 4
 
 _TRACKED = {
     "delivered": Outreach.Delivery.DELIVERED,
@@ -97,11 +103,60 @@ def _application_for(*, user: User, contact: Contact) -> Application | None:
     )
 
 
+def _calendar_parts(message) -> list[bytes]:
+    """The calendar data in a message: text/calendar parts and .ics attachments."""
+    found = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        filename = (part.get_filename() or "").lower()
+        if part.get_content_type() in _CALENDAR_TYPES or filename.endswith(".ics"):
+            found.append(part.get_payload(decode=True) or b"")
+    return found
+
+
+def _from_the_user(*, user: User, sender: str) -> bool:
+    """Invitations are taken only from the user's own, verified address, forwarding them.
+
+    The secret address already says whose mail this is; the sender check keeps anyone who
+    learned the address from putting interviews into the user's calendar.
+    """
+    return bool(sender) and user.email_verified and sender.lower() == user.email.lower()
+
+
+def _invitation_receive(*, user: User, calendars: list[bytes], event_id: str) -> None:
+    """Import the first calendar part that reads as an invitation; log why if none does.
+
+    A bad file is the user's mistake, not the ESP's: it is logged and the webhook still
+    answers 200, so the ESP does not retry it forever. The event is read in the same
+    transaction as the event id claim, so a crash leaves neither behind.
+    """
+    problems = []
+    for data in calendars[:_MAX_CALENDAR_PARTS]:
+        try:
+            event = invitation_parse(
+                data=data,
+                user_zone=user.timezone,
+                max_bytes=settings.INVITATION_MAX_BYTES,
+                max_events=settings.INVITATION_MAX_EVENTS,
+                now=timezone.now(),
+            )
+        except InvitationError as error:
+            problems.append(str(error))
+            continue
+        result = invitation_receive(user=user, event=event)
+        logger.info("Inbound invitation %s for user %s: %s", event_id, user.pk, result.outcome)
+        return
+    logger.info("Inbound email %s held no readable invitation: %s", event_id, problems[:1])
+
+
 def inbound_receive(*, esp: str, event) -> Outreach | None:
     """Record a reply from a known contact; ignore everything else.
 
     1. Refuse everything when no webhook secret is configured.
     2. Find the user by the secret address among the recipients, never by From alone.
+       An invitation (a calendar part) forwarded from the user's own verified address
+       becomes an interview instead (``interviews.invitation_services.invitation_receive``).
     3. The sender must be one of that user's contacts; an unknown sender is logged and dropped.
     4. Process the event id once.
     5. Record an incoming outreach; the rules cancel the pending call (R8). For a deactivated
@@ -122,6 +177,11 @@ def inbound_receive(*, esp: str, event) -> Outreach | None:
         user = _inbound_user(recipients)
         if user is None:
             logger.info("Inbound email %s is not addressed to any user; ignored", event_id)
+            return None
+        calendars = _calendar_parts(message)
+        if calendars and _from_the_user(user=user, sender=sender):
+            if _claim_event(esp=esp, event_id=event_id, kind="inbound"):
+                _invitation_receive(user=user, calendars=calendars, event_id=event_id)
             return None
         contact = (
             Contact.objects.filter(user=user, email__iexact=sender).order_by("pk").first()
