@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,7 +46,19 @@ def _body_larger_than(request: HttpRequest, limit: int) -> bool:
 
 
 def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.0f} MB"
+    return f"{limit // 1024} KB" if limit >= 1024 else f"{limit} bytes"
+
+
+def _too_large(form_class: type[Form], field: str, limit: int) -> Form:
+    """The upload form, unread, showing that the file was too large."""
+    form = form_class(data={})
+    form.is_valid()  # an empty form; its "required" error is replaced by the real one
+    form.errors[field] = form.error_class(
+        [f"That file is too large: the most we take is {_megabytes(limit)}."]
+    )
+    return form
 
 
 def _upload_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -69,9 +82,7 @@ def _card_page(request: HttpRequest, form: CardUploadForm, *, status: int) -> Ht
 def contact_from_card(request: HttpRequest) -> HttpResponse:
     limit = settings.CARD_IMAGE_MAX_BYTES
     if _body_larger_than(request, limit):
-        form = CardUploadForm()
-        form.add_error("image", f"That file is too large: the most we take is {_megabytes(limit)}.")
-        return _card_page(request, form, status=413)
+        return _card_page(request, _too_large(CardUploadForm, "image", limit), status=413)
     return _contact_from_card(request)
 
 
@@ -152,9 +163,7 @@ def _preview(
 def contact_import(request: HttpRequest) -> HttpResponse:
     limit = settings.VCARD_IMPORT_MAX_BYTES
     if request.method == "POST" and _body_larger_than(request, limit):
-        form = VCardUploadForm()
-        form.add_error("file", f"That file is too large: the most we take is {_megabytes(limit)}.")
-        return _import_page(request, form=form, status=413)
+        return _import_page(request, form=_too_large(VCardUploadForm, "file", limit), status=413)
     return _contact_import(request)
 
 
