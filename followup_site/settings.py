@@ -409,8 +409,9 @@ LOGGING = {
 # image that is small as a file but unpacks into gigapixels (a decompression bomb).
 CARD_IMAGE_MAX_BYTES = env.int("CARD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 CARD_IMAGE_MAX_PIXELS = env.int("CARD_IMAGE_MAX_PIXELS", default=40_000_000)
-# The OCR of one card gives up after this long (Tesseract is run on the web request).
-CARD_OCR_TIMEOUT_SECONDS = env.float("CARD_OCR_TIMEOUT_SECONDS", default=30.0)
+# Seconds all the OCR of one card may take. It runs on the web request, so keep it under the
+# web server's own limit (gunicorn cuts a request off at 30 seconds).
+CARD_OCR_TIMEOUT_SECONDS = env.float("CARD_OCR_TIMEOUT_SECONDS", default=20.0)
 # The tesseract program; when it is missing, cards are read from their QR codes only.
 TESSERACT_CMD = env.str("TESSERACT_CMD", default="tesseract")
 VCARD_IMPORT_MAX_BYTES = env.int("VCARD_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
