@@ -135,6 +135,11 @@ def _import_page(
     )
 
 
+def _import_salt(request: HttpRequest) -> str:
+    # A preview can be confirmed only by the user it was made for.
+    return f"{IMPORT_SALT}:{request.user.pk}"
+
+
 def _preview(
     request: HttpRequest, *, parsed: vcards.VCardFile, status: int = 200, notice: str = ""
 ) -> HttpResponse:
@@ -145,7 +150,7 @@ def _preview(
             "skipped": parsed.skipped,
             "matches": [row.existing.pk if row.existing else None for row in rows],
         },
-        salt=IMPORT_SALT,
+        salt=_import_salt(request),
         compress=True,
     )
     return _import_page(
@@ -199,7 +204,7 @@ def _contact_import(request: HttpRequest) -> HttpResponse:
 def contact_import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         data = signing.loads(
-            request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+            request.POST.get("payload", ""), salt=_import_salt(request), max_age=IMPORT_MAX_AGE
         )
         parsed = vcards.VCardFile(
             cards=[vcards.ContactCard.from_dict(card) for card in data["cards"]],

@@ -225,6 +225,15 @@ def test_the_same_person_twice_in_one_file_becomes_one_contact(logged_in_client,
     assert Contact.objects.filter(user=user).count() == 1
 
 
+def test_a_preview_made_for_another_user_cannot_be_confirmed(
+    logged_in_client, other_user, client_for
+):
+    response = preview(client_for(other_user), V3_FOLDED)
+    refused = logged_in_client.post(CONFIRM_URL, confirm_data(response))
+    assert refused.status_code == 400
+    assert Contact.objects.count() == 0
+
+
 def test_a_tampered_or_foreign_payload_is_refused(logged_in_client, user):
     response = logged_in_client.post(CONFIRM_URL, {"payload": "not-signed"})
     assert response.status_code == 400
