@@ -305,14 +305,15 @@ class VCardFile:
     skipped: list[str]
 
 
-def vcards_parse(*, text: str, region: str, max_cards: int) -> VCardFile:
+def vcards_parse(*, text: str, region: str, max_cards: int, checked: bool = True) -> VCardFile:
     """Read every vCard of a file.
 
     1. Join quoted-printable continuations, then let vobject unfold and parse the cards.
     2. Refuse the whole file if any part of it is not a vCard, if a card is malformed, or if
        it holds more than ``max_cards`` cards: importing is all or nothing.
     3. A card without a person's name (an address book's company card) is skipped, with a
-       note; a card that names someone but cannot be saved as written is an error.
+       note; a card that names someone but cannot be saved as written is an error (unless
+       ``checked`` is false: the caller shows the card in a form that checks it).
     """
     if "BEGIN:VCARD" not in text.upper():
         raise VCardError("This is not a vCard file: it has no BEGIN:VCARD line.")
@@ -350,7 +351,7 @@ def vcards_parse(*, text: str, region: str, max_cards: int) -> VCardFile:
             label = card.company_name or card.email or "without a name"
             skipped.append(f"Card {number} ({label[:80]}) has no person's name; skipped.")
             continue
-        problems = card_problems(card)
+        problems = card_problems(card) if checked else []
         if problems:
             errors.append(f"Card {number} ({card.name[:80]}): {'; '.join(problems)}.")
             continue
@@ -369,8 +370,9 @@ def _reason(error: Exception) -> str:
 
 
 def vcard_text_parse(*, text: str, region: str) -> ContactCard:
-    """The one person of a vCard held in a QR code."""
-    parsed = vcards_parse(text=text, region=region, max_cards=1)
+    """The one person of a vCard held in a QR code. It only prefills the contact form, so a
+    field the form would refuse (a mistyped address) is kept for the user to correct."""
+    parsed = vcards_parse(text=text, region=region, max_cards=1, checked=False)
     if not parsed.cards:
         raise VCardError("The vCard in the QR code has no person's name.")
     return parsed.cards[0]

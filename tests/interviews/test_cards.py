@@ -179,6 +179,14 @@ def test_a_vcard_4_qr_with_utf8_names_is_read_exactly():
     assert (reading.card.given_name, reading.card.family_name) == ("Zoë", "Ångström-Müller")
 
 
+def test_a_qr_vcard_with_a_mistyped_address_still_prefills_the_form_to_correct_it():
+    card = replace(ANJA, qr=VCARD_QR.replace("yuki@kestrel.example", "yuki(at)kestrel"))
+    reading = read(png(card.image()))
+    assert reading.from_qr
+    assert reading.card.email == "yuki(at)kestrel"
+    assert reading.card.family_name == "Nakamura"
+
+
 def test_a_mecard_qr_is_read_exactly_with_its_escapes():
     mecard = (
         r"MECARD:N:Okafor,Chidi;ORG:Initech\; Software;TEL:(212) 736-5000;"
