@@ -412,3 +412,24 @@ if INVITATION_MAX_BYTES < 1024 or INVITATION_MAX_EVENTS < 1:
     raise ImproperlyConfigured(
         "INVITATION_MAX_BYTES must be at least 1024 and INVITATION_MAX_EVENTS at least 1."
     )
+# --- Contacts from business cards and vCards (interviews.cards, interviews.vcards) ---------
+# Uploads are refused above these sizes before they are read; the pixel limit also stops an
+# image that is small as a file but unpacks into gigapixels (a decompression bomb).
+CARD_IMAGE_MAX_BYTES = env.int("CARD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+CARD_IMAGE_MAX_PIXELS = env.int("CARD_IMAGE_MAX_PIXELS", default=40_000_000)
+# Seconds all the OCR of one card may take. It runs on the web request, so keep it under the
+# web server's own limit (gunicorn cuts a request off at 30 seconds).
+CARD_OCR_TIMEOUT_SECONDS = env.float("CARD_OCR_TIMEOUT_SECONDS", default=20.0)
+# The tesseract program; when it is missing, cards are read from their QR codes only.
+TESSERACT_CMD = env.str("TESSERACT_CMD", default="tesseract")
+VCARD_IMPORT_MAX_BYTES = env.int("VCARD_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+VCARD_IMPORT_MAX_CARDS = env.int("VCARD_IMPORT_MAX_CARDS", default=1000)
+for _name in (
+    "CARD_IMAGE_MAX_BYTES",
+    "CARD_IMAGE_MAX_PIXELS",
+    "CARD_OCR_TIMEOUT_SECONDS",
+    "VCARD_IMPORT_MAX_BYTES",
+    "VCARD_IMPORT_MAX_CARDS",
+):
+    if globals()[_name] <= 0:
+        raise ImproperlyConfigured(f"{_name} must be more than 0.")

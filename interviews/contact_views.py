@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from interviews import selectors, services
+from interviews.card_forms import CardUploadForm
 from interviews.forms import ContactForm
 from interviews.views import GET_POST, confirm_page
 
@@ -22,7 +23,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "interviews/contact_list.html",
-        {"contacts": selectors.contact_list(user=request.user)},
+        {"contacts": selectors.contact_list(user=request.user), "card_form": CardUploadForm()},
     )
 
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Case, Count, IntegerField, Max, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from interviews.invitations import InvitationEvent
 from interviews.models import Application, Company, Contact, Interview, Invitation, Note
+from interviews.vcards import ContactCard, card_fill_from
 
 
 @dataclass
@@ -325,3 +327,54 @@ def invitations_waiting(*, user: User) -> QuerySet:
 
 def invitation_waiting_get(*, user: User, pk: int) -> Invitation:
     return get_object_or_404(Invitation, pk=pk, user=user, state=Invitation.State.PENDING)
+
+
+# --- Contacts from vCards -------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    """One person of a vCard import: the card, and the contact of the user that has its
+    email address (None: a new contact). ``combined`` counts further cards in the file with
+    the same address, whose details were folded into this one."""
+
+    card: ContactCard
+    existing: Contact | None = None
+    combined: int = 0
+
+
+def contact_import_plan(*, user: User, cards: Sequence[ContactCard]) -> list[ImportRow]:
+    """What importing these cards would do, matched by email address (ignoring case).
+
+    A card whose address is already one of the user's contacts is matched to the oldest such
+    contact; cards of one file sharing an address are one person, filled in from each other.
+    """
+    rows: list[ImportRow] = []
+    by_email: dict[str, ImportRow] = {}
+    for card in cards:
+        key = card.email.lower()
+        if key and key in by_email:
+            row = by_email[key]
+            row.card = card_fill_from(row.card, card)
+            row.combined += 1
+            continue
+        row = ImportRow(card=card)
+        rows.append(row)
+        if key:
+            by_email[key] = row
+    if by_email:
+        known = (
+            Contact.objects.filter(user=user)
+            .annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=list(by_email))
+            .select_related("company")
+            .order_by("-pk")
+        )
+        for contact in known:  # oldest last, so the oldest wins
+            by_email[contact.email_lower].existing = contact
+    return rows
+
+
+def contact_export(*, user: User) -> QuerySet:
+    """Every contact of the user with its company, for a vCard file: one query."""
+    return Contact.objects.filter(user=user).select_related("company").order_by("name", "pk")

@@ -9,6 +9,7 @@ they record (``NoteDraft``, ``InterviewerDraft``) are built by ``interviews.note
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,8 @@ from interviews.models import (
 from interviews.names import NameParts, name_parts_complete, name_parts_refresh
 from interviews.note_text import InterviewerDraft, NoteDraft
 from interviews.replan import application_replan
+from interviews.selectors import ImportRow
+from interviews.vcards import ContactCard
 
 # --- Companies ------------------------------------------------------------------------------
 
@@ -500,3 +503,58 @@ def contact_delete(*, contact: Contact) -> None:
     contact.delete()
     for application in applications:
         application_replan(application_id=application.pk)
+
+
+# Contact fields an import may fill in on a known contact when they are blank there.
+_FILLABLE = ("job_title", "phone", "profile_url", "interests", "notes")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int = 0
+    filled: int = 0
+    kept: int = 0
+
+
+def contact_fill_blanks(*, contact: Contact, card: ContactCard) -> bool:
+    """Give a known contact the details it lacks from a card; what it has stays. Returns
+    whether anything changed. Name and email stay as they are: the email is how the card was
+    matched, and the name may have been corrected by the user."""
+    changed = []
+    for field in _FILLABLE:
+        value = getattr(card, field)
+        if value and not getattr(contact, field):
+            setattr(contact, field, value)
+            changed.append(field)
+    if contact.company_id is None and card.company_name.strip():
+        contact.company = company_get_or_create(user=contact.user, name=card.company_name)
+        changed.append("company")
+    if changed:
+        contact.save(update_fields=changed)
+    return bool(changed)
+
+
+@transaction.atomic
+def contacts_import(*, user: User, rows: Sequence[ImportRow], fill: set[int]) -> ImportResult:
+    """Create the new people of a vCard import and fill in (or keep) the known ones.
+
+    ``rows`` come from ``selectors.contact_import_plan``; ``fill`` holds the indexes of the
+    known contacts to fill in from their card. All or nothing: one failure undoes the lot.
+    """
+    created = filled = kept = 0
+    for index, row in enumerate(rows):
+        if row.existing is not None:
+            if row.existing.user_id != user.pk:
+                raise ValidationError("That contact is not one of yours.")
+            if index in fill and contact_fill_blanks(contact=row.existing, card=row.card):
+                filled += 1
+            else:
+                kept += 1
+            continue
+        details = row.card.as_dict()
+        details["salutation_style"] = details["salutation_style"] or (
+            Contact.SalutationStyle.FIRST_NAME
+        )
+        contact_create(user=user, **details)
+        created += 1
+    return ImportResult(created=created, filled=filled, kept=kept)

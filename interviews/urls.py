@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import contact_views, invitation_views, views
+from interviews import card_views, contact_views, invitation_views, views
 
 app_name = "interviews"
 urlpatterns = [
@@ -28,6 +28,15 @@ urlpatterns = [
     path("notes/<int:pk>/delete/", views.note_delete, name="note_delete"),
     path("contacts/", contact_views.contact_list, name="contact_list"),
     path("contacts/new/", contact_views.contact_create, name="contact_create"),
+    path("contacts/from-card/", card_views.contact_from_card, name="contact_from_card"),
+    path("contacts/import/", card_views.contact_import, name="contact_import"),
+    path(
+        "contacts/import/confirm/",
+        card_views.contact_import_confirm,
+        name="contact_import_confirm",
+    ),
+    path("contacts/export.vcf", card_views.contact_vcards, name="contact_vcards"),
+    path("contacts/<int:pk>/vcard/", card_views.contact_vcard, name="contact_vcard"),
     path("contacts/<int:pk>/", contact_views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contact_views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", contact_views.contact_delete, name="contact_delete"),
