@@ -317,3 +317,89 @@ def test_an_export_nobody_built_is_marked_failed_after_a_day(seeker):
         data_exports_expire()
     export.refresh_from_db()
     assert export.state == DataExport.State.FAILED
+
+
+# --- The pages ------------------------------------------------------------------------------
+
+
+def test_the_owner_downloads_the_zip_privately(seeker, client_for):
+    export = everything_of(seeker)
+    response = client_for(seeker).get(reverse("accounts:data_export_download", args=[export.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    stamp = export.finished_at.strftime("%Y-%m-%d")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="followup-export-{stamp}.zip"'
+    )
+    assert "no-store" in response["Cache-Control"]
+    body = b"".join(response.streaming_content)
+    assert body[:2] == b"PK"
+    assert len(body) == export.size_bytes
+
+
+def test_another_users_export_is_not_found(seeker, bystander, client_for):
+    export = everything_of(seeker)
+    url = reverse("accounts:data_export_download", args=[export.pk])
+    response = client_for(bystander).get(url)
+    assert response.status_code == 404
+    assert "There is no export at this address for your account." in response.content.decode()
+    assert (
+        client_for(bystander)
+        .get(reverse("accounts:data_export_download", args=[10**9]))
+        .status_code
+        == 404
+    )
+
+
+def test_an_export_still_being_built_cannot_be_downloaded_yet(seeker, client_for):
+    export = data_export_request(user=seeker)
+    response = client_for(seeker).get(reverse("accounts:data_export_download", args=[export.pk]))
+    assert response.status_code == 409
+    assert "still being built" in response.content.decode()
+
+
+def test_the_download_needs_a_log_in(seeker, client):
+    export = everything_of(seeker)
+    response = client.get(reverse("accounts:data_export_download", args=[export.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_starting_an_export_is_post_only(seeker, client_for):
+    client = client_for(seeker)
+    assert client.get(reverse("accounts:data_export_start")).status_code == 405
+    assert not DataExport.objects.filter(user=seeker).exists()
+
+
+def test_the_settings_page_shows_the_export_in_each_state_and_polls_while_it_is_built(
+    seeker, client_for
+):
+    client = client_for(seeker)
+    settings_url = reverse("accounts:settings")
+    assert "Export all my data" in client.get(settings_url).content.decode()
+
+    response = client.post(reverse("accounts:data_export_start"), follow=True)
+    html = response.content.decode()
+    assert "Waiting for the worker" in html
+    assert f'hx-get="{reverse("accounts:data_export_status")}"' in html
+    assert 'hx-trigger="every 2s"' in html
+
+    export = DataExport.objects.get(user=seeker)
+    DataExport.objects.filter(pk=export.pk).update(
+        state=DataExport.State.BUILDING, progress=40, started_at=timezone.now()
+    )
+    fragment = client.get(reverse("accounts:data_export_status")).content.decode()
+    assert '<progress class="export-progress mb-2" max="100" value="40"' in fragment
+    assert "Being built" in fragment
+    assert "hx-trigger" in fragment
+
+    DataExport.objects.filter(pk=export.pk).update(state=DataExport.State.QUEUED)
+    data_export_build(export_id=export.pk)
+    fragment = client.get(reverse("accounts:data_export_status")).content.decode()
+    assert "Download the zip" in fragment
+    assert "hx-trigger" not in fragment  # ready: the polling stops
+
+    DataExport.objects.filter(pk=export.pk).update(state=DataExport.State.FAILED)
+    fragment = client.get(reverse("accounts:data_export_status")).content.decode()
+    assert "could not be built" in fragment
+    assert "Export all my data" in fragment
