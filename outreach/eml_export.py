@@ -11,8 +11,9 @@ sent from their own mail program is from their address. Header values go through
 from __future__ import annotations
 
 from collections.abc import Iterator
-from email import policy
-from email.message import EmailMessage
+from email import charset, policy
+from email.header import Header
+from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 
 from django.conf import settings
@@ -22,15 +23,25 @@ from outreach.merge import one_line
 from outreach.models import Outreach
 
 UNDISCLOSED = "undisclosed-recipients:;"
+# The compat32 classes, not email.message.EmailMessage: the modern policy parses every
+# header it is given again, which made a message take 5 ms to build instead of 1.
+_CRLF = policy.compat32.clone(linesep="\r\n")
+_UTF8_QP = charset.Charset("utf-8")
+_UTF8_QP.body_encoding = charset.QP
 
 
 def _address(name: str, email: str) -> str:
-    return formataddr((one_line(name), email)) if name else email
+    return formataddr((one_line(name), email), charset="utf-8") if name else email
+
+
+def _text(value: str) -> str | Header:
+    value = one_line(value)
+    return value if value.isascii() else Header(value, "utf-8")
 
 
 def outreach_eml(outreach: Outreach, *, user: User) -> bytes:
     """One email of the timeline as an .eml file (CRLF line ends, UTF-8 where needed)."""
-    message = EmailMessage(policy=policy.SMTP)
+    message = MIMEText(outreach.body or "", "plain", _UTF8_QP)
     user_address = _address(user.full_name, user.email)
     contact = outreach.contact
     contact_address = (
@@ -49,17 +60,16 @@ def outreach_eml(outreach: Outreach, *, user: User) -> bytes:
     else:
         message["From"] = user_address
         message["To"] = contact_address or UNDISCLOSED
-    message["Subject"] = one_line(outreach.subject)
+    message["Subject"] = _text(outreach.subject)
     message["Date"] = format_datetime(outreach.occurred_at)
     message["Message-ID"] = f"<outreach-{outreach.pk}@followup>"
-    message["X-Followup-Purpose"] = outreach.get_purpose_display()
-    message["X-Followup-Application"] = one_line(str(outreach.application))
+    message["X-Followup-Purpose"] = _text(outreach.get_purpose_display())
+    message["X-Followup-Application"] = _text(str(outreach.application))
     if outreach.delivery:
-        message["X-Followup-Delivery"] = outreach.get_delivery_display()
+        message["X-Followup-Delivery"] = _text(outreach.get_delivery_display())
     if outreach.esp_message_id:
-        message["X-Followup-ESP-Message-ID"] = one_line(outreach.esp_message_id)
-    message.set_content(outreach.body or "", cte="quoted-printable")
-    return message.as_bytes()
+        message["X-Followup-ESP-Message-ID"] = _text(outreach.esp_message_id)
+    return message.as_bytes(policy=_CRLF)
 
 
 def emails_eml(user_id: int) -> Iterator[tuple[str, bytes]]:

@@ -403,3 +403,23 @@ def test_the_settings_page_shows_the_export_in_each_state_and_polls_while_it_is_
     fragment = client.get(reverse("accounts:data_export_status")).content.decode()
     assert "could not be built" in fragment
     assert "Export all my data" in fragment
+
+
+def test_an_eml_carries_names_and_subjects_beyond_ascii(seeker):
+    everything_of(seeker)
+    seeker.full_name = "Zoë Ünal"
+    seeker.save()
+    Outreach.objects.filter(user=seeker, direction=Outreach.Direction.OUTGOING).update(
+        subject="Danke für das Gespräch", body="Grüße aus Köln\nZoë"
+    )
+    Contact.objects.filter(user=seeker, name="Ana Ortiz").update(name="Ana Ortíz")
+    export = data_export_build(export_id=data_export_request(user=seeker).pk)
+    with _zip(export) as archive:
+        (name,) = [n for n in archive.namelist() if "_sent_" in n]
+        raw = archive.read(name)
+    assert raw.isascii()  # encoded for transport, as mail is
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"] == "Danke für das Gespräch"
+    assert message["From"].addresses[0].display_name == "Zoë Ünal"
+    assert message["To"].addresses[0].display_name == "Ana Ortíz"
+    assert message.get_content().splitlines() == ["Grüße aus Köln", "Zoë"]
