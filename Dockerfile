@@ -24,7 +24,7 @@ COPY --chown=followup:followup . .
 # service runs its "migrate" step before gunicorn starts.
 RUN FOLLOWUP_VAR_DIR=/tmp/build-var STATIC_ROOT=/app/staticfiles scripts/build-release static \
     && rm -rf /tmp/build-var \
-    && mkdir -p /app/var && chown followup:followup /app/var
+    && mkdir -p /app/var /app/user-files && chown followup:followup /app/var /app/user-files
 
 USER followup
 ENV STATIC_ROOT=/app/staticfiles

@@ -290,3 +290,51 @@ class AdminUserChangeForm(auth_forms.UserChangeForm):
         if taken.exists():
             raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
         return email
+
+
+class AccountDeleteForm(forms.Form):
+    """The password again, before the account and everything in it are deleted.
+
+    Checked through ``authenticate``, as log-in is: a wrong password counts against the
+    client address and the account (axes), so a borrowed session cannot guess it.
+    """
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Type your password to confirm. Nothing was deleted."},
+    )
+
+    def __init__(self, *args: object, request, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_action = "accounts:delete"
+        self.helper.layout = Layout(
+            Field("password", autocomplete="current-password", css_class="form-control-lg"),
+            Div(
+                StrictButton(
+                    "Delete my account", type="submit", css_class="btn btn-danger btn-tap"
+                ),
+                HTML(
+                    '<a class="btn btn-outline-secondary btn-tap" '
+                    "href=\"{% url 'accounts:settings' %}\">Keep my account</a>"
+                ),
+                css_class="d-flex flex-wrap gap-2",
+            ),
+        )
+
+    def clean_password(self) -> str:
+        from django.contrib.auth import authenticate
+
+        password = self.cleaned_data["password"]
+        checked = authenticate(self.request, username=self.user.email, password=password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                "That is not the password of this account. Nothing was deleted.",
+                code="wrong_password",
+            )
+        return password

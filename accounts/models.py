@@ -161,3 +161,43 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+
+class DataExport(models.Model):
+    """A zip of everything the user keeps here, built by a worker and kept for a while.
+
+    The file lives under the user's folder (``accounts.user_files``) until ``expires_at``;
+    then the periodic cleanup deletes it and the row stays EXPIRED, so that the old link
+    says the file is gone (410) rather than that it never existed.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        BUILDING = "building", "Being built"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    # Percent of the steps done (one per kind of row or file), for the progress bar.
+    progress = models.PositiveSmallIntegerField(default=0)
+    # The file's name inside the user's export folder; random, so never guessed.
+    file_name = models.CharField(max_length=100, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=dj_timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["state", "expires_at"], name="data_export_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} of user {self.user_id} ({self.state})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.BUILDING)

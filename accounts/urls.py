@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import data_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,6 +15,16 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/replace/<str:token>/", views.token_rotate, name="token_rotate"),
+    path("settings/export/", data_views.data_export_start, name="data_export_start"),
+    path("settings/export/status/", data_views.data_export_status, name="data_export_status"),
+    path(
+        "settings/export/<int:pk>/download/",
+        data_views.data_export_download,
+        name="data_export_download",
+    ),
+    path("settings/delete/", data_views.account_delete_confirm, name="delete_confirm"),
+    path("settings/delete/confirm/", data_views.account_delete_view, name="delete"),
+    path("goodbye/", data_views.goodbye, name="goodbye"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

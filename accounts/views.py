@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import forms, throttle
+from accounts.data_export import data_export_latest
 from accounts.selectors import inbound_address
 from accounts.services import (
     ROTATABLE_TOKENS,
@@ -137,6 +138,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "now": timezone.localtime(),
             "inbound_address": inbound_address(user=request.user),
+            "data_export": data_export_latest(user=request.user),
         },
     )
 

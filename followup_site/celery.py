@@ -34,4 +34,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Data exports are downloadable for DATA_EXPORT_TTL_HOURS; the download page refuses an
+    # expired one at once, and this deletes its file within a quarter of an hour.
+    "accounts-data-exports-expire": {
+        "task": "accounts.tasks.data_exports_expire_task",
+        "schedule": 900.0,
+        "options": {"expires": 840},
+    },
 }

@@ -433,3 +433,12 @@ for _name in (
 ):
     if globals()[_name] <= 0:
         raise ImproperlyConfigured(f"{_name} must be more than 0.")
+# --- Data export and account deletion (issue 12) --------------------------------------------
+# Files kept for one user (their data exports, uploads) live in USER_FILES_DIR/<user id>/, so
+# deleting an account deletes one folder. Web and worker must both see it (one volume).
+# Empty (as .env.example leaves it) means the default: never the current directory.
+USER_FILES_DIR = Path(env.str("USER_FILES_DIR", default="").strip() or VAR_DIR / "user-files")
+# Hours an export stays downloadable; then the periodic cleanup deletes the file.
+DATA_EXPORT_TTL_HOURS = env.int("DATA_EXPORT_TTL_HOURS", default=24)
+if not 1 <= DATA_EXPORT_TTL_HOURS <= 24 * 30:
+    raise ImproperlyConfigured("DATA_EXPORT_TTL_HOURS must be between 1 and 720 hours.")

@@ -10,3 +10,18 @@ class RemindersConfig(AppConfig):
         from reminders import listeners
 
         listeners.connect()
+
+        # What this app keeps for a user, for the data export and account deletion.
+        from accounts import user_data
+        from reminders.feeds import calendar_export_ics
+        from reminders.models import Reminder, UsedActionLink
+        from reminders.services.digest import digest_mark_delete
+
+        user_data.owned_model_register(Reminder, owner="user")
+        user_data.owned_model_register(UsedActionLink, owner="reminder__user")
+        user_data.export_file_register(
+            name="calendar.ics",
+            description="Your interviews as events and your tasks as to-dos, for a calendar.",
+            write=calendar_export_ics,
+        )
+        user_data.deletion_cleanup_register("reminders.digest_mark", digest_mark_delete)

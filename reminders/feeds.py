@@ -7,12 +7,13 @@ The icalendar library escapes the user's text (commas, semicolons, new lines).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Todo
 
 from accounts.models import User
 from interviews.models import Interview
@@ -120,3 +121,61 @@ def calendar_feed_build(*, user: User, now: datetime | None = None) -> bytes:
     for interview in interviews:
         calendar.add_component(_interview_event(interview))
     return calendar.to_ical()
+
+
+# --- The data export's calendar: every interview and every task, past ones too -------------
+
+_TODO_STATUS = {
+    Reminder.State.DONE: "COMPLETED",
+    Reminder.State.CANCELLED: "CANCELLED",
+    Reminder.State.SKIPPED: "CANCELLED",
+}
+
+
+def _task_todo(reminder: Reminder) -> Todo:
+    todo = Todo()
+    todo.add("uid", f"reminder-{reminder.pk}@{UID_DOMAIN}")
+    todo.add("dtstamp", reminder.updated_at)
+    todo.add("created", reminder.created_at)
+    todo.add("due", reminder.due_at)
+    todo.add("summary", reminder.title)
+    todo.add("status", _TODO_STATUS.get(reminder.state, "NEEDS-ACTION"))
+    if reminder.state == Reminder.State.DONE and reminder.completed_at is not None:
+        todo.add("completed", reminder.completed_at)
+    lines = [reminder.get_kind_display(), f"State: {reminder.get_state_display()}"]
+    if reminder.application is not None:
+        lines.append(str(reminder.application))
+    if reminder.contact is not None:
+        lines.append(f"With {reminder.contact.name}")
+    if reminder.note:
+        lines.append(reminder.note)
+    todo.add("description", "\n".join(lines))
+    todo.add("categories", [reminder.get_kind_display()])
+    return todo
+
+
+def calendar_export_ics(user_id: int) -> Iterator[tuple[str, bytes]]:
+    """The data export's calendar.ics: all the user's interviews as events and all their
+    tasks as to-dos (done and cancelled ones too), without the feed's alarms."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Followup//Data export//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    interviews = (
+        Interview.objects.filter(application__user_id=user_id)
+        .select_related("application__company")
+        .prefetch_related("interviewers")
+        .order_by("starts_at", "pk")
+    )
+    for interview in interviews:
+        event = _interview_event(interview)
+        event.subcomponents = []
+        calendar.add_component(event)
+    reminders = (
+        Reminder.objects.filter(user_id=user_id)
+        .select_related("application__company", "contact")
+        .order_by("due_at", "pk")
+    )
+    for reminder in reminders:
+        calendar.add_component(_task_todo(reminder))
+    yield "calendar.ics", calendar.to_ical()

@@ -45,6 +45,12 @@ def _captured_mail_dir(tmp_path: Path, settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _user_files_dir(tmp_path: Path, settings) -> None:
+    # Each test's data exports and uploads land in its own folder, never under var/.
+    settings.USER_FILES_DIR = tmp_path / "user-files"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(tmp_path: Path, settings) -> None:
     # The throttles count in the cache: each test starts from zero. A key prefix of its own
     # (and, for the file cache, a directory of its own) rather than clear(), which on Redis

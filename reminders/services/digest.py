@@ -41,6 +41,11 @@ def _sent_mark(user_id: int) -> str:
     return f"digest:{user_id}"
 
 
+def digest_mark_delete(*, user: User) -> None:
+    """The mark names the user by id without a foreign key: it goes with the account."""
+    Heartbeat.objects.filter(name=_sent_mark(user.pk)).delete()
+
+
 def digest_sent_today(*, user_id: int, zone: ZoneInfo, now: datetime) -> bool:
     last = Heartbeat.objects.filter(name=_sent_mark(user_id)).values_list("at", flat=True).first()
     return last is not None and last.astimezone(zone).date() == now.astimezone(zone).date()
