@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.data_export import data_export_build, data_export_request
 from accounts.models import DataExport, User
 from accounts.user_data import models_with_a_path_to_the_user, paths_to_user
-from interviews.models import Company
+from interviews.models import Company, Interview, Invitation
 from reminders.models import Heartbeat, Reminder, UsedActionLink
 from tests.accounts.test_user_deletion import full_graph
 from tests.factories import UserFactory
@@ -34,6 +34,15 @@ def everything_of(user: User, *, staff: User | None = None) -> DataExport:
     reminder = Reminder.objects.filter(user=user).first()
     UsedActionLink.objects.create(link_id=f"link-{user.pk}", reminder=reminder, action="done")
     Heartbeat.objects.create(name=f"digest:{user.pk}", at=timezone.now())
+    interview = Interview.objects.filter(application__user=user).first()
+    Invitation.objects.create(
+        user=user,
+        uid=f"invite-{user.pk}@calendar.example",
+        state=Invitation.State.IMPORTED,
+        interview=interview,
+        summary="Interview",
+        starts_at=interview.starts_at,
+    )
     # A session of the user on another device, and failed log-ins under their address.
     Client().force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     Client().post(reverse("accounts:login"), {"username": user.email, "password": "wrong!"})
