@@ -1,0 +1,250 @@
+"""Every main page, on a laptop and on a phone, in the light and the dark theme.
+
+For each page in PAGES, at 1280 and 375 px wide and in both colour schemes: axe-core finds no
+serious or critical violation; at 375 px the page does not scroll sideways and every tap
+target is at least 44 px (with the menu open, so its links count too). Once per page, at
+1280 px in the light theme, Tab reaches every control and each one shows where focus is.
+
+To check a new page, add one line to PAGES: a name and a function from the seeded data to
+its path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from interviews.models import Application, Interview, Note
+from interviews.services import InterviewerDraft, NoteDraft, interview_log
+from outreach.models import Draft, Occasion, Outreach
+from outreach.services.drafts import draft_create
+from outreach.services.timeline import outreach_record
+from reminders.models import Reminder
+from tests.browser.accessibility import (
+    axe_violations,
+    keyboard_focus_problems,
+    sideways_scroll,
+    small_tap_targets,
+)
+from tests.conftest import ARTIFACTS
+from tests.factories import ApplicationFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+MODES = (
+    ("desktop-light", DESKTOP, "light"),
+    ("desktop-dark", DESKTOP, "dark"),
+    ("phone-light", PHONE, "light"),
+    ("phone-dark", PHONE, "dark"),
+)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    user: object
+    application: Application
+    interview: Interview
+    thank_you: Reminder
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: Callable[[Seeded], str]
+    logged_in: bool = True
+
+
+# The pages checked, in one place: one line per page.
+PAGES = (
+    Page("dashboard", lambda s: "/"),
+    Page("application-list", lambda s: "/applications/"),
+    Page("application", lambda s: f"/applications/{s.application.pk}/"),
+    Page("interview-new", lambda s: f"/applications/{s.application.pk}/interviews/new/"),
+    Page("interview-edit", lambda s: f"/interviews/{s.interview.pk}/edit/"),
+    Page("tasks", lambda s: "/tasks/"),
+    Page("composer", lambda s: f"/tasks/compose/reminder/{s.thank_you.pk}/"),
+    Page("contacts", lambda s: "/contacts/"),
+    Page("drafts", lambda s: "/outreach/drafts/"),
+    Page("settings", lambda s: "/accounts/settings/"),
+    Page("login", lambda s: "/accounts/login/", logged_in=False),
+    Page("signup", lambda s: "/accounts/signup/", logged_in=False),
+)
+
+# Pages whose screenshots are kept in test-artifacts/ in every mode, to look at.
+SCREENSHOTS = {"dashboard", "application", "interview-edit", "composer"}
+
+
+def seed() -> Seeded:
+    """A job search under way: four applications, a panel of four, notes, drafts, a reply."""
+    user = UserFactory(email="sam.okafor@example.com", full_name="Sam Okafor")
+    now = timezone.now()
+    acme = ApplicationFactory(
+        user=user,
+        company__name="Acme Robotics",
+        role="Senior platform engineer",
+        posting_url="https://jobs.acme.example/platform-engineering/senior-platform-engineer",
+    )
+    globex = ApplicationFactory(user=user, company__name="Globex", role="Site reliability engineer")
+    ApplicationFactory(
+        user=user, company__name="Initech", role="Backend developer", stage="applied"
+    )
+    ApplicationFactory(
+        user=user,
+        company__name="Umbrella Health",
+        role="Data engineer",
+        stage="closed",
+        closed_reason="rejected",
+        closed_at=now - timedelta(days=3),
+    )
+    panel = [
+        ("Ana Ortiz", "Engineering manager", "ana@acme.example", Note.Kind.TOPIC,
+         "Their move from a monolith to event sourcing"),
+        ("Dr. Lee Park", "Principal engineer", "lee@acme.example", Note.Kind.SKILL,
+         "My Postgres tuning story"),
+        ("Bo Chen", "Staff SRE", "", Note.Kind.ANSWER_TO_FIX,
+         "Fumbled the question on rolling back a bad migration"),
+        ("Maria Jose Garcia-Lopez", "Head of people", "maria@acme.example",
+         Note.Kind.INTEREST, "Sails on weekends"),
+    ]  # fmt: skip
+    ended = now - timedelta(hours=3)
+    interview = interview_log(
+        user=user,
+        application=acme,
+        starts_at=ended - timedelta(hours=1),
+        ends_at=ended,
+        timezone_name="Europe/Berlin",
+        location="Acme HQ, 4th floor, Invalidenstrasse 116, Berlin",
+        interviewers=[
+            InterviewerDraft(
+                name=name,
+                job_title=title,
+                email=email,
+                notes=[
+                    NoteDraft(
+                        kind=kind,
+                        text=text,
+                        link="https://example.org/event-sourcing" if kind == "topic" else "",
+                        question="How do you roll back a migration?"
+                        if kind == Note.Kind.ANSWER_TO_FIX
+                        else "",
+                        better_answer="Expand and contract, so nothing needs rolling back."
+                        if kind == Note.Kind.ANSWER_TO_FIX
+                        else "",
+                    )
+                ],
+            )
+            for name, title, email, kind, text in panel
+        ],
+        notes=[NoteDraft(kind=Note.Kind.QUESTION, text="They asked when I could start")],
+    )
+    interview_log(
+        user=user,
+        application=globex,
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=1),
+        timezone_name="Europe/Berlin",
+        interviewers=[InterviewerDraft(name="Priya Raman", email="priya@globex.example")],
+    )
+    contacts = {contact.name: contact for contact in interview.interviewers.all()}
+    thank_you = Reminder.objects.filter(
+        user=user, kind=Reminder.Kind.THANK_YOU, contact=contacts["Ana Ortiz"]
+    ).get()
+    draft_create(
+        user=user,
+        application=acme,
+        contact=contacts["Ana Ortiz"],
+        occasion=Occasion.THANK_YOU,
+        subject="Thank you for our conversation",
+        body="Hi Ana,\n\nThank you for walking me through the event-sourcing move.",
+        reminder=thank_you,
+        interview=interview,
+    )
+    failed = draft_create(
+        user=user,
+        application=acme,
+        contact=contacts["Bo Chen"],
+        occasion=Occasion.ANSWER_REPAIR,
+        subject="A better answer on migrations",
+        body="Hi Bo,\n\nI was nervous when you asked about rolling back a migration.",
+        interview=interview,
+    )
+    Draft.objects.filter(pk=failed.pk).update(
+        send_state=Draft.SendState.FAILED, send_error="Bo Chen has no email address yet."
+    )
+    outreach_record(
+        user=user,
+        application=globex,
+        direction=Outreach.Direction.INCOMING,
+        channel=Outreach.Channel.EMAIL,
+        occurred_at=now - timedelta(hours=5),
+        contact=Interview.objects.get(application=globex).interviewers.get(),
+        subject="Re: Site reliability engineer",
+        body="Thanks Sam, see you on Thursday.",
+    )
+    return Seeded(user=user, application=acme, interview=interview, thank_you=thank_you)
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser, live_server):
+    """One context and page for every page checked: a new browser context costs more than
+    the page itself."""
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def logged_in_as(page, user, base_url: str) -> None:
+    """Hand the browser a session of ``user`` (the login form has a test of its own)."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+def open_menu(page) -> None:
+    """On a phone the menu folds behind its button; open it so its links are checked too."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.count() and toggler.is_visible():
+        toggler.click()
+        page.locator(".navbar-collapse.show").wait_for()
+
+
+@pytest.mark.parametrize("checked", PAGES, ids=[p.name for p in PAGES])
+def test_page_is_usable_on_a_phone_from_the_keyboard_and_in_both_themes(
+    checked: Page, shared_page, live_server
+):
+    page = shared_page
+    page.context.clear_cookies()
+    seeded = seed()
+    if checked.logged_in:
+        logged_in_as(page, seeded.user, live_server.url)
+    path = checked.path(seeded)
+    problems: list[str] = []
+    for mode, viewport, scheme in MODES:
+        page.set_viewport_size(viewport)
+        page.emulate_media(color_scheme=scheme)
+        response = page.goto(path)
+        assert response.status == 200, (path, response.status)
+        assert page.get_attribute("html", "data-bs-theme") == scheme, mode
+        if checked.name in SCREENSHOTS or mode == "phone-dark":
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"a11y-{checked.name}-{mode}.png"), full_page=True)
+        problems += [f"{mode}: {p}" for p in axe_violations(page)]
+        if viewport is PHONE:
+            problems += [f"{mode}: {p}" for p in sideways_scroll(page)]
+            if scheme == "light":
+                open_menu(page)
+                problems += [f"{mode}: {p}" for p in small_tap_targets(page)]
+        elif scheme == "light":
+            problems += [f"{mode}: {p}" for p in keyboard_focus_problems(page)]
+    assert problems == [], "\n".join(problems)
