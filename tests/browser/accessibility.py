@@ -160,7 +160,17 @@ _UNREACHED = """() => {
     .filter((e) => !e.hasAttribute("data-a11y-reached"))
     // A radio group is one tab stop; the arrow keys move within it.
     .filter((e) => !(e.type === "radio" && reachedGroups.has(e.name)))
-    .map(describe);
+    .map((e) => describe(e) + " cannot be reached with Tab");
+  // What looks clickable (a pointer cursor) but is neither a control nor inside one: a
+  // mouse-only handler, most likely.
+  const control = "a[href], button, input, select, textarea, summary, label, [tabindex]";
+  for (const e of document.body.querySelectorAll("*")) {
+    if (getComputedStyle(e).cursor !== "pointer" || e.closest(control)) continue;
+    if (e.parentElement && getComputedStyle(e.parentElement).cursor === "pointer"
+        && !e.parentElement.closest(control)) continue;  // named once, at the outermost
+    if (!e.checkVisibility()) continue;
+    missed.push(describe(e) + " looks clickable but is no link, button or field");
+  }
   window.__a11yLast = null;
   for (const e of document.querySelectorAll("[data-a11y-reached]")) {
     e.removeAttribute("data-a11y-reached");
@@ -190,8 +200,9 @@ _FOCUS_TOP = """() => {
 
 
 def keyboard_focus_problems(page, max_tabs: int = 300) -> list[str]:
-    """Tab through the page from the top: each stop must show a focus outline or ring, and
-    every visible link, button and form control must be reached (none is mouse-only)."""
+    """Tab through the page from the top: each stop must show a focus outline or ring, every
+    visible link, button and form control must be reached, and nothing may look clickable
+    (a pointer cursor) without being a control: a mouse-only handler."""
     # Start from the top of the page, as on arrival, even where a field has autofocus.
     page.evaluate(_FOCUS_TOP)
     problems = []
@@ -204,7 +215,5 @@ def keyboard_focus_problems(page, max_tabs: int = 300) -> list[str]:
             continue
         if not step["shown"]:
             problems.append(f"{step['name']} shows no focus outline")
-    problems.extend(
-        f"{name} cannot be reached with Tab" for name in page.evaluate(_with_describe(_UNREACHED))
-    )
+    problems.extend(page.evaluate(_with_describe(_UNREACHED)))
     return problems

@@ -72,7 +72,12 @@ PAGES = (
     Page("interview-edit", lambda s: f"/interviews/{s.interview.pk}/edit/"),
     Page("tasks", lambda s: "/tasks/"),
     Page("composer", lambda s: f"/tasks/compose/reminder/{s.thank_you.pk}/"),
+    Page("task", lambda s: f"/tasks/{s.thank_you.pk}/"),
+    Page("interview", lambda s: f"/interviews/{s.interview.pk}/"),
+    Page("application-new", lambda s: "/applications/new/"),
     Page("contacts", lambda s: "/contacts/"),
+    Page("contact", lambda s: f"/contacts/{s.thank_you.contact_id}/"),
+    Page("templates", lambda s: "/outreach/templates/"),
     Page("drafts", lambda s: "/outreach/drafts/"),
     Page("settings", lambda s: "/accounts/settings/"),
     Page("login", lambda s: "/accounts/login/", logged_in=False),
@@ -255,3 +260,90 @@ def test_every_page_passes_axe_fits_a_phone_and_works_from_the_keyboard(
             found += keyboard_focus_problems(page)
         problems += [f"{checked.name} ({path}): {problem}" for problem in found]
     assert problems == [], f"{mode}:\n" + "\n".join(problems)
+
+
+def test_the_theme_follows_the_system_setting_while_the_page_is_open(shared_page, live_server):
+    page = shared_page
+    page.context.clear_cookies()
+    page.set_viewport_size(DESKTOP)
+    page.emulate_media(color_scheme="light")
+    page.goto("/accounts/login/")
+    assert page.get_attribute("html", "data-bs-theme") == "light"
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+    # The system turns dark (at sunset, say): the open page follows without a reload.
+    page.emulate_media(color_scheme="dark")
+    page.locator("html[data-bs-theme=dark]").wait_for(state="attached")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert light == "rgb(248, 249, 250)" and dark == "rgb(43, 48, 53)", (light, dark)
+    page.emulate_media(color_scheme="light")
+    page.locator("html[data-bs-theme=light]").wait_for(state="attached")
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_on_to_the_page_content(shared_page, live_server):
+    page = shared_page
+    page.context.clear_cookies()
+    seeded = seed()
+    logged_in_as(page, seeded.user, live_server.url)
+    page.set_viewport_size(PHONE)
+    page.emulate_media(color_scheme="light")
+    page.goto(f"/applications/{seeded.application.pk}/")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.bounding_box()["width"] <= 1  # visually hidden until focused
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    box = skip.bounding_box()
+    assert box["height"] >= 44, box
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "a11y-skip-link-phone.png"))
+
+    # Enter skips the menu: the next Tab lands on the first link of the page itself.
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
+    assert page.evaluate("document.activeElement.closest('nav.navbar')") is None
+
+
+BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>Broken</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>
+<main>
+  <h1>Broken on purpose</h1>
+  <p style="color:#bbb;background:#fff">Grey on white, too faint to read.</p>
+  <p>Actions: <a href="/edit" style="font-size:12px;line-height:16px">Edit</a></p>
+  <button style="width:120px;height:48px">Big enough</button>
+  <div style="width:600px">Wider than a phone.</div>
+  <div id="mouse-only" style="cursor:pointer">Click me</div>
+  <a href="/hidden-focus" id="no-ring" style="outline:none">No focus ring</a>
+  <a href="/unreachable" tabindex="-1">Not in the tab order</a>
+</main></body></html>"""
+
+
+def test_each_check_finds_the_problem_it_looks_for(shared_page, live_server):
+    """The checks can fail: a page broken on purpose (no CSP on about:blank) trips each."""
+    page = shared_page
+    page.set_viewport_size(PHONE)
+    page.emulate_media(color_scheme="light")
+    page.goto("about:blank")
+    page.set_content(BROKEN_PAGE)
+
+    assert any(v.startswith("serious color-contrast") for v in axe_violations(page))
+    assert axe_violations(page, impacts=("critical",)) == []
+
+    sideways = sideways_scroll(page)
+    assert sideways[0] == "page is 608px wide in a 375px window", sideways  # 8px body margin
+    assert any(line.startswith("div (right edge") for line in sideways[1:]), sideways
+
+    small = small_tap_targets(page)
+    assert any(line.startswith('a "Edit" is') for line in small), small
+    assert not any("Big enough" in line for line in small), small
+    assert small_tap_targets(page, min_px=12) == []
+
+    keyboard = keyboard_focus_problems(page)
+    assert 'a#no-ring "No focus ring" shows no focus outline' in keyboard, keyboard
+    assert (
+        'div#mouse-only "Click me" looks clickable but is no link, button or field' in keyboard
+    ), keyboard
+    assert 'a "Not in the tab order" cannot be reached with Tab' in keyboard, keyboard
+    assert not any("Edit" in line for line in keyboard), keyboard
