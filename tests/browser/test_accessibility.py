@@ -74,10 +74,8 @@ PAGES = (
     Page("composer", lambda s: f"/tasks/compose/reminder/{s.thank_you.pk}/"),
     Page("task", lambda s: f"/tasks/{s.thank_you.pk}/"),
     Page("interview", lambda s: f"/interviews/{s.interview.pk}/"),
-    Page("application-new", lambda s: "/applications/new/"),
     Page("contacts", lambda s: "/contacts/"),
     Page("contact", lambda s: f"/contacts/{s.thank_you.contact_id}/"),
-    Page("templates", lambda s: "/outreach/templates/"),
     Page("drafts", lambda s: "/outreach/drafts/"),
     Page("settings", lambda s: "/accounts/settings/"),
     Page("login", lambda s: "/accounts/login/", logged_in=False),
@@ -86,7 +84,7 @@ PAGES = (
 
 # Pages whose full-page screenshots are kept in test-artifacts/ in every mode, to look at
 # (a few: a tall page's screenshot takes up to a second).
-SCREENSHOTS = {"dashboard", "application", "interview-edit", "composer"}
+SCREENSHOTS = {"dashboard", "application", "composer"}
 
 
 def seed() -> Seeded:
