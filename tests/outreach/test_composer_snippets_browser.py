@@ -99,7 +99,7 @@ def test_a_note_goes_into_the_blank_with_one_click(page, live_server, screenshot
     # Elsewhere, Insert puts the note in at the cursor.
     body.press("Control+End")
     body.type("\n\nP.S. Here is the article on it: ")
-    snippets.get_by_role("button", name=re.compile("^Insert the link")).click()
+    snippets.get_by_role("button", name=re.compile("^Insert link")).click()
     page.get_by_text(SAVED).wait_for()
     page.get_by_text("Every blank is filled in").wait_for()
 
