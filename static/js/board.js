@@ -91,6 +91,18 @@
     }
   });
 
+  // htmx carries attributes of the old elements over to the new ones with the same id while
+  // it settles; SortableJS leaves (empty) style attributes on what it moved, and copying a
+  // style attribute is inline style that the Content-Security-Policy refuses. Drop them.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "board") {
+      Array.prototype.forEach.call(target.querySelectorAll("[style]"), function (element) {
+        element.removeAttribute("style");
+      });
+    }
+  });
+
   document.body.addEventListener("htmx:responseError", function (event) {
     var form = event.detail.elt;
     if (!form || !form.classList || !form.classList.contains("board-move")) {
