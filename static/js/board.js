@@ -74,8 +74,17 @@
     }
   });
 
+  // Whether the folded Closed list was open before a swap, to keep it so after.
+  var closedWasOpen = false;
+
   htmx.onLoad(function (element) {
     initBoard(element);
+    if (element.id === "board" && closedWasOpen) {
+      var closed = element.querySelector("details.board-closed");
+      if (closed) {
+        closed.open = true;
+      }
+    }
     var error = document.getElementById("board-error");
     if (error && element.id === "board") {
       error.classList.add("d-none");
@@ -97,19 +106,24 @@
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (target && target.id === "board") {
+      var closed = target.querySelector("details.board-closed");
+      closedWasOpen = Boolean(closed && closed.open);
       Array.prototype.forEach.call(target.querySelectorAll("[style]"), function (element) {
         element.removeAttribute("style");
       });
     }
   });
 
-  document.body.addEventListener("htmx:responseError", function (event) {
+  function refused(event) {
     var form = event.detail.elt;
     if (!form || !form.classList || !form.classList.contains("board-move")) {
       return;
     }
     var card = form.closest(".board-card");
-    var message = event.detail.xhr.responseText || "That move did not work.";
+    var message =
+      event.type === "htmx:sendError"
+        ? "Followup could not be reached: the card is back where it was. Try again."
+        : event.detail.xhr.responseText || "That move did not work.";
     if (card && card.hasAttribute("data-return-stage")) {
       putBack(card);
     }
@@ -119,5 +133,8 @@
       error.classList.remove("d-none");
     }
     status(message);
-  });
+  }
+
+  document.body.addEventListener("htmx:responseError", refused);
+  document.body.addEventListener("htmx:sendError", refused);
 })();

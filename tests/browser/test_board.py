@@ -162,6 +162,41 @@ def test_the_menu_moves_a_card_in_place_and_keeps_the_keyboard_on_it(page, seeke
     acme.refresh_from_db()
     assert (acme.stage, acme.closed_reason) == ("closed", "withdrawn")
     assert not acme.reminders.filter(state__in=Reminder.OPEN_STATES).exists()
+
+    # Reopening from the unfolded Closed list keeps it unfolded.
+    hooli = made["Hooli"]
+    page.locator("details.board-closed summary").click()
+    page.get_by_label("Move Hooli, Site reliability engineer, reopening at").select_option(
+        "screening"
+    )
+    page.locator(f"#application-{hooli.pk}").get_by_role("button", name="Reopen").click()
+    card_in(page, "screening", hooli).wait_for()
+    assert page.locator("details.board-closed").evaluate("(details) => details.open")
+    hooli.refresh_from_db()
+    assert (hooli.stage, hooli.closed_reason) == ("screening", "")
+    assert violations == []
+
+
+def test_a_refused_drag_puts_the_card_back_and_says_why(page, seeker):
+    violations = watch_csp_violations(page.context)
+    globex = job_search(seeker)["Globex"]
+    log_in(page, seeker)
+    # As if the application had been closed in another tab meanwhile.
+    page.route(
+        f"**/applications/{globex.pk}/stage/",
+        lambda route: route.fulfill(
+            status=400, content_type="text/plain", body="This application is already closed."
+        ),
+    )
+
+    card_in(page, "applied", globex).locator(".board-card-heading").drag_to(
+        page.locator(".board-list[data-stage='offer']")
+    )
+
+    page.get_by_role("alert").filter(has_text="This application is already closed.").wait_for()
+    assert card_in(page, "applied", globex).count() == 1
+    assert card_in(page, "offer", globex).count() == 0
+    assert page.locator(f"#stage-{globex.pk}").input_value() == "applied"
     assert violations == [], "\n".join(violations)
 
 
