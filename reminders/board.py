@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from interviews.forms import OPEN_STAGES, STAGE_MOVES
 from interviews.models import Application
 from interviews.selectors import application_list_for_dashboard
 from outreach.models import Draft, Outreach
@@ -39,6 +40,18 @@ BOARD_ORDERS = {
     "company": "Company",
 }
 DEFAULT_ORDER = "next"
+
+
+def _stage_options(current: str) -> tuple[tuple[str, str, bool], ...]:
+    """A card's "Move to" choices as (value, label, selected): an open card may go to any
+    open stage or close for a reason; a closed one reopens at an open stage."""
+    if current == Application.Stage.CLOSED:
+        return tuple((v, label, v == Application.Stage.INTERVIEWING) for v, label in OPEN_STAGES)
+    return tuple((v, label, v == current) for v, label in STAGE_MOVES)
+
+
+# Worked out once: 50 cards would otherwise loop and compare in the template 400 times.
+STAGE_OPTIONS = {stage: _stage_options(stage) for stage in Application.Stage.values}
 
 # How many entries of each kind the Today strip lists; the rest are counted and linked.
 STRIP_LIMIT = 5
@@ -159,6 +172,7 @@ def board_applications(
     )
     for application in applications:
         application.next_action = actions.get(application.pk)
+        application.stage_options = STAGE_OPTIONS[application.stage]
         if application.next_action is not None:
             application.next_action.link = task_link(application.next_action)
         row = contacts.get(application.pk, {})

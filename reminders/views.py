@@ -18,14 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from accounts.models import User
 from accounts.services import user_dashboard_seen
 from followup_site.ids import id_or_none
 from interviews import selectors as interview_selectors
 from interviews import services as interview_services
-from interviews.forms import STAGE_MOVES, ApplicationStageForm
+from interviews.forms import ApplicationStageForm
 from interviews.models import Application
 from outreach import selectors as outreach_selectors
 from outreach.forms import OUTREACH_FORMS, CallLogForm
@@ -67,7 +72,7 @@ def _dashboard_url(order: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     previous_visit = user_dashboard_seen(user=request.user, now=now)
@@ -81,7 +86,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": the_board,
             "applications": the_board.applications,
             "orders": board.BOARD_ORDERS,
-            "stage_moves": STAGE_MOVES,
             "today": board.today_strip(
                 user=request.user,
                 now=now,
@@ -124,7 +128,7 @@ def application_stage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "interviews/includes/board.html",
-        {"board": the_board, "stage_moves": STAGE_MOVES, "moved": moved, "moved_pk": pk},
+        {"board": the_board, "moved": moved, "moved_pk": pk},
     )
 
 
