@@ -118,6 +118,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Followup sends nothing on the account's behalf and shows it no captured mail.
     email_verified_at = models.DateTimeField("email verified", null=True, blank=True)
 
+    # When the user last opened the dashboard: its Today strip lists the replies that came
+    # in since then. None until the first visit.
+    dashboard_seen_at = models.DateTimeField(null=True, blank=True)
+
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)

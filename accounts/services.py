@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import enum
 import logging
-from datetime import time
+from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -299,3 +299,15 @@ def user_token_rotate(*, user: User, token: str) -> str:
     setattr(user, field, new_token())
     user.save(update_fields=[field])
     return getattr(user, field)
+
+
+def user_dashboard_seen(*, user: User, now: datetime) -> datetime | None:
+    """Mark the dashboard as seen at ``now``; returns the previous visit (None on the first).
+
+    A single UPDATE of one column, so that a dashboard view does not rewrite the whole user
+    row (and cannot overwrite a settings change saved meanwhile).
+    """
+    previous = user.dashboard_seen_at
+    User.objects.filter(pk=user.pk).update(dashboard_seen_at=now)
+    user.dashboard_seen_at = now
+    return previous

@@ -19,6 +19,11 @@ urlpatterns = [
     # The two pages that show every app's data at once; reminders, on top, renders them.
     path("", reminder_views.dashboard, name="dashboard"),
     path("applications/<int:pk>/", reminder_views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/stage/",
+        reminder_views.application_stage,
+        name="application_stage",
+    ),
     path("", include("interviews.urls")),
 ]
 

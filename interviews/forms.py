@@ -97,6 +97,46 @@ class ApplicationReopenForm(forms.Form):
         self.helper = crispy_helper("stage")
 
 
+# Where a card's stage menu can move an application: an open stage, or closed for a reason.
+# A closing choice is "closed:<reason>", so one select (and one drag) says everything.
+CLOSE_PREFIX = "closed:"
+STAGE_MOVES = [
+    *OPEN_STAGES,
+    *[
+        (f"{CLOSE_PREFIX}{value}", f"Closed: {label.lower()}")
+        for value, label in Application.ClosedReason.choices
+    ],
+]
+
+
+class ApplicationStageForm(forms.Form):
+    """The board's stage change: from the card's menu, a drag, or the plain form without
+    JavaScript. ``stage`` is an open stage or ``closed:<reason>``; cleaned, it gives
+    ``stage`` and ``closed_reason`` ("" unless closing)."""
+
+    stage = forms.ChoiceField(
+        label="Move to",
+        choices=STAGE_MOVES,
+        error_messages={
+            "required": "Choose a stage to move the application to.",
+            "invalid_choice": "“%(value)s” is not a stage. Choose Applied, Screening, "
+            "Interviewing, Offer, or Closed with a reason.",
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("stage")
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        move = cleaned.get("stage")
+        if move:
+            stage, _, reason = move.partition(":")
+            cleaned["stage"], cleaned["closed_reason"] = stage, reason
+        return cleaned
+
+
 # --- Notes and contacts ---------------------------------------------------------------------
 
 

@@ -128,6 +128,35 @@ def application_reopen(*, application: Application, stage: str) -> Application:
 
 
 @transaction.atomic
+def application_stage_set(
+    *, application: Application, stage: str, closed_reason: str = ""
+) -> Application:
+    """Move an application to ``stage`` from the board, keeping the rules of each move.
+
+    1. Closing needs a reason and goes through :func:`application_close` (its pending tasks
+       are cancelled); a closed application is not closed again.
+    2. An open stage for a closed application reopens it (:func:`application_reopen`: the
+       rules re-plan, and nothing already sent or past is replayed).
+    3. Between open stages the stage changes and the rules re-plan; the same stage is a
+       no-op, so a card dropped back where it was changes nothing.
+    """
+    if stage not in Application.Stage.values:
+        raise ValidationError(f"{stage!r} is not a stage.")
+    if stage == Application.Stage.CLOSED:
+        if not application.is_open:
+            raise ValidationError("This application is already closed.")
+        return application_close(application=application, reason=closed_reason)
+    if not application.is_open:
+        return application_reopen(application=application, stage=stage)
+    if application.stage == stage:
+        return application
+    application.stage = stage
+    application.save(update_fields=["stage", "updated_at"])
+    application_replan(application_id=application.pk)
+    return application
+
+
+@transaction.atomic
 def application_delete(*, application: Application) -> None:
     # Its interviews, notes and reminders go with it (CASCADE); the company and the
     # contacts stay, since they may matter for other applications.

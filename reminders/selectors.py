@@ -1,4 +1,6 @@
-"""Reads for the reminders UI: the task list, one task, an application's panel, the dashboard."""
+"""Reads for the reminders UI: the task list, one task, an application's panel, next actions.
+
+The dashboard's own reads (the Today strip, the board) are in ``reminders.board``."""
 
 from __future__ import annotations
 
@@ -6,13 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
 from interviews.models import Application, Contact, Note
-from interviews.selectors import application_list_for_dashboard, notes_about
+from interviews.selectors import notes_about
 from outreach.forms import OUTREACH_FORMS, OutreachForm
 from outreach.models import Outreach
 from reminders import notify_times, planner
@@ -146,36 +149,30 @@ def task_groups(*, user: User, now: datetime | None = None) -> TaskGroups:
     return groups
 
 
-def open_task_counts(*, user: User, now: datetime | None = None) -> dict[str, int]:
-    """How many open tasks are overdue and how many are due later today, in one query."""
-    now = now or timezone.now()
-    _, end_of_today = _local_day_bounds(user=user, now=now)
-    counts = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES).aggregate(
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-        today=Count("pk", filter=Q(due_at__gte=now, due_at__lt=end_of_today)),
-    )
-    return {"overdue": counts["overdue"] or 0, "today": counts["today"] or 0}
-
-
 def next_actions_by_application(
     *, user: User, application_ids: Iterable[int], now: datetime | None = None
 ) -> dict[int, Reminder]:
     """The earliest open task of each application, keyed by application id, in one query.
 
+    A window numbers each application's open tasks by due time and keeps the first: one pass
+    over the user's open tasks, where a correlated subquery would rescan them once per task.
     Each reminder gets ``is_overdue`` (due before now) for the dashboard's badge.
     """
     now = now or timezone.now()
     ids = list(application_ids)
     if not ids:
         return {}
-    open_tasks = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
-    earliest = (
-        open_tasks.filter(application_id=OuterRef("application_id"))
-        .order_by("due_at", "pk")
-        .values("pk")[:1]
-    )
-    rows = open_tasks.filter(application_id__in=ids, pk=Subquery(earliest)).select_related(
-        "contact"
+    rows = (
+        Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES, application_id__in=ids)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("application_id")],
+                order_by=[F("due_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(position=1)
+        .select_related("contact")
     )
     actions = {}
     for reminder in rows:
@@ -270,32 +267,3 @@ def application_panel_context(
         reply_form=forms_by_what["reply"],
     )
     return context
-
-
-def dashboard_applications(*, user: User, now: datetime | None = None) -> list[Application]:
-    """The dashboard's applications, each with ``next_action`` (its earliest open task, or
-    None), in two queries whatever their number.
-
-    1. Read the applications in ``application_list_for_dashboard`` order.
-    2. Read every application's next action in one query.
-    3. Put open applications with an overdue next action first, then those with a next
-       action by its due time, then the other open ones, then the closed ones. The sort is
-       stable, so ties keep the order of step 1.
-    """
-    now = now or timezone.now()
-    applications = list(application_list_for_dashboard(user=user, now=now))
-    actions = next_actions_by_application(
-        user=user, application_ids=[application.pk for application in applications], now=now
-    )
-    for application in applications:
-        application.next_action = actions.get(application.pk)
-
-    def rank(application: Application) -> tuple[int, datetime]:
-        action = application.next_action
-        if not application.is_open:
-            return (3, now)
-        if action is None:
-            return (2, now)
-        return (0 if action.is_overdue else 1, action.due_at)
-
-    return sorted(applications, key=rank)

@@ -18,11 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from accounts.models import User
+from accounts.services import user_dashboard_seen
 from followup_site.ids import id_or_none
 from interviews import selectors as interview_selectors
+from interviews import services as interview_services
+from interviews.forms import ApplicationStageForm
 from interviews.models import Application
 from outreach import selectors as outreach_selectors
 from outreach.forms import OUTREACH_FORMS, CallLogForm
@@ -30,7 +38,7 @@ from outreach.models import Outreach
 from outreach.services.delivery import call_log
 from outreach.services.timeline import outreach_record
 from outreach.views.compose import ComposeTarget, compose_or_resume
-from reminders import selectors
+from reminders import board, selectors
 from reminders.feeds import calendar_feed_build
 from reminders.forms import CustomReminderForm
 from reminders.models import Reminder
@@ -58,22 +66,69 @@ def _own_reminder(request: HttpRequest, pk: int) -> Reminder:
     return get_object_or_404(selectors.reminders_of(user=request.user), pk=pk)
 
 
+def _dashboard_url(order: str) -> str:
+    url = reverse("dashboard")
+    return url if order == board.DEFAULT_ORDER else f"{url}?order={order}"
+
+
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    applications = selectors.dashboard_applications(user=request.user, now=now)
+    previous_visit = user_dashboard_seen(user=request.user, now=now)
+    the_board = board.board_applications(
+        user=request.user, now=now, order=request.GET.get("order", "")
+    )
     return render(
         request,
         "interviews/dashboard.html",
         {
-            "applications": applications,
-            "open_count": sum(1 for application in applications if application.is_open),
-            "task_counts": selectors.open_task_counts(user=request.user, now=now),
+            "board": the_board,
+            "applications": the_board.applications,
+            "orders": board.BOARD_ORDERS,
+            "today": board.today_strip(
+                user=request.user,
+                now=now,
+                replies_since=previous_visit,
+                applications=the_board.applications,
+            ),
+            "now": now,
             "bounced": outreach_selectors.bounced_outreaches(user=request.user, now=now),
             "inactive_replies": outreach_selectors.replies_received_while_inactive(
                 user=request.user
             ),
         },
+    )
+
+
+@login_required
+@require_POST
+def application_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an application to another stage from the board: a drag or a card's menu (htmx,
+    answered with the board again) or the plain form (redirected back to the dashboard)."""
+    application = interview_selectors.application_get(user=request.user, pk=pk)
+    order = board.board_order(request.POST.get("order"))
+    form = ApplicationStageForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["stage"])
+        interview_services.application_stage_set(
+            application=application,
+            stage=form.cleaned_data["stage"],
+            closed_reason=form.cleaned_data["closed_reason"],
+        )
+    except ValidationError as error:
+        # Only a forged or stale request gets here: the menu offers valid moves only.
+        return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
+    moved = f"Moved “{application}” to {application.get_stage_display()}."
+    if not request.htmx:
+        messages.success(request, moved)
+        return redirect(f"{_dashboard_url(order)}#application-{application.pk}")
+    the_board = board.board_applications(user=request.user, order=order)
+    return render(
+        request,
+        "interviews/includes/board.html",
+        {"board": the_board, "moved": moved, "moved_pk": pk},
     )
 
 

@@ -78,7 +78,9 @@ def test_the_dashboard_shows_each_applications_next_action_with_overdue_ones_fir
     ]
     assert "Follow up, late" in html and "Thank them soon" in html and "Check in later" in html
     assert "Much later" not in html and "Already done" not in html
-    assert html.count(">Overdue</span>") == 1
+    # One overdue badge on the card, and one entry in the Today strip.
+    assert html.count('<span class="badge text-bg-danger">Overdue</span>') == 2
+    assert html.count('data-today="overdue"') == 1
     assert "Nothing planned</span>" in html
 
 
@@ -97,8 +99,9 @@ def test_the_dashboard_counts_overdue_and_todays_tasks_and_links_to_the_task_lis
     html = logged_in_client.get(DASHBOARD).content.decode()
 
     assert f'href="{reverse("reminders:task_list")}" id="task-counts"' in html
-    assert "2 tasks overdue" in html
-    assert "1 due later today" in html
+    assert html.count('data-today="overdue"') == 2
+    assert html.count('data-today="due-today"') == 1
+    assert 'id="nothing-due"' not in html
 
 
 @time_machine.travel(NOW, tick=False)

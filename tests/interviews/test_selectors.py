@@ -118,9 +118,10 @@ def test_the_dashboard_page_makes_as_many_queries_for_50_applications_as_for_1(
     with CaptureQueriesContext(connection) as one_row:
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
-    # Session and user, the applications, their next actions, the task counts, the bounces,
-    # the replies kept while the account was inactive.
-    assert len(one_row) == 7
+    # Session and user, marking the visit, the applications, their next actions, their
+    # outreach and drafts, the Today strip (counts, three lists, replies), the bounces, the
+    # replies kept while the account was inactive.
+    assert len(one_row) == 14
     for n in range(49):
         kept_reply(application_with_tasks(user, role=f"Role {n}"))
     with django_assert_num_queries(len(one_row)):
@@ -129,8 +130,8 @@ def test_the_dashboard_page_makes_as_many_queries_for_50_applications_as_for_1(
     assert html.count("data-application=") == 50
     assert html.count("Reply kept for you") == 50
     assert html.count("data-next-action") == 50
-    assert html.count(">Overdue</span>") == 50
-    assert "50 tasks overdue" in html
+    assert html.count('<span class="badge text-bg-danger">Overdue</span>') == 50 + 5
+    assert "50 overdue in all" in html
     assert html.count("Bounced thank-you") == 50  # one line per bounced email
 
 

@@ -113,6 +113,53 @@ def test_reopening_clears_the_closing_and_applies_the_rules(rules_calls):
     assert rules_calls == [(application.pk, True)]
 
 
+@pytest.mark.parametrize(
+    "start, move, end",
+    [
+        (("applied", ""), ("offer", ""), ("offer", "")),
+        (("screening", ""), ("closed", "rejected"), ("closed", "rejected")),
+        (("closed", "withdrawn"), ("screening", ""), ("screening", "")),
+    ],
+    ids=["between-open-stages", "closing", "reopening"],
+)
+def test_a_board_move_changes_the_stage_by_the_rules_of_each_move(rules_calls, start, move, end):
+    application = ApplicationFactory(stage=start[0], closed_reason=start[1])
+    services.application_stage_set(application=application, stage=move[0], closed_reason=move[1])
+    application.refresh_from_db()
+    assert (application.stage, application.closed_reason) == end
+    assert (application.closed_at is not None) == (end[0] == "closed")
+    assert rules_calls == [(application.pk, True)]
+
+
+def test_a_board_move_to_the_same_stage_changes_nothing(rules_calls):
+    application = ApplicationFactory(stage="screening")
+    before = application.updated_at
+    services.application_stage_set(application=application, stage="screening")
+    application.refresh_from_db()
+    assert application.updated_at == before
+    assert rules_calls == []
+
+
+@pytest.mark.parametrize(
+    "start, move",
+    [
+        (("applied", ""), ("archived", "")),
+        (("applied", ""), ("closed", "")),
+        (("closed", "rejected"), ("closed", "withdrawn")),
+    ],
+    ids=["unknown-stage", "closing-without-a-reason", "closing-twice"],
+)
+def test_a_board_move_that_breaks_a_rule_is_refused(rules_calls, start, move):
+    application = ApplicationFactory(stage=start[0], closed_reason=start[1])
+    with pytest.raises(ValidationError):
+        services.application_stage_set(
+            application=application, stage=move[0], closed_reason=move[1]
+        )
+    application.refresh_from_db()
+    assert (application.stage, application.closed_reason) == start
+    assert rules_calls == []
+
+
 def test_updating_a_closed_application_keeps_it_closed():
     application = ApplicationFactory(stage="closed", closed_reason="withdrawn")
     services.application_update(

@@ -9,11 +9,11 @@ import time_machine
 from django.template.loader import render_to_string
 
 from interviews.models import Application
+from reminders.board import today_strip
 from reminders.models import Reminder
 from reminders.selectors import (
     application_panel_context,
     next_actions_by_application,
-    open_task_counts,
 )
 from tests.factories import ApplicationFactory, OutreachFactory, ReminderFactory, UserFactory
 
@@ -78,7 +78,7 @@ def test_the_next_action_include_shows_an_overdue_badge():
 
 
 @time_machine.travel(NOW, tick=False)
-def test_open_task_counts_use_the_users_midnight(django_assert_num_queries):
+def test_the_today_strip_counts_by_the_users_midnight(django_assert_num_queries):
     user = UserFactory(timezone="America/New_York")
     ReminderFactory(user=user, due_at=NOW - timedelta(minutes=5))
     ReminderFactory(user=user, due_at=NOW - timedelta(days=2), state=Reminder.State.FAILED)
@@ -86,10 +86,13 @@ def test_open_task_counts_use_the_users_midnight(django_assert_num_queries):
     ReminderFactory(user=user, due_at=NOW + timedelta(hours=1))  # after local midnight
     ReminderFactory(user=user, due_at=NOW - timedelta(hours=1), state=Reminder.State.DONE)
 
-    with django_assert_num_queries(1):
-        counts = open_task_counts(user=user)
+    # The counts, the three lists, the replies.
+    with django_assert_num_queries(5):
+        strip = today_strip(user=user, now=NOW, replies_since=None)
 
-    assert counts == {"overdue": 2, "today": 1}
+    assert (strip.overdue_count, strip.due_today_count, strip.thank_you_count) == (2, 1, 0)
+    assert len(strip.overdue) == 2 and len(strip.due_today) == 1
+    assert not strip.nothing_due
 
 
 def test_the_panel_context_has_open_tasks_the_timeline_and_three_forms():
