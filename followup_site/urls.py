@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from followup_site import views
 from followup_site.esp_webhooks import webhook_urlpatterns
+from outreach.views import stats as stats_views
+from reminders import search_views
 from reminders import views as reminder_views
 
 urlpatterns = [
@@ -19,6 +21,8 @@ urlpatterns = [
     # The two pages that show every app's data at once; reminders, on top, renders them.
     path("", reminder_views.dashboard, name="dashboard"),
     path("applications/<int:pk>/", reminder_views.application_detail, name="application_detail"),
+    path("search/", search_views.search, name="search"),
+    path("stats/", stats_views.stats, name="stats"),
     path("", include("interviews.urls")),
 ]
 
