@@ -117,18 +117,16 @@ def chart_height(bars: list[Bar]) -> int:
 
 def funnel(*, user: User, now: datetime) -> list[Bar]:
     started = Interview.objects.filter(application=OuterRef("pk"), starts_at__lte=now)
-    counts = (
-        Application.objects.filter(user=user)
-        .annotate(interviewed=Exists(started))
-        .aggregate(
-            applied=Count("pk"),
-            interviewed=Count("pk", filter=Q(interviewed=True)),
-            offers=Count(
-                "pk",
-                filter=Q(stage=Application.Stage.OFFER)
-                | Q(closed_reason=Application.ClosedReason.OFFER),
-            ),
-        )
+    # The conditions go straight into the aggregates: an annotation read only by an
+    # aggregate's filter is dropped from Django's subquery (5.2), leaving a dangling name.
+    counts = Application.objects.filter(user=user).aggregate(
+        applied=Count("pk"),
+        interviewed=Count("pk", filter=Exists(started)),
+        offers=Count(
+            "pk",
+            filter=Q(stage=Application.Stage.OFFER)
+            | Q(closed_reason=Application.ClosedReason.OFFER),
+        ),
     )
     return _scaled(
         [
@@ -217,11 +215,9 @@ def thank_yous_in_time(*, user: User, now: datetime) -> tuple[int, int]:
         occurred_at__gte=OuterRef("starts_at"),
         occurred_at__lte=OuterRef("ends_at") + THANK_YOU_WITHIN,
     )
-    counts = (
-        Interview.objects.filter(application__user=user, ends_at__lte=now - THANK_YOU_WITHIN)
-        .annotate(thanked=Exists(thanked))
-        .aggregate(due=Count("pk"), in_time=Count("pk", filter=Q(thanked=True)))
-    )
+    counts = Interview.objects.filter(
+        application__user=user, ends_at__lte=now - THANK_YOU_WITHIN
+    ).aggregate(due=Count("pk"), in_time=Count("pk", filter=Exists(thanked)))
     return counts["in_time"], counts["due"]
 
 
