@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -343,8 +343,8 @@ def search(*, user: User, query: str, filters: Filters, now: datetime) -> Result
     drafts = _matched(drafts, kinds=("draft",), fields=("subject", "body"), query=query)
     groups += [
         _contact_group(contacts, terms),
-        _note_group(notes, terms),
-        _outreach_group(outreaches, terms),
+        _note_group(notes, terms, user.zone),
+        _outreach_group(outreaches, terms, user.zone),
         _draft_group(drafts, terms),
     ]
     return Results(groups=groups, searched=True)
@@ -385,7 +385,7 @@ def _contact_group(contacts: QuerySet[Contact], terms: list[str]) -> Group:
     return Group(key="people", heading="People", hits=hits, more=more)
 
 
-def _note_group(notes: QuerySet[Note], terms: list[str]) -> Group:
+def _note_group(notes: QuerySet[Note], terms: list[str], zone: tzinfo) -> Group:
     rows, more = _first(notes)
     hits = []
     for note in rows:
@@ -395,18 +395,18 @@ def _note_group(notes: QuerySet[Note], terms: list[str]) -> Group:
         about = f" about {note.contact.name}" if note.contact else ""
         hits.append(
             Hit(
-                title=f"{note.get_kind_display()}{about}",
+                title=f"Note{about}",
                 url=f"{interview.get_absolute_url()}#note-{note.pk}",
                 snippet=highlight(text, terms),
                 context=f"{application.role} at {application.company.name}, "
-                f"interview of {interview.starts_at:%d %b %Y}",
+                f"interview of {interview.starts_at.astimezone(zone):%d %b %Y}",
                 label=note.get_kind_display(),
             )
         )
     return Group(key="notes", heading="Notes", hits=hits, more=more)
 
 
-def _outreach_group(outreaches: QuerySet[Outreach], terms: list[str]) -> Group:
+def _outreach_group(outreaches: QuerySet[Outreach], terms: list[str], zone: tzinfo) -> Group:
     rows, more = _first(outreaches)
     hits = []
     for outreach in rows:
@@ -428,7 +428,7 @@ def _outreach_group(outreaches: QuerySet[Outreach], terms: list[str]) -> Group:
                 url=f"{application.get_absolute_url()}#outreach-{outreach.pk}",
                 snippet=highlight(text, terms),
                 context=f"{application.role} at {application.company.name}, "
-                f"{outreach.occurred_at:%d %b %Y}",
+                f"{outreach.occurred_at.astimezone(zone):%d %b %Y}",
                 label=outreach.get_channel_display(),
             )
         )

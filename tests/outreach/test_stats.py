@@ -165,7 +165,7 @@ def test_the_page_draws_each_chart_with_a_table_beside_it(client_for):
         assert f'<figure class="chart-figure mb-0" id="{chart}">' in body
     assert body.count("<svg") == 4
     assert body.count("<figcaption") == 4
-    assert body.count('<table class="visually-hidden">') == 4
+    assert body.count('<div class="visually-hidden chart-table"><table>') == 4
     assert '<th scope="row">Handwritten card</th><td>0</td><td>1</td><td>0%</td>' in body
     assert "1.5 days" in body
     assert "1 of 2" in body
