@@ -49,6 +49,8 @@ QUERY_MAX_LENGTH = 200
 # At most this many words are matched on SQLite and highlighted.
 MAX_TERMS = 12
 SNIPPET_CHARS = 180
+# On PostgreSQL, the newest matches of each kind that are ranked (see ``_matched``).
+RANKED_CANDIDATES = 200
 
 # Names and addresses are matched word for word; prose is stemmed ("tuning" finds "tune").
 NAMES = "simple"
@@ -243,7 +245,12 @@ def _matched(
     queryset: QuerySet, *, kinds: tuple[str, ...], fields: tuple[str, ...], query: str
 ) -> QuerySet:
     """Rows of ``queryset`` matching ``query``: full-text on PostgreSQL, ranked best first;
-    each word in one of ``fields`` on SQLite, newest first."""
+    each word in one of ``fields`` on SQLite, newest first.
+
+    On PostgreSQL, ranking reads each row's text again (``ts_rank`` takes the document, not
+    the index), so only the newest ``RANKED_CANDIDATES`` matches are ranked: a common word
+    costs the same as a rare one.
+    """
     if _is_postgres():
         condition = Q()
         rank = None
@@ -255,7 +262,12 @@ def _matched(
             queryset = queryset.annotate(**{f"_doc_{kind}": vector})
             this_rank = SearchRank(vector, search)
             rank = this_rank if rank is None else rank + this_rank
-        return queryset.filter(condition).annotate(rank=rank).order_by("-rank", "-pk")
+        candidates = queryset.filter(condition).order_by("-pk").values("pk")[:RANKED_CANDIDATES]
+        ranked = queryset.model._default_manager.filter(pk__in=Subquery(candidates))
+        related = _related(queryset)
+        if related:
+            ranked = ranked.select_related(*related)
+        return ranked.annotate(rank=rank).order_by("-rank", "-pk")
     condition = Q()
     for term in query_terms(query):
         any_field = Q()
@@ -263,6 +275,22 @@ def _matched(
             any_field |= Q(**{f"{name}__icontains": term})
         condition &= any_field
     return queryset.filter(condition).order_by("-pk")
+
+
+def _related(queryset: QuerySet) -> list[str]:
+    """The ``select_related`` names of ``queryset``, to carry them over to a new one."""
+    related = queryset.query.select_related
+    if not isinstance(related, dict):
+        return []
+
+    def walk(tree: dict, prefix: str) -> list[str]:
+        names = []
+        for name, below in tree.items():
+            names.append(prefix + name)
+            names.extend(walk(below, f"{prefix}{name}__"))
+        return names
+
+    return walk(related, "")
 
 
 def _first(queryset: QuerySet) -> tuple[list[Model], bool]:

@@ -183,9 +183,7 @@ def test_the_filters_narrow_the_results_to_matching_applications(seeker, client_
     }
     # People: those interviewed for, or working at, a company of the filtered applications.
     dana = seeker["dana"].get_absolute_url()
-    assert groups_of(client.get("/search/", {"q": "scully", "overdue": "on"})) == {
-        "people": [dana]
-    }
+    assert groups_of(client.get("/search/", {"q": "scully", "overdue": "on"})) == {"people": [dana]}
     assert groups_of(client.get("/search/", {"q": "scully", "stage": "screening"})) == {}
     # A reply ends the wait.
     OutreachFactory(

@@ -37,7 +37,7 @@ INDEXES = {
 
 @pytest.fixture
 def seeded():
-    """A few hundred notes and emails, one of which mentions Kubernetes."""
+    """A few hundred rows of each kind, one of which mentions Kubernetes (or Acme, or Dana)."""
     user = UserFactory()
     application = ApplicationFactory(user=user, company__name="Acme Robotics")
     interview = InterviewFactory(application=application)
@@ -60,6 +60,26 @@ def seeded():
         for n in range(400)
     )
     OutreachFactory(user=user, application=application, body="About Kubernetes operators")
+    companies = Company.objects.bulk_create(
+        Company(user=user, name=f"Firm number {n}") for n in range(300)
+    )
+    Application.objects.bulk_create(
+        Application(user=user, company=company, role="Backend engineer") for company in companies
+    )
+    others = Contact.objects.bulk_create(
+        Contact(user=user, company=company, name=f"Person {n}", email=f"p{n}@firm.example")
+        for n, company in enumerate(companies)
+    )
+    Draft.objects.bulk_create(
+        Draft(
+            user=user,
+            application=application,
+            contact=contact,
+            occasion=Occasion.CHECK_IN,
+            body="Checking in",
+        )
+        for contact in others
+    )
     Draft.objects.create(
         user=user,
         application=application,
