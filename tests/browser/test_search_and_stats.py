@@ -151,7 +151,15 @@ def test_a_word_from_a_note_finds_it_and_the_result_opens_that_very_note(page, s
     page.set_viewport_size(PHONE)
     screenshot(page, "search-phone")
     assert no_sideways_scroll(page)
+    # On the phone the box is in the menu.
+    assert not box.is_visible()
+    page.get_by_role("button", name="Menu").click()
+    box.fill("sailboats")
+    box.press("Enter")
+    page.get_by_role("heading", name="1 result for “sailboats”").wait_for()
+    assert no_sideways_scroll(page)
     page.set_viewport_size(DESKTOP)
+    page.go_back()
 
     # A filter: only Globex is at the offer stage.
     page.select_option("[name=stage]", "offer")
