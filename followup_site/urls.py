@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from followup_site import views
 from followup_site.esp_webhooks import webhook_urlpatterns
+from outreach.views import stats as stats_views
+from reminders import search_views
 from reminders import views as reminder_views
 
 urlpatterns = [
@@ -24,6 +26,8 @@ urlpatterns = [
         reminder_views.application_stage,
         name="application_stage",
     ),
+    path("search/", search_views.search, name="search"),
+    path("stats/", stats_views.stats, name="stats"),
     path("", include("interviews.urls")),
 ]
 

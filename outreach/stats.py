@@ -1,0 +1,262 @@
+"""The figures of the stats page, each from one aggregate query whatever the number of rows.
+
+Definitions (what the page means by each figure):
+
+- Funnel. *Applied*: every application logged, in any stage. *Interviewed*: those with at
+  least one interview that has started. *Offers*: those at the Offer stage, or closed because
+  the user took the offer.
+- Reply rate. Each outreach the user made (email, card, call; any purpose) is *answered* when
+  a reply on the same application comes after it and before the user's next outreach to the
+  same person (or, for an outreach to no one in particular, to no one in particular). Replies
+  are the incoming rows of the timeline, logged by hand or by the inbound webhook.
+- Days to a reply: for answered outreaches, from the outreach to that first reply; the median.
+- Thank-yous within 24 hours: of the interviews whose 24-hour window has closed (ended more
+  than 24 hours ago), those followed by a thank-you (any channel) on the same application
+  between the interview's start and 24 hours after its end.
+- Outreaches per week: the user's outreaches, counted by week (Monday to Sunday) in the user's
+  time zone, for the current week and the eleven before it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncWeek
+
+from accounts.models import User
+from interviews.models import Application, Interview
+from outreach.models import Outreach
+
+WEEKS_SHOWN = 12
+THANK_YOU_WITHIN = timedelta(hours=24)
+# Stand-ins for "no earlier outreach" and "no later one" in the reply window.
+_FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Bar:
+    """One bar of a chart: its label, its count, and its share of the chart's largest bar."""
+
+    label: str
+    value: int
+    of: int = 0
+    percent: float = 0.0
+    # Where the chart draws it, in the SVG's units (set by ``_scaled``).
+    x: float = 0.0
+    y: float = 0.0
+    length: float = 0.0
+
+    @property
+    def rate(self) -> int | None:
+        """``value`` as a whole percentage of ``of`` (for reply rates), None without any."""
+        return round(100 * self.value / self.of) if self.of else None
+
+
+@dataclass
+class Stats:
+    funnel: list[Bar]
+    reply_by_purpose: list[Bar]
+    reply_by_channel: list[Bar]
+    median_days_to_reply: float | None
+    answered: int
+    thank_yous_in_time: int
+    interviews_due_thanks: int
+    weeks: list[Bar] = field(default_factory=list)
+
+    @property
+    def thank_you_rate(self) -> int | None:
+        if not self.interviews_due_thanks:
+            return None
+        return round(100 * self.thank_yous_in_time / self.interviews_due_thanks)
+
+
+# The charts' geometry, in SVG units (templates/outreach/includes/*_chart.html).
+ROW_HEIGHT = 30  # a horizontal bar chart's row
+BAR_START = 120  # where its bars start, after the labels
+BAR_MAX = 150  # its longest bar
+COLUMN_WIDTH = 30  # a column chart's column
+COLUMN_MAX = 120  # its tallest column
+COLUMN_BASE = 140  # its baseline
+
+
+def _scaled(bars: list[Bar], *, by_rate: bool = False, columns: bool = False) -> list[Bar]:
+    """Set each bar's ``percent`` (of 100 % for rates, else of the largest bar) and where the
+    chart draws it: rows from the top, or columns from the left standing on the baseline."""
+    top = max((bar.value for bar in bars), default=0)
+    for index, bar in enumerate(bars):
+        if by_rate:
+            bar.percent = 100 * bar.value / bar.of if bar.of else 0.0
+        else:
+            bar.percent = 100 * bar.value / top if top else 0.0
+        if columns:
+            bar.length = round(COLUMN_MAX * bar.percent / 100, 1)
+            bar.x = index * COLUMN_WIDTH
+            bar.y = COLUMN_BASE - bar.length
+        else:
+            bar.length = round(BAR_MAX * bar.percent / 100, 1)
+            bar.x = BAR_START
+            bar.y = index * ROW_HEIGHT
+    return bars
+
+
+def chart_height(bars: list[Bar]) -> int:
+    return len(bars) * ROW_HEIGHT
+
+
+def funnel(*, user: User, now: datetime) -> list[Bar]:
+    started = Interview.objects.filter(application=OuterRef("pk"), starts_at__lte=now)
+    # The conditions go straight into the aggregates: an annotation read only by an
+    # aggregate's filter is dropped from Django's subquery (5.2), leaving a dangling name.
+    counts = Application.objects.filter(user=user).aggregate(
+        applied=Count("pk"),
+        interviewed=Count("pk", filter=Exists(started)),
+        offers=Count(
+            "pk",
+            filter=Q(stage=Application.Stage.OFFER)
+            | Q(closed_reason=Application.ClosedReason.OFFER),
+        ),
+    )
+    return _scaled(
+        [
+            Bar("Applied", counts["applied"]),
+            Bar("Interviewed", counts["interviewed"]),
+            Bar("Offers", counts["offers"]),
+        ]
+    )
+
+
+def outreaches_with_reply(*, user: User) -> QuerySet[Outreach]:
+    """The user's outreaches, each annotated with ``reply_at``: the first reply that answers
+    it (see the module's definition), or None."""
+    outgoing = Outreach.objects.filter(user=user, direction=Outreach.Direction.OUTGOING)
+    same_person = Coalesce("contact_id", Value(0))
+    next_outreach = (
+        Outreach.objects.filter(
+            application=OuterRef("application"),
+            direction=Outreach.Direction.OUTGOING,
+            occurred_at__gt=OuterRef("occurred_at"),
+        )
+        .annotate(person=same_person)
+        .filter(person=Coalesce(OuterRef("contact_id"), Value(0)))
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+    annotated = outgoing.annotate(next_outreach_at=Subquery(next_outreach))
+    reply = (
+        Outreach.objects.filter(
+            application=OuterRef("application"),
+            direction=Outreach.Direction.INCOMING,
+            occurred_at__gt=OuterRef("occurred_at"),
+            occurred_at__lt=Coalesce(
+                OuterRef("next_outreach_at"), Value(_FAR_FUTURE, output_field=DateTimeField())
+            ),
+        )
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+    return annotated.annotate(reply_at=Subquery(reply))
+
+
+def reply_rates(*, user: User) -> tuple[list[Bar], list[Bar]]:
+    """Reply rates by purpose and by channel, from one grouped query."""
+    rows = (
+        outreaches_with_reply(user=user)
+        .values("purpose", "channel")
+        .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(reply_at__isnull=False)))
+        .order_by()
+    )
+    by_purpose: dict[str, Bar] = {}
+    by_channel: dict[str, Bar] = {}
+    purposes = dict(Outreach.Purpose.choices)
+    channels = dict(Outreach.Channel.choices)
+    for row in rows:
+        for key, bars, labels in (
+            (row["purpose"], by_purpose, purposes),
+            (row["channel"], by_channel, channels),
+        ):
+            bar = bars.setdefault(key, Bar(labels.get(key, key), 0, 0))
+            bar.value += row["answered"]
+            bar.of += row["sent"]
+    # In the order of the choices, as the forms list them.
+    return (
+        _scaled([by_purpose[key] for key in purposes if key in by_purpose], by_rate=True),
+        _scaled([by_channel[key] for key in channels if key in by_channel], by_rate=True),
+    )
+
+
+def days_to_reply(*, user: User) -> list[float]:
+    """Days from each answered outreach to its reply, in one query."""
+    pairs = (
+        outreaches_with_reply(user=user)
+        .filter(reply_at__isnull=False)
+        .values_list("occurred_at", "reply_at")
+    )
+    return [(reply_at - sent_at).total_seconds() / 86400 for sent_at, reply_at in pairs]
+
+
+def thank_yous_in_time(*, user: User, now: datetime) -> tuple[int, int]:
+    """(interviews thanked within 24 hours, interviews whose 24 hours are over)."""
+    thanked = Outreach.objects.filter(
+        application=OuterRef("application"),
+        direction=Outreach.Direction.OUTGOING,
+        purpose=Outreach.Purpose.THANK_YOU,
+        occurred_at__gte=OuterRef("starts_at"),
+        occurred_at__lte=OuterRef("ends_at") + THANK_YOU_WITHIN,
+    )
+    counts = Interview.objects.filter(
+        application__user=user, ends_at__lte=now - THANK_YOU_WITHIN
+    ).aggregate(due=Count("pk"), in_time=Count("pk", filter=Exists(thanked)))
+    return counts["in_time"], counts["due"]
+
+
+def week_starts(*, user: User, now: datetime) -> list[date]:
+    """The Mondays of the weeks shown, oldest first, in the user's zone."""
+    today = now.astimezone(user.zone).date()
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=n) for n in range(WEEKS_SHOWN - 1, -1, -1)]
+
+
+def outreaches_per_week(*, user: User, now: datetime) -> list[Bar]:
+    mondays = week_starts(user=user, now=now)
+    since = datetime.combine(mondays[0], datetime.min.time(), tzinfo=user.zone)
+    rows = (
+        Outreach.objects.filter(
+            user=user, direction=Outreach.Direction.OUTGOING, occurred_at__gte=since
+        )
+        .annotate(week=TruncWeek("occurred_at", tzinfo=user.zone))
+        .values("week")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = {row["week"].astimezone(user.zone).date(): row["count"] for row in rows}
+    return _scaled(
+        [Bar(f"{monday:%d %b}", counts.get(monday, 0)) for monday in mondays], columns=True
+    )
+
+
+def stats_for(*, user: User, now: datetime) -> Stats:
+    by_purpose, by_channel = reply_rates(user=user)
+    delays = days_to_reply(user=user)
+    in_time, due = thank_yous_in_time(user=user, now=now)
+    return Stats(
+        funnel=funnel(user=user, now=now),
+        reply_by_purpose=by_purpose,
+        reply_by_channel=by_channel,
+        median_days_to_reply=round(statistics.median(delays), 1) if delays else None,
+        answered=len(delays),
+        thank_yous_in_time=in_time,
+        interviews_due_thanks=due,
+        weeks=outreaches_per_week(user=user, now=now),
+    )

@@ -1,0 +1,200 @@
+"""The stats page's figures on a small known history, in two time zones.
+
+The story (times UTC; "now" is Wednesday 12 March 2025, 12:00):
+- Acme: interview Sun 2 Mar 09:00 to 10:00; thank-you email to Dana at 23:30 the same day
+  (Monday 00:30 in Berlin, still Sunday in New York); her reply 36 hours later; a follow-up
+  email on Sun 9 Mar, unanswered. A second interview ended two hours ago: its 24 hours are
+  not over, so it is not counted yet.
+- Globex (offer stage): interview Thu 20 Feb 09:00 to 10:00; a card to Bo 30 hours later (too
+  late for "within 24 hours"); a follow-up email on Mon 24 Feb, answered two days later
+  (before any reply, so the card counts as unanswered); a call on Thu 27 Feb, called back
+  12 hours later.
+- Initech: closed, rejected, never interviewed. Hooli: closed, took the offer. Umbrella:
+  applied, with an interview still ahead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from interviews.models import Application
+from outreach.models import Outreach
+from outreach.stats import stats_for
+from tests.factories import (
+    ApplicationFactory,
+    ContactFactory,
+    InterviewFactory,
+    OutreachFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
+OUT, IN = Outreach.Direction.OUTGOING, Outreach.Direction.INCOMING
+EMAIL, CARD, CALL = Outreach.Channel.EMAIL, Outreach.Channel.CARD, Outreach.Channel.CALL
+P = Outreach.Purpose
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
+    return datetime(2025, month, day, hour, minute, tzinfo=UTC)
+
+
+def history(zone: str):
+    user = UserFactory(timezone=zone)
+    acme = ApplicationFactory(user=user, company__name="Acme")
+    globex = ApplicationFactory(user=user, company__name="Globex", stage=Application.Stage.OFFER)
+    ApplicationFactory(
+        user=user,
+        company__name="Initech",
+        stage=Application.Stage.CLOSED,
+        closed_reason=Application.ClosedReason.REJECTED,
+    )
+    ApplicationFactory(
+        user=user,
+        company__name="Hooli",
+        stage=Application.Stage.CLOSED,
+        closed_reason=Application.ClosedReason.OFFER,
+    )
+    umbrella = ApplicationFactory(
+        user=user, company__name="Umbrella", stage=Application.Stage.APPLIED
+    )
+    InterviewFactory(application=acme, starts_at=at(2, 9), ends_at=at(2, 10))
+    InterviewFactory(
+        application=acme, starts_at=NOW - timedelta(hours=3), ends_at=NOW - timedelta(hours=2)
+    )
+    InterviewFactory(application=globex, starts_at=at(20, 9, month=2), ends_at=at(20, 10, month=2))
+    InterviewFactory(
+        application=umbrella,
+        starts_at=NOW + timedelta(days=2),
+        ends_at=NOW + timedelta(days=2, hours=1),
+    )
+    dana = ContactFactory(user=user, company=acme.company, name="Dana")
+    bo = ContactFactory(user=user, company=globex.company, name="Bo")
+
+    def log(application, contact, direction, channel, purpose, when):
+        OutreachFactory(
+            user=user,
+            application=application,
+            contact=contact,
+            direction=direction,
+            channel=channel,
+            purpose=purpose,
+            occurred_at=when,
+        )
+
+    log(acme, dana, OUT, EMAIL, P.THANK_YOU, at(2, 23, 30))
+    log(acme, dana, IN, EMAIL, P.REPLY, at(4, 11, 30))
+    log(acme, dana, OUT, EMAIL, P.FOLLOW_UP, at(9, 12))
+    log(globex, bo, OUT, CARD, P.THANK_YOU, at(21, 16, month=2))
+    log(globex, bo, OUT, EMAIL, P.FOLLOW_UP, at(24, 16, month=2))
+    log(globex, None, IN, EMAIL, P.REPLY, at(26, 16, month=2))
+    log(globex, bo, OUT, CALL, P.CALL, at(27, 16, month=2))
+    log(globex, bo, IN, CALL, P.REPLY, at(28, 4, month=2))
+    # Someone else's history changes nothing.
+    other = OutreachFactory(occurred_at=at(10, 9))
+    OutreachFactory(
+        user=other.user, application=other.application, direction=IN, occurred_at=at(10, 10)
+    )
+    return user
+
+
+def rates(bars) -> dict[str, tuple[int, int]]:
+    return {bar.label: (bar.value, bar.of) for bar in bars}
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
+def test_the_figures_of_a_known_history(zone):
+    stats = stats_for(user=history(zone), now=NOW)
+
+    assert [(bar.label, bar.value) for bar in stats.funnel] == [
+        ("Applied", 5),
+        ("Interviewed", 2),
+        ("Offers", 2),
+    ]
+    assert rates(stats.reply_by_purpose) == {
+        "Thank-you": (1, 2),
+        "Follow-up": (1, 2),
+        "Phone call": (1, 1),
+    }
+    assert rates(stats.reply_by_channel) == {
+        "Email": (2, 3),
+        "Handwritten card": (0, 1),
+        "Phone call": (1, 1),
+    }
+    assert [bar.rate for bar in stats.reply_by_channel] == [67, 0, 100]
+    # 1.5, 2 and 0.5 days.
+    assert stats.median_days_to_reply == 1.5
+    assert stats.answered == 3
+    assert (stats.thank_yous_in_time, stats.interviews_due_thanks) == (1, 2)
+    assert stats.thank_you_rate == 50
+
+
+@pytest.mark.parametrize(
+    ("zone", "counts"),
+    [
+        # The thank-you at 23:30 UTC on Sunday 2 March is Monday 00:30 in Berlin...
+        ("Europe/Berlin", {"17 Feb": 1, "24 Feb": 2, "03 Mar": 2, "10 Mar": 0}),
+        # ...and Sunday 18:30 in New York, the week before.
+        ("America/New_York", {"17 Feb": 1, "24 Feb": 3, "03 Mar": 1, "10 Mar": 0}),
+    ],
+)
+def test_outreaches_per_week_count_in_the_users_weeks(zone, counts):
+    with time_machine.travel(NOW, tick=False):
+        weeks = stats_for(user=history(zone), now=NOW).weeks
+
+    assert len(weeks) == 12
+    assert weeks[0].label == "23 Dec"
+    assert {bar.label: bar.value for bar in weeks[-4:]} == counts
+    assert sum(bar.value for bar in weeks) == 5
+    # The tallest column is full height; an empty week has none.
+    assert max(bar.length for bar in weeks) == 120
+    assert weeks[-1].length == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_page_draws_each_chart_with_a_table_beside_it(client_for):
+    response = client_for(history("Europe/Berlin")).get("/stats/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    for chart in ("chart-funnel", "chart-reply-kind", "chart-reply-channel", "chart-weekly"):
+        assert f'<figure class="chart-figure mb-0" id="{chart}">' in body
+    assert body.count("<svg") == 4
+    assert body.count("<figcaption") == 4
+    assert body.count('<div class="visually-hidden chart-table"><table>') == 4
+    assert '<th scope="row">Handwritten card</th><td>0</td><td>1</td><td>0%</td>' in body
+    assert "1.5 days" in body
+    assert "1 of 2" in body
+
+
+def test_a_new_user_sees_empty_charts_without_errors(client_for):
+    response = client_for(UserFactory()).get("/stats/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "no replies yet" in body
+    assert "Nothing sent yet." in body
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_query_count_does_not_grow_with_the_applications(
+    rows, client_for, django_assert_num_queries
+):
+    user = UserFactory()
+    for _ in range(rows):
+        application = ApplicationFactory(user=user)
+        InterviewFactory(application=application, starts_at=NOW - timedelta(days=3))
+        OutreachFactory(user=user, application=application, occurred_at=NOW - timedelta(days=2))
+        OutreachFactory(
+            user=user, application=application, direction=IN, occurred_at=NOW - timedelta(days=1)
+        )
+    client = client_for(user)
+    client.get("/stats/")
+    # Session, user, then funnel, reply rates, days to a reply, thank-yous, weeks.
+    with django_assert_num_queries(7):
+        response = client.get("/stats/")
+    assert response.context["stats"].funnel[0].value == rows

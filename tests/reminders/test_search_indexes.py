@@ -1,0 +1,129 @@
+"""The search's full-text match can use its GIN indexes on PostgreSQL (and SQLite has none).
+
+Migration reminders.0008 creates one expression index per kind; the search builds the same
+expression in its queries. If the two drift apart, the planner silently falls back to reading
+every row: EXPLAIN catches that. Sequential scans are switched off for the EXPLAIN so that the
+plan shows whether the index *can* serve the query, whatever the table's size here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from interviews.models import Application, Company, Contact, Note
+from outreach.models import Draft, Occasion, Outreach
+from reminders.search import _matched
+from tests.factories import (
+    ApplicationFactory,
+    ContactFactory,
+    InterviewFactory,
+    NoteFactory,
+    OutreachFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+INDEXES = {
+    "search_company_idx": (Company, ("company",)),
+    "search_application_idx": (Application, ("application",)),
+    "search_contact_idx": (Contact, ("contact",)),
+    "search_note_idx": (Note, ("note",)),
+    "search_outreach_idx": (Outreach, ("outreach",)),
+    "search_draft_idx": (Draft, ("draft",)),
+}
+
+
+@pytest.fixture
+def seeded():
+    """A few hundred rows of each kind, one of which mentions Kubernetes (or Acme, or Dana)."""
+    user = UserFactory()
+    application = ApplicationFactory(user=user, company__name="Acme Robotics")
+    interview = InterviewFactory(application=application)
+    contact = ContactFactory(user=user, company=application.company, name="Dana Scully")
+    Note.objects.bulk_create(
+        Note(interview=interview, text=f"Talked about queue number {n} and its retries")
+        for n in range(400)
+    )
+    NoteFactory(interview=interview, text="Their migration to Kubernetes")
+    Outreach.objects.bulk_create(
+        Outreach(
+            user=user,
+            application=application,
+            direction=Outreach.Direction.OUTGOING,
+            channel=Outreach.Channel.EMAIL,
+            subject=f"Thank you {n}",
+            body="It was good to meet you.",
+            occurred_at=interview.ends_at,
+        )
+        for n in range(400)
+    )
+    OutreachFactory(user=user, application=application, body="About Kubernetes operators")
+    companies = Company.objects.bulk_create(
+        Company(user=user, name=f"Firm number {n}") for n in range(300)
+    )
+    Application.objects.bulk_create(
+        Application(user=user, company=company, role="Backend engineer") for company in companies
+    )
+    others = Contact.objects.bulk_create(
+        Contact(user=user, company=company, name=f"Person {n}", email=f"p{n}@firm.example")
+        for n, company in enumerate(companies)
+    )
+    Draft.objects.bulk_create(
+        Draft(
+            user=user,
+            application=application,
+            contact=contact,
+            occasion=Occasion.CHECK_IN,
+            body="Checking in",
+        )
+        for contact in others
+    )
+    Draft.objects.create(
+        user=user,
+        application=application,
+        contact=contact,
+        occasion=Occasion.CHECK_IN,
+        body="Kubernetes news",
+    )
+    return user
+
+
+@pytest.mark.parametrize("index", sorted(INDEXES))
+def test_each_kind_of_search_can_use_its_index(index, seeded):
+    model, kinds = INDEXES[index]
+    queryset = _matched(model.objects.all(), kinds=kinds, fields=(), query="kubernetes")
+    if connection.vendor != "postgresql":
+        # SQLite: no full-text index is made, and the search is a plain substring match.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            names = {row[0] for row in cursor.fetchall()}
+        assert not {name for name in names if name.startswith("search_")}
+        assert "search_note_idx" not in names
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {model._meta.db_table}")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert index in plan, plan
+    assert "Seq Scan" not in plan, plan
+
+
+def test_the_notes_query_of_the_page_uses_the_index_and_finds_the_one_note(seeded, client_for):
+    response = client_for(seeded).get("/search/", {"q": "kubernetes"})
+    notes = next(group for group in response.context["results"].groups if group.key == "notes")
+    assert [hit.title for hit in notes.hits] == ["Note"]
+    if connection.vendor != "postgresql":
+        return
+    queryset = _matched(
+        Note.objects.filter(interview__application__user=seeded),
+        kinds=("note",),
+        fields=(),
+        query="kubernetes",
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE interviews_note")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "search_note_idx" in plan, plan
