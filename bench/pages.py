@@ -433,7 +433,9 @@ def _profile(page: str) -> None:
     response = client.get(path)
     profiler.disable()
     print(f"{path}: {response.status_code}, {len(response.content):,} bytes")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(20)
 
 
 def _seed() -> dict:

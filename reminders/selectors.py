@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import User
@@ -227,14 +228,20 @@ def next_actions_by_application(
     ids = list(application_ids)
     if not ids:
         return {}
-    open_tasks = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
-    earliest = (
-        open_tasks.filter(application_id=OuterRef("application_id"))
-        .order_by("due_at", "pk")
-        .values("pk")[:1]
-    )
-    rows = open_tasks.filter(application_id__in=ids, pk=Subquery(earliest)).select_related(
-        "contact"
+    # One pass over the open tasks, numbered per application in due order: a correlated
+    # "earliest task of this application" subquery ran once per open task, which grows with
+    # the square of a busy user's open tasks.
+    rows = (
+        Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES, application_id__in=ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("application_id"),
+                order_by=(F("due_at").asc(), F("pk").asc()),
+            )
+        )
+        .filter(rank=1)
+        .select_related("contact")
     )
     actions = {}
     for reminder in rows:
