@@ -57,6 +57,8 @@ PAGES = {
     "applications": "/applications/",
     "application": "/applications/{application}/",
     "interview": "/interviews/{interview}/",
+    "interview_new": "/applications/{application}/interviews/new/",
+    "interview_edit": "/interviews/{interview}/edit/",
     "tasks": "/tasks/",
     "task": "/tasks/{task}/",
     "call": "/tasks/calls/{call_task}/",

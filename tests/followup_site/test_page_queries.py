@@ -36,6 +36,8 @@ PAGES = {
     "applications": "/applications/",
     "application": "/applications/{application}/",
     "interview": "/interviews/{interview}/",
+    "interview_new": "/applications/{application}/interviews/new/",
+    "interview_edit": "/interviews/{interview}/edit/",
     "tasks": "/tasks/",
     "tasks_upcoming": "/tasks/?group=upcoming",
     "tasks_upcoming_page_2": "/tasks/?group=upcoming&page=2",
