@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
@@ -136,49 +138,101 @@ def _interview_event(interview: _InterviewRow) -> Event:
     return event
 
 
-def _feed_rows(*, user: User, now: datetime) -> tuple[list[_TaskRow], list[_InterviewRow]]:
+def _instant(text: str | None) -> datetime | None:
+    """A timestamp read as text (see _feed_rows) back as an aware UTC datetime."""
+    if text is None:
+        return None
+    instant = datetime.fromisoformat(text)
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def _as_text(field: str) -> Cast:
+    # Timestamps are read as text: parsing a thousand of them into datetimes is most of the
+    # cost of a poll, and only a feed that has to be built again needs them as datetimes.
+    # Both databases write them in UTC (Django's PostgreSQL connections run in UTC).
+    return Cast(field, output_field=TextField())
+
+
+def _feed_rows(*, user: User, now: datetime) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """Every value the feed shows, in three queries, as plain tuples (cheap to read and hash)."""
-    tasks = [
-        _TaskRow(*row)
-        for row in Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
+    tasks = list(
+        Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
         .order_by("due_at", "pk")
         .values_list(
             "pk",
             "kind",
             "custom_title",
             "note",
-            "due_at",
-            "notify_at",
-            "updated_at",
+            _as_text("due_at"),
+            _as_text("notify_at"),
+            _as_text("updated_at"),
             "application__role",
             "application__company__name",
             "contact__name",
         )
-    ]
-    interviews = (
+    )
+    interviews = list(
         Interview.objects.filter(application__user=user, ends_at__gte=now - PAST_INTERVIEWS)
         .order_by("starts_at", "pk")
         .values_list(
             "pk",
-            "starts_at",
-            "ends_at",
+            _as_text("starts_at"),
+            _as_text("ends_at"),
             "format",
             "location",
-            "updated_at",
+            _as_text("updated_at"),
             "application__role",
             "application__company__name",
         )
     )
-    names: dict[int, list[str]] = {}
-    for interview_id, name in (
+    interviewers = list(
         Interview.interviewers.through.objects.filter(
             interview__application__user=user, interview__ends_at__gte=now - PAST_INTERVIEWS
         )
         .order_by("interview_id", "contact__name", "contact_id")
         .values_list("interview_id", "contact__name")
-    ):
+    )
+    return tasks, interviews, interviewers
+
+
+def _events(
+    tasks: list[tuple], interviews: list[tuple], interviewers: list[tuple]
+) -> tuple[list[_TaskRow], list[_InterviewRow]]:
+    """The rows of _feed_rows as the events' values, timestamps as datetimes."""
+    names: dict[int, list[str]] = {}
+    for interview_id, name in interviewers:
         names.setdefault(interview_id, []).append(name)
-    return tasks, [_InterviewRow(*row, tuple(names.get(row[0], ()))) for row in interviews]
+    return (
+        [
+            _TaskRow(
+                pk=pk,
+                kind=kind,
+                custom_title=title,
+                note=note,
+                due_at=_instant(due),
+                notify_at=_instant(notify),
+                updated_at=_instant(updated),
+                role=role,
+                company=company,
+                contact=contact,
+            )
+            for pk, kind, title, note, due, notify, updated, role, company, contact in tasks
+        ],
+        [
+            _InterviewRow(
+                pk,
+                _instant(starts),
+                _instant(ends),
+                kind,
+                location,
+                _instant(updated),
+                role,
+                company,
+                tuple(names.get(pk, ())),
+            )
+            for pk, starts, ends, kind, location, updated, role, company in interviews
+        ],
+    )
 
 
 def _build(*, tasks: list[_TaskRow], interviews: list[_InterviewRow]) -> bytes:
@@ -213,14 +267,15 @@ def calendar_feed_build(*, user: User, now: datetime | None = None) -> bytes:
        from the values read in step 1 and cache it with its fingerprint.
     """
     now = now or timezone.now()
-    tasks, interviews = _feed_rows(user=user, now=now)
+    rows = _feed_rows(user=user, now=now)
     digest = hashlib.blake2b(
-        repr((FEED_FORMAT, settings.SITE_URL, tasks, interviews)).encode(), digest_size=20
+        repr((FEED_FORMAT, settings.SITE_URL, rows)).encode(), digest_size=20
     ).hexdigest()
     key = f"calendar-feed:{user.pk}"
     cached = cache.get(key)
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == digest:
         return cached[1]
+    tasks, interviews = _events(*rows)
     feed = _build(tasks=tasks, interviews=interviews)
     cache.set(key, (digest, feed), CACHE_TIMEOUT)
     return feed
