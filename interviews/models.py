@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from accounts.models import validate_timezone
-from followup_site.links import url_for_id
+from followup_site.row_urls import url_for_id
 from interviews import names
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 
-from followup_site.links import url_for_id
+from followup_site.row_urls import url_for_id
 
 ROUTES = [
     "application_detail",
@@ -40,7 +40,7 @@ def test_it_follows_the_script_prefix(name, prefix):
 
 
 def test_the_template_tag_gives_the_same_link():
-    html = Template("{% load links %}{% id_url 'reminders:task_done' task_id %}").render(
+    html = Template("{% load row_links %}{% id_url 'reminders:task_done' task_id %}").render(
         Context({"task_id": 31})
     )
 
