@@ -5,8 +5,6 @@ Forms only validate input and describe their layout; saving goes through account
 
 from __future__ import annotations
 
-import zoneinfo
-
 from crispy_forms.bootstrap import AppendedText, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
@@ -15,8 +13,9 @@ from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounts.models import User
-from accounts.selectors import country_choices, timezone_choices
+from accounts.selectors import country_choices, known_timezones, timezone_choices
 from accounts.services import DUPLICATE_EMAIL_MESSAGE, SETTINGS_FIELDS
+from followup_site.widgets import LongSelect
 
 
 def _helper(*layout: object, submit: str, wide_button: bool = True) -> FormHelper:
@@ -77,7 +76,7 @@ class SignupForm(auth_forms.BaseUserCreationForm):
 
     def clean_timezone(self) -> str:
         value = self.cleaned_data.get("timezone", "")
-        return value if value in zoneinfo.available_timezones() else ""
+        return value if value in known_timezones() else ""
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -138,11 +137,13 @@ class SettingsForm(forms.ModelForm):
     """Profile and follow-up preferences. Bind it to a copy of the user, not request.user."""
 
     timezone = forms.ChoiceField(
+        widget=LongSelect,
         label="Time zone",
         help_text="Reminders, quiet hours and the digest follow this zone. Type a city name "
         "to jump to it.",
     )
     country = forms.ChoiceField(
+        widget=LongSelect,
         label="Country for public holidays",
         help_text="Its public holidays don't count as business days when we wait for a reply.",
     )

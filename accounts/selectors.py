@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
-from functools import cache
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 
 import holidays
 from django.conf import settings
@@ -41,15 +41,35 @@ def _offset_label(zone: str, *, at: datetime) -> str:
     return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
+def known_timezones() -> frozenset[str]:
+    """Every IANA zone name this system knows; read from disk once per process."""
+    return _known_timezones()
+
+
+@cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def timezone_choices(*, at: datetime | None = None) -> GroupedChoices:
     """Every IANA zone, grouped by area and sorted by place name, with today's UTC offset.
 
     Labels start with the place ("Berlin (UTC+01:00)") so that typing a city name in the
     select jumps to it; the offset is the one in force at ``at`` (now by default).
+
+    Built once per quarter of an hour: every offset is a whole number of quarter hours and
+    every change of offset falls on a local quarter hour, so on a UTC quarter hour too, and
+    the offsets in force at the start of a quarter hour hold until its end.
     """
-    at = at or datetime.now(zoneinfo.ZoneInfo("UTC"))
+    at = (at or datetime.now(UTC)).astimezone(UTC)
+    quarter = at.replace(minute=at.minute - at.minute % 15, second=0, microsecond=0)
+    return [(area, list(choices)) for area, choices in _timezone_choices_at(quarter)]
+
+
+@lru_cache(maxsize=4)
+def _timezone_choices_at(at: datetime) -> GroupedChoices:
     groups: dict[str, Choices] = {}
-    for zone in sorted(zoneinfo.available_timezones()):
+    for zone in sorted(_known_timezones()):
         area, _, place = zone.partition("/")
         if area not in _REGIONS or not place:
             area, place = "Other", zone
@@ -71,13 +91,18 @@ def _country_name(module_name: str, code: str) -> str:
 @cache
 def country_choices() -> Choices:
     """The countries whose public holidays we know, by name, as two-letter codes."""
+    return list(_country_choices())
+
+
+@cache
+def _country_choices() -> tuple[tuple[str, str], ...]:
     supported = holidays.list_supported_countries()
     choices = [
         (entry[1], f"{_country_name(module_name, entry[1])} ({entry[1]})")
         for module_name, entry in COUNTRIES.items()
         if entry[1] in supported
     ]
-    return sorted(choices, key=lambda c: c[1])
+    return tuple(sorted(choices, key=lambda c: c[1]))
 
 
 def inbound_address(*, user: User) -> str:

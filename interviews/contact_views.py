@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from followup_site.paging import LIST_PAGE_SIZE, BadPageNumber, page_of
 from interviews import selectors, services
 from interviews.card_forms import CardUploadForm
 from interviews.forms import ContactForm
@@ -20,10 +21,14 @@ from interviews.views import GET_POST, confirm_page
 
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
+    try:
+        page = page_of(request, selectors.contact_list(user=request.user), per_page=LIST_PAGE_SIZE)
+    except BadPageNumber as error:
+        return HttpResponseBadRequest(str(error))
     return render(
         request,
         "interviews/contact_list.html",
-        {"contacts": selectors.contact_list(user=request.user), "card_form": CardUploadForm()},
+        {"contacts": page.object_list, "page": page, "card_form": CardUploadForm()},
     )
 
 

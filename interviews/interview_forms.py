@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
+from functools import cache
 
 from crispy_forms.layout import HTML, Column, Div, Field, LayoutObject, Row
 from crispy_forms.utils import TEMPLATE_PACK
@@ -19,6 +20,8 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from accounts.selectors import known_timezones
+from followup_site.widgets import LongSelect
 from interviews.forms import (
     DATE_WIDGET,
     GREETING_FIELDS,
@@ -44,7 +47,12 @@ GREETING_EXAMPLE = "“Dr. Anja Becker” is greeted “Hi Anja,”."
 
 
 def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return list(_timezone_choices())
+
+
+@cache
+def _timezone_choices() -> tuple[tuple[str, str], ...]:
+    return tuple((name, name.replace("_", " ")) for name in sorted(known_timezones()))
 
 
 def _lines_check(*, text: str) -> str:
@@ -79,7 +87,10 @@ class InterviewForm(forms.Form):
     start_time = forms.TimeField(label="Started", widget=TIME_WIDGET)
     end_time = forms.TimeField(label="Ended", widget=TIME_WIDGET)
     timezone = forms.ChoiceField(
-        label="Time zone", help_text="The zone the times above are in.", choices=()
+        widget=LongSelect,
+        label="Time zone",
+        help_text="The zone the times above are in.",
+        choices=(),
     )
     format = forms.ChoiceField(
         label="Format",

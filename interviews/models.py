@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from accounts.models import validate_timezone
+from followup_site.row_urls import url_for_id
 from interviews import names
 
 
@@ -72,7 +72,7 @@ class Application(models.Model):
         return f"{self.role} at {self.company}"
 
     def get_absolute_url(self) -> str:
-        return reverse("application_detail", args=[self.pk])
+        return url_for_id("application_detail", self.pk)
 
     @property
     def is_open(self) -> bool:
@@ -120,7 +120,7 @@ class Contact(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("interviews:contact_detail", args=[self.pk])
+        return url_for_id("interviews:contact_detail", self.pk)
 
     @property
     def name_parts(self) -> names.NameParts:
@@ -201,7 +201,7 @@ class Interview(models.Model):
         return f"{self.get_format_display()} interview for {self.application}"
 
     def get_absolute_url(self) -> str:
-        return reverse("interviews:interview_detail", args=[self.pk])
+        return url_for_id("interviews:interview_detail", self.pk)
 
 
 class Note(models.Model):

@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from followup_site.paging import LIST_PAGE_SIZE, BadPageNumber, page_of
 from interviews import selectors, services
 from interviews.forms import ApplicationCloseForm, ApplicationForm, ApplicationReopenForm, NoteForm
 from interviews.interview_forms import (
@@ -53,10 +54,19 @@ def application_list(request: HttpRequest) -> HttpResponse:
         applications = applications.filter(stage=stage)
     else:
         stage = ""
+    try:
+        page = page_of(request, applications, per_page=LIST_PAGE_SIZE)
+    except BadPageNumber as error:
+        return HttpResponseBadRequest(str(error))
     return render(
         request,
         "interviews/application_list.html",
-        {"applications": applications, "stage": stage, "stages": Application.Stage.choices},
+        {
+            "applications": page.object_list,
+            "page": page,
+            "stage": stage,
+            "stages": Application.Stage.choices,
+        },
     )
 
 

@@ -7,10 +7,15 @@ The icalendar library escapes the user's text (commas, semicolons, new lines).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, Todo
@@ -18,6 +23,7 @@ from icalendar import Alarm, Calendar, Event, Todo
 from accounts.models import User
 from interviews.models import Interview
 from reminders.models import Reminder
+from reminders.titles import task_title
 
 TASK_DURATION = timedelta(minutes=30)
 TASK_ALARM_BEFORE = timedelta(minutes=15)
@@ -39,7 +45,47 @@ def _display_alarm(*, description: str, before: timedelta) -> Alarm:
     return alarm
 
 
-def _task_event(reminder: Reminder) -> Event:
+# Bump when the feed's output changes for the same rows, so that no cached feed outlives it.
+FEED_FORMAT = 2
+CACHE_TIMEOUT = 60 * 60 * 24
+KIND_LABELS = dict(Reminder.Kind.choices)
+FORMAT_LABELS = dict(Interview.Format.choices)
+
+
+@dataclass(frozen=True)
+class _TaskRow:
+    """What an open task's event shows, read as plain values (no model instances)."""
+
+    pk: int
+    kind: str
+    custom_title: str
+    note: str
+    due_at: datetime
+    notify_at: datetime | None
+    updated_at: datetime
+    role: str | None
+    company: str | None
+    contact: str | None
+
+    @property
+    def title(self) -> str:
+        return task_title(kind=self.kind, contact_name=self.contact, custom_title=self.custom_title)
+
+
+@dataclass(frozen=True)
+class _InterviewRow:
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    format: str
+    location: str
+    updated_at: datetime
+    role: str
+    company: str
+    interviewers: tuple[str, ...]
+
+
+def _task_event(reminder: _TaskRow) -> Event:
     event = Event()
     event.add("uid", f"reminder-{reminder.pk}@{UID_DOMAIN}")
     event.add("dtstamp", reminder.updated_at)
@@ -47,18 +93,19 @@ def _task_event(reminder: Reminder) -> Event:
     event.add("dtstart", reminder.due_at)
     event.add("dtend", reminder.due_at + TASK_DURATION)
     event.add("summary", reminder.title)
-    lines = [reminder.get_kind_display()]
-    if reminder.application is not None:
-        lines.append(str(reminder.application))
+    kind = KIND_LABELS.get(reminder.kind, reminder.kind)
+    lines = [kind]
+    if reminder.role is not None:
+        lines.append(f"{reminder.role} at {reminder.company}")
     if reminder.contact is not None:
-        lines.append(f"With {reminder.contact.name}")
+        lines.append(f"With {reminder.contact}")
     if reminder.note:
         lines.append(reminder.note)
     url = _absolute(reverse("reminders:task_detail", args=[reminder.pk]))
     lines.append(url)
     event.add("description", "\n".join(lines))
     event.add("url", url)
-    event.add("categories", [reminder.get_kind_display()])
+    event.add("categories", [kind])
     # A thank-you is best sent soon after the interview, not at the 24 h deadline: ring when
     # the reminder email goes out, if that is earlier than the usual quarter of an hour.
     before = TASK_ALARM_BEFORE
@@ -72,9 +119,8 @@ def _task_event(reminder: Reminder) -> Event:
     return event
 
 
-def _interview_event(interview: Interview) -> Event:
-    application = interview.application
-    summary = f"Interview: {application.role} at {application.company.name}"
+def _interview_event(interview: _InterviewRow) -> Event:
+    summary = f"Interview: {interview.role} at {interview.company}"
     event = Event()
     event.add("uid", f"interview-{interview.pk}@{UID_DOMAIN}")
     event.add("dtstamp", interview.updated_at)
@@ -82,8 +128,8 @@ def _interview_event(interview: Interview) -> Event:
     event.add("dtstart", interview.starts_at)
     event.add("dtend", interview.ends_at)
     event.add("summary", summary)
-    names = ", ".join(contact.name for contact in interview.interviewers.all())
-    lines = [f"{interview.get_format_display()} interview"]
+    names = ", ".join(interview.interviewers)
+    lines = [f"{FORMAT_LABELS.get(interview.format, interview.format)} interview"]
     if names:
         lines.append(f"With {names}")
     event.add("description", "\n".join(lines))
@@ -93,9 +139,104 @@ def _interview_event(interview: Interview) -> Event:
     return event
 
 
-def calendar_feed_build(*, user: User, now: datetime | None = None) -> bytes:
-    """The user's open tasks and recent and upcoming interviews, as an .ics document."""
-    now = now or timezone.now()
+def _instant(text: str | None) -> datetime | None:
+    """A timestamp read as text (see _feed_rows) back as an aware UTC datetime."""
+    if text is None:
+        return None
+    instant = datetime.fromisoformat(text)
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def _as_text(field: str) -> Cast:
+    # Timestamps are read as text: parsing a thousand of them into datetimes is most of the
+    # cost of a poll, and only a feed that has to be built again needs them as datetimes.
+    # Both databases write them in UTC (Django's PostgreSQL connections run in UTC).
+    return Cast(field, output_field=TextField())
+
+
+def _feed_rows(*, user: User, now: datetime) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Every value the feed shows, in three queries, as plain tuples (cheap to read and hash)."""
+    tasks = list(
+        Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
+        .order_by("due_at", "pk")
+        .values_list(
+            "pk",
+            "kind",
+            "custom_title",
+            "note",
+            _as_text("due_at"),
+            _as_text("notify_at"),
+            _as_text("updated_at"),
+            "application__role",
+            "application__company__name",
+            "contact__name",
+        )
+    )
+    interviews = list(
+        Interview.objects.filter(application__user=user, ends_at__gte=now - PAST_INTERVIEWS)
+        .order_by("starts_at", "pk")
+        .values_list(
+            "pk",
+            _as_text("starts_at"),
+            _as_text("ends_at"),
+            "format",
+            "location",
+            _as_text("updated_at"),
+            "application__role",
+            "application__company__name",
+        )
+    )
+    interviewers = list(
+        Interview.interviewers.through.objects.filter(
+            interview__application__user=user, interview__ends_at__gte=now - PAST_INTERVIEWS
+        )
+        .order_by("interview_id", "contact__name", "contact_id")
+        .values_list("interview_id", "contact__name")
+    )
+    return tasks, interviews, interviewers
+
+
+def _events(
+    tasks: list[tuple], interviews: list[tuple], interviewers: list[tuple]
+) -> tuple[list[_TaskRow], list[_InterviewRow]]:
+    """The rows of _feed_rows as the events' values, timestamps as datetimes."""
+    names: dict[int, list[str]] = {}
+    for interview_id, name in interviewers:
+        names.setdefault(interview_id, []).append(name)
+    return (
+        [
+            _TaskRow(
+                pk=pk,
+                kind=kind,
+                custom_title=title,
+                note=note,
+                due_at=_instant(due),
+                notify_at=_instant(notify),
+                updated_at=_instant(updated),
+                role=role,
+                company=company,
+                contact=contact,
+            )
+            for pk, kind, title, note, due, notify, updated, role, company, contact in tasks
+        ],
+        [
+            _InterviewRow(
+                pk,
+                _instant(starts),
+                _instant(ends),
+                kind,
+                location,
+                _instant(updated),
+                role,
+                company,
+                tuple(names.get(pk, ())),
+            )
+            for pk, starts, ends, kind, location, updated, role, company in interviews
+        ],
+    )
+
+
+def _build(*, tasks: list[_TaskRow], interviews: list[_InterviewRow]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Followup//Follow-up tasks//EN")
     calendar.add("version", "2.0")
@@ -105,19 +246,8 @@ def calendar_feed_build(*, user: User, now: datetime | None = None) -> bytes:
     calendar.add("x-wr-caldesc", "Your follow-up tasks and interviews")
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-
-    reminders = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES).select_related(
-        "application__company", "contact"
-    )
-    for reminder in reminders:
-        calendar.add_component(_task_event(reminder))
-
-    interviews = (
-        Interview.objects.filter(application__user=user, ends_at__gte=now - PAST_INTERVIEWS)
-        .select_related("application__company")
-        .prefetch_related("interviewers")
-        .order_by("starts_at", "pk")
-    )
+    for task in tasks:
+        calendar.add_component(_task_event(task))
     for interview in interviews:
         calendar.add_component(_interview_event(interview))
     return calendar.to_ical()
@@ -179,3 +309,32 @@ def calendar_export_ics(user_id: int) -> Iterator[tuple[str, bytes]]:
     for reminder in reminders:
         calendar.add_component(_task_todo(reminder))
     yield "calendar.ics", calendar.to_ical()
+
+
+def calendar_feed_build(*, user: User, now: datetime | None = None) -> bytes:
+    """The user's open tasks and recent and upcoming interviews, as an .ics document.
+
+    A busy user's feed has a thousand events and takes a third of a second to build, and
+    calendar apps poll it every hour, so it is cached per user. What makes it never stale:
+
+    1. Read every value the feed shows (three queries of plain values; cheap).
+    2. Fingerprint them (with the site address and FEED_FORMAT). The feed is a function of
+       exactly these values, so a change to any task, interview, contact, company or role
+       it shows, however it was written (a form, the sweep, a bulk update), and time moving
+       an interview out of the window, all change the fingerprint.
+    3. Serve the cached feed only if it was built from the same fingerprint; else build it
+       from the values read in step 1 and cache it with its fingerprint.
+    """
+    now = now or timezone.now()
+    rows = _feed_rows(user=user, now=now)
+    digest = hashlib.blake2b(
+        repr((FEED_FORMAT, settings.SITE_URL, rows)).encode(), digest_size=20
+    ).hexdigest()
+    key = f"calendar-feed:{user.pk}"
+    cached = cache.get(key)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == digest:
+        return cached[1]
+    tasks, interviews = _events(*rows)
+    feed = _build(tasks=tasks, interviews=interviews)
+    cache.set(key, (digest, feed), CACHE_TIMEOUT)
+    return feed

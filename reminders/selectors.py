@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -109,43 +109,102 @@ def with_email_lines(
         reminder.snoozes = snooze_choices(reminder=reminder, now=now, zone=prefs.zone)
 
 
+# The task list shows this many tasks of each group (overdue, today, upcoming) at first; a
+# group with more links to all of it, a page of TASKS_PER_PAGE at a time. A busy search has a
+# thousand open tasks, and rendering each with its buttons costs milliseconds.
+TASK_GROUP_PREVIEW = 10
+TASKS_PER_PAGE = 25
+TASK_GROUP_NAMES = ("overdue", "today", "upcoming")
+
+
+class TaskPageNotFound(Exception):
+    """The page asked for is past the last page of the group."""
+
+
 @dataclass
 class TaskGroups:
+    """The task list: the shown tasks of each group, each group's total, and the page.
+
+    ``group`` is None for the overview (the first TASK_GROUP_PREVIEW tasks of every group and
+    the recently done) or the one group shown in full, ``page`` of ``pages``.
+    """
+
     overdue: list[Reminder] = field(default_factory=list)
     today: list[Reminder] = field(default_factory=list)
     upcoming: list[Reminder] = field(default_factory=list)
     done: list[Reminder] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TASK_GROUP_NAMES, 0))
+    group: str | None = None
+    page: int = 1
+    pages: int = 1
 
     @property
     def open_count(self) -> int:
-        return len(self.overdue) + len(self.today) + len(self.upcoming)
+        return sum(self.counts.values())
+
+    @property
+    def overdue_more(self) -> int:
+        return self.counts["overdue"] - len(self.overdue)
+
+    @property
+    def today_more(self) -> int:
+        return self.counts["today"] - len(self.today)
+
+    @property
+    def upcoming_more(self) -> int:
+        return self.counts["upcoming"] - len(self.upcoming)
 
 
-def task_groups(*, user: User, now: datetime | None = None) -> TaskGroups:
-    """The user's tasks as the task list shows them, in two queries whatever their number.
+def task_groups(
+    *, user: User, now: datetime | None = None, group: str | None = None, page: int = 1
+) -> TaskGroups:
+    """The user's tasks as the task list shows them, in the same few queries whatever their
+    number.
 
     Overdue: open and due before now. Today: due from now until midnight in the user's zone.
-    Upcoming: due after that. Done: finished (or skipped) in the last two weeks, newest first.
+    Upcoming: due after that. Each in due order. Done: finished (or skipped) in the last two
+    weeks, newest first, on the overview only.
+
+    1. Count each group's open tasks in one query.
+    2. Overview (``group`` None): read the first TASK_GROUP_PREVIEW of each group, one query
+       each, and the recently done. One group: read its ``page`` (TASKS_PER_PAGE a page);
+       a page past the last raises TaskPageNotFound.
     """
+    if group is not None and group not in TASK_GROUP_NAMES:
+        raise ValueError(f"unknown task group {group!r}")
     now = now or timezone.now()
     _, end_of_today = _local_day_bounds(user=user, now=now)
-    groups = TaskGroups()
-    for reminder in reminders_of(user=user).filter(state__in=Reminder.OPEN_STATES):
-        if reminder.due_at < now:
-            groups.overdue.append(reminder)
-        elif reminder.due_at < end_of_today:
-            groups.today.append(reminder)
-        else:
-            groups.upcoming.append(reminder)
-    with_email_lines(reminders=groups.overdue + groups.today + groups.upcoming, user=user, now=now)
-    groups.done = list(
-        reminders_of(user=user)
-        .filter(
-            state__in=(Reminder.State.DONE, Reminder.State.SKIPPED),
-            completed_at__gte=now - timedelta(days=RECENTLY_DONE_DAYS),
-        )
-        .order_by("-completed_at", "-pk")[:RECENTLY_DONE_LIMIT]
+    bounds = {
+        "overdue": Q(due_at__lt=now),
+        "today": Q(due_at__gte=now, due_at__lt=end_of_today),
+        "upcoming": Q(due_at__gte=end_of_today),
+    }
+    open_tasks = reminders_of(user=user).filter(state__in=Reminder.OPEN_STATES)
+    counts = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES).aggregate(
+        **{name: Count("pk", filter=bound) for name, bound in bounds.items()}
     )
+    groups = TaskGroups(counts={name: counts[name] or 0 for name in TASK_GROUP_NAMES})
+    ordered = open_tasks.order_by("due_at", "pk")
+    if group is None:
+        for name, bound in bounds.items():
+            setattr(groups, name, list(ordered.filter(bound)[:TASK_GROUP_PREVIEW]))
+        groups.done = list(
+            reminders_of(user=user)
+            .filter(
+                state__in=(Reminder.State.DONE, Reminder.State.SKIPPED),
+                completed_at__gte=now - timedelta(days=RECENTLY_DONE_DAYS),
+            )
+            .order_by("-completed_at", "-pk")[:RECENTLY_DONE_LIMIT]
+        )
+    else:
+        groups.group = group
+        groups.pages = max(1, -(-groups.counts[group] // TASKS_PER_PAGE))
+        if not 1 <= page <= groups.pages:
+            raise TaskPageNotFound(f"There is no page {page} of these tasks.")
+        groups.page = page
+        start = (page - 1) * TASKS_PER_PAGE
+        setattr(groups, group, list(ordered.filter(bounds[group])[start : start + TASKS_PER_PAGE]))
+    with_email_lines(reminders=groups.overdue + groups.today + groups.upcoming, user=user, now=now)
     return groups
 
 
@@ -162,16 +221,19 @@ def next_actions_by_application(
     ids = list(application_ids)
     if not ids:
         return {}
+    # One pass over the open tasks, numbered per application in due order: a correlated
+    # "earliest task of this application" subquery ran once per open task, which grows with
+    # the square of a busy user's open tasks.
     rows = (
         Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES, application_id__in=ids)
         .annotate(
-            position=Window(
+            rank=Window(
                 RowNumber(),
-                partition_by=[F("application_id")],
-                order_by=[F("due_at").asc(), F("pk").asc()],
+                partition_by=F("application_id"),
+                order_by=(F("due_at").asc(), F("pk").asc()),
             )
         )
-        .filter(position=1)
+        .filter(rank=1)
         .select_related("contact")
     )
     actions = {}

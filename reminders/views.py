@@ -153,7 +153,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    groups = selectors.task_groups(user=request.user)
+    """Every group's first tasks, or one group (``?group=overdue``) a page at a time."""
+    group = request.GET.get("group") or None
+    if group is not None and group not in selectors.TASK_GROUP_NAMES:
+        return HttpResponseBadRequest("Show the overdue, today's or upcoming tasks.")
+    page = id_or_none(request.GET.get("page", "1"))
+    if page is None or page < 1:
+        return HttpResponseBadRequest("The page must be a whole number from 1.")
+    try:
+        groups = selectors.task_groups(user=request.user, group=group, page=page)
+    except selectors.TaskPageNotFound as error:
+        raise Http404(str(error)) from error
     return render(request, "reminders/task_list.html", {"groups": groups})
 
 

@@ -1,0 +1,114 @@
+"""The task list of a busy search: the first tasks of each group, and each group in pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from reminders.selectors import TASK_GROUP_PREVIEW, TASKS_PER_PAGE
+from tests.factories import ReminderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# 03:30 UTC on 10 March 2025 is 23:30 on 9 March in New York and 12:30 on 10 March in Tokyo.
+NOW = datetime(2025, 3, 10, 3, 30, tzinfo=UTC)
+TASKS = reverse("reminders:task_list")
+
+
+def _tasks(user, count: int, *, start: datetime, step: timedelta, prefix: str) -> None:
+    for i in range(count):
+        ReminderFactory(user=user, title=f"{prefix} {i:02}", due_at=start + i * step)
+
+
+def _titles(reminders) -> list[str]:
+    return [reminder.title for reminder in reminders]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_overview_shows_the_first_of_each_group_with_its_full_count(client_for):
+    user = UserFactory(timezone="America/New_York")
+    _tasks(user, 12, start=NOW - timedelta(days=12), step=timedelta(hours=1), prefix="Late")
+    _tasks(user, 2, start=NOW + timedelta(minutes=5), step=timedelta(minutes=1), prefix="Tonight")
+    _tasks(user, 30, start=NOW + timedelta(days=1), step=timedelta(days=1), prefix="Later")
+
+    response = client_for(user).get(TASKS)
+
+    groups = response.context["groups"]
+    assert groups.counts == {"overdue": 12, "today": 2, "upcoming": 30}
+    assert groups.open_count == 44
+    assert _titles(groups.overdue) == [f"Late {i:02}" for i in range(TASK_GROUP_PREVIEW)]
+    assert _titles(groups.today) == ["Tonight 00", "Tonight 01"]
+    assert _titles(groups.upcoming) == [f"Later {i:02}" for i in range(TASK_GROUP_PREVIEW)]
+    page = response.content.decode()
+    assert "Show all 12 overdue tasks" in page
+    assert f"{TASKS}?group=overdue" in page
+    assert "Show all 30 upcoming tasks" in page
+    assert "tasks due today" not in page  # all shown
+
+
+@pytest.mark.parametrize(
+    ("zone", "today", "upcoming"),
+    [("America/New_York", 1, 1), ("Asia/Tokyo", 2, 0)],
+)
+@time_machine.travel(NOW, tick=False)
+def test_the_groups_end_at_the_users_own_midnight(client_for, zone, today, upcoming):
+    user = UserFactory(timezone=zone)
+    ReminderFactory(user=user, title="In 15 minutes", due_at=NOW + timedelta(minutes=15))
+    # 00:30 on 10 March in New York (tomorrow there); 13:30 the same day in Tokyo.
+    ReminderFactory(user=user, title="In an hour", due_at=NOW + timedelta(hours=1))
+
+    groups = client_for(user).get(TASKS).context["groups"]
+
+    assert groups.counts == {"overdue": 0, "today": today, "upcoming": upcoming}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_one_group_is_shown_a_page_at_a_time(client_for):
+    user = UserFactory(timezone="Europe/Berlin")
+    total = TASKS_PER_PAGE + 3
+    _tasks(user, total, start=NOW + timedelta(days=1), step=timedelta(days=1), prefix="Later")
+    ReminderFactory(user=user, title="Overdue one", due_at=NOW - timedelta(hours=1))
+    client = client_for(user)
+
+    first = client.get(TASKS, {"group": "upcoming"})
+    second = client.get(TASKS, {"group": "upcoming", "page": "2"})
+
+    assert _titles(first.context["groups"].upcoming) == [
+        f"Later {i:02}" for i in range(TASKS_PER_PAGE)
+    ]
+    assert first.context["groups"].overdue == []
+    assert first.context["groups"].done == []
+    assert "Page 1 of 2" in first.content.decode()
+    assert f"{TASKS}?group=upcoming&amp;page=2" in first.content.decode()
+    assert _titles(second.context["groups"].upcoming) == [
+        f"Later {i:02}" for i in range(TASKS_PER_PAGE, total)
+    ]
+    assert f"{TASKS}?group=upcoming&amp;page=1" in second.content.decode()
+    # The buttons on a page come back to that page.
+    assert 'value="/tasks/?group=upcoming&amp;page=2"' in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"group": "someday"}, {"page": "0"}, {"page": "two"}, {"page": "²"}, {"page": "9" * 30}],
+)
+def test_a_malformed_group_or_page_is_a_clear_400(logged_in_client, query):
+    response = logged_in_client.get(TASKS, query)
+
+    assert response.status_code == 400
+    assert response.content.decode() in (
+        "Show the overdue, today's or upcoming tasks.",
+        "The page must be a whole number from 1.",
+    )
+
+
+def test_a_page_past_the_last_is_not_found(user, logged_in_client):
+    ReminderFactory(user=user)
+
+    assert logged_in_client.get(TASKS, {"group": "upcoming", "page": "1"}).status_code == 200
+    assert logged_in_client.get(TASKS, {"group": "upcoming", "page": "2"}).status_code == 404
+    # An empty group still has its one (empty) page.
+    assert logged_in_client.get(TASKS, {"group": "overdue"}).status_code == 200
