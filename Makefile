@@ -51,13 +51,14 @@ migrate: install
 bench: install
 	$(BIN)/python bench/sweep.py --counts $${COUNTS:-10000} \
 		--pg-url $${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/followup_bench}
+	$(MAKE) --no-print-directory bench-pages
 
 # One user with 200 applications, served by gunicorn (3 sync workers, DEBUG off, PostgreSQL
-# BENCH_PG_URL, Redis BENCH_REDIS_URL): each page's req/s, p50/p90/p99 at 8 connections, query
+# BENCH_PAGES_PG_URL, Redis BENCH_REDIS_URL): each page's req/s, p50/p90/p99 at 8 connections, query
 # count and time in process, beside a bare and a trivial logged-in view. PAGES="tasks calendar".
 bench-pages: install
 	$(BIN)/python bench/pages.py $${PAGES:-} --seconds $${BENCH_SECONDS:-5} --connections 8 \
-		--pg-url $${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/followup_bench_pages}
+		--pg-url $${BENCH_PAGES_PG_URL:-postgres://postgres@127.0.0.1:5432/followup_bench_pages}
 
 superuser: install
 	$(LOCAL_ENV) $(BIN)/python manage.py createsuperuser

@@ -71,6 +71,11 @@ PAGES = {
     "contacts": "/contacts/",
     "contact": "/contacts/{contact}/",
     "settings": "/accounts/settings/",
+    "search": "/search/?q=answer",
+    "search_filtered": "/search/?q=team&stage=interviewing&overdue=on",
+    "stats": "/stats/",
+    "invitations": "/invitations/",
+    "contact_import": "/contacts/import/",
 }
 
 APPLICATIONS = 200

@@ -52,6 +52,11 @@ PAGES = {
     "contacts": "/contacts/",
     "contact": "/contacts/{contact}/",
     "settings": "/accounts/settings/",
+    "search": "/search/?q=answer",
+    "search_filtered": "/search/?q=Role&stage=applied&overdue=on",
+    "stats": "/stats/",
+    "invitations": "/invitations/",
+    "contact_import": "/contacts/import/",
 }
 
 
