@@ -34,4 +34,10 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Uploaded spreadsheets are kept only while the user maps and checks them.
+    "interviews-spreadsheet-imports-expire": {
+        "task": "interviews.tasks.spreadsheet_imports_expire_sweep",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
 }
