@@ -38,13 +38,14 @@ def _megabytes(size: int) -> str:
 
 
 def _upload_page(
-    request: HttpRequest, form: SpreadsheetUploadForm, *, status: int = 200
+    request: HttpRequest, form: SpreadsheetUploadForm, *, status: int = 200, refusal: str = ""
 ) -> HttpResponse:
     return render(
         request,
         "interviews/import_upload.html",
         {
             "form": form,
+            "refusal": refusal,
             "max_size": _megabytes(settings.SPREADSHEET_IMPORT_MAX_BYTES),
             "max_rows": settings.SPREADSHEET_IMPORT_MAX_ROWS,
         },
@@ -53,13 +54,11 @@ def _upload_page(
 
 
 def _too_large(request: HttpRequest) -> HttpResponse:
-    form = SpreadsheetUploadForm()
-    form.add_error(
-        None,
+    refusal = (
         f"The file is larger than {_megabytes(settings.SPREADSHEET_IMPORT_MAX_BYTES)}, the most "
-        "one import takes. Split it into smaller files, or leave out columns you do not need.",
+        "one import takes. Split it into smaller files, or leave out columns you do not need."
     )
-    return _upload_page(request, form, status=413)
+    return _upload_page(request, SpreadsheetUploadForm(), status=413, refusal=refusal)
 
 
 # The size is checked before the CSRF check, which would read (and store) the whole body
@@ -80,9 +79,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _import_upload(request: HttpRequest) -> HttpResponse:
-    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
-        return _upload_page(request, form)
+        return _upload_page(request, SpreadsheetUploadForm())
+    form = SpreadsheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form, status=400)
     upload = form.cleaned_data["file"]

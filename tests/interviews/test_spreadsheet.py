@@ -195,7 +195,9 @@ def clean(cells: list[str]):
 
 
 def test_a_good_row_becomes_the_values_the_services_take():
-    row = clean(["  Acme  Corp ", "Dev", "Rejected", "04/03/2025", "acme.example/jobs/1", "Ann", ""])
+    row = clean(
+        ["  Acme  Corp ", "Dev", "Rejected", "04/03/2025", "acme.example/jobs/1", "Ann", ""]
+    )
     assert row == CleanRow(
         number=7,
         company="Acme Corp",
