@@ -202,8 +202,10 @@ def applications_export(request: HttpRequest) -> StreamingHttpResponse:
         (
             application.company.name,
             application.role,
-            application.get_stage_display(),
-            application.get_closed_reason_display() if application.closed_reason else "",
+            # A closed application's stage is why it closed ("Rejected"), which reads back in.
+            application.get_closed_reason_display()
+            if application.closed_reason
+            else application.get_stage_display(),
             application.applied_on,
             application.posting_url,
             application.notes,
@@ -219,7 +221,6 @@ def applications_export(request: HttpRequest) -> StreamingHttpResponse:
             "Company",
             "Role",
             "Stage",
-            "Closed because",
             "Date applied",
             "Job posting",
             "Notes",
