@@ -48,7 +48,7 @@ class SpreadsheetMappingForm(forms.Form):
         columns = [(str(index), name) for index, name in enumerate(job.header)]
         for target in TARGETS:
             self.fields[target.key] = forms.ChoiceField(
-                label=target.label + (" (required)" if target.required else ""),
+                label=target.label,
                 choices=[(NOT_IN_FILE, "— not in the file —"), *columns],
                 required=target.required,
                 error_messages={

@@ -8,7 +8,6 @@ A file too large is refused from its Content-Length, before its body is read.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -168,9 +167,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_confirm(request: HttpRequest, job: SpreadsheetImport) -> HttpResponse:
-    if job.state == State.DONE:
-        count = job.summary.get("applications", 0)
-        messages.success(request, f"Imported {count} application{'s' if count != 1 else ''}.")
+    # The status page says how it went: a summary, the progress bar, or why it failed.
     return redirect("interviews:import_status", pk=job.pk)
 
 
