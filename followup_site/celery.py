@@ -34,10 +34,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Uploaded spreadsheets are kept only while the user maps and checks them.
-    "interviews-spreadsheet-imports-expire": {
-        "task": "interviews.tasks.spreadsheet_imports_expire_sweep",
-        "schedule": 3600.0,
-        "options": {"expires": 3500},
+    # A spreadsheet import whose message was lost is queued again; uploads nobody finished
+    # importing are deleted when they expire.
+    "interviews-spreadsheet-imports": {
+        "task": "interviews.tasks.spreadsheet_imports_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
 }

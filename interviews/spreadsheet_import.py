@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
@@ -64,6 +63,24 @@ def spreadsheet_imports_expire(*, now: datetime | None = None) -> int:
         .delete()
     )
     return deleted
+
+
+# An import whose row has not moved for this long lost its worker or its broker message.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def spreadsheet_imports_stalled(*, now: datetime | None = None) -> list[int]:
+    """The imports queued or running whose counter has not moved for ``STALLED_AFTER``.
+
+    Queuing one again is safe even if a worker is still on it: each batch locks the import
+    row and starts from its committed counter, so no row is imported twice.
+    """
+    now = now or timezone.now()
+    return list(
+        SpreadsheetImport.objects.filter(
+            state__in=[State.QUEUED, State.RUNNING], updated_at__lt=now - STALLED_AFTER
+        ).values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -110,6 +127,8 @@ def spreadsheet_import_map(
     *, job: SpreadsheetImport, mapping: dict[str, int], date_order: str
 ) -> SpreadsheetImport:
     """Use these columns (field -> column index) and check every row against them."""
+    # Locked and read afresh: an import confirmed in another tab meanwhile is not re-mapped.
+    job = SpreadsheetImport.objects.select_for_update().get(pk=job.pk)
     if job.state not in (State.MAPPING, State.PREVIEW):
         raise ValidationError("This import has already started.")
     missing = [TARGET_LABELS[key] for key in REQUIRED_KEYS if key not in mapping]
@@ -171,28 +190,23 @@ def spreadsheet_import_confirm(*, job: SpreadsheetImport, only_valid: bool) -> S
 
 
 class _Importer:
-    """Turns clean rows into applications and contacts, remembering what it created."""
+    """Turns clean rows into applications and contacts, remembering what it created.
+
+    It looks each company and contact up once and keeps what it found for the rest of the
+    run (an import is one user's, and the rows it created are not deleted while it runs).
+    """
 
     def __init__(self, job: SpreadsheetImport) -> None:
         self.user = job.user
+        self.row_number = 0
+        self.companies: dict[str, Company] = {}
+        self.contacts: dict[tuple[str, object], Contact | None] = {}
+        self.resume(job)
+
+    def resume(self, job: SpreadsheetImport) -> None:
+        """Carry on from what the committed batches recorded on the import row."""
         self.created = {key: list(job.created.get(key, [])) for key in _CREATED_KINDS}
         self.counts = {key: job.summary.get(key, 0) for key in _COUNTS}
-        self.row_number = 0
-        user_id = job.user_id
-        self.companies = {
-            lowered: company
-            for lowered, company in (
-                (company.name.lower(), company)
-                for company in Company.objects.filter(user_id=user_id)
-            )
-        }
-        contacts = Contact.objects.filter(user_id=user_id).annotate(lowered=Lower("email"))
-        self.by_email: dict[str, Contact] = {}
-        self.by_name: dict[tuple[str, int | None], Contact] = {}
-        for contact in contacts.order_by("pk"):
-            if contact.email:
-                self.by_email.setdefault(contact.lowered, contact)
-            self.by_name.setdefault((contact.name.lower(), contact.company_id), contact)
 
     def row(self, row: CleanRow) -> None:
         self.row_number = row.number
@@ -217,17 +231,30 @@ class _Importer:
         key = " ".join(name.split()).lower()
         company = self.companies.get(key)
         if company is None:
-            company = services.company_get_or_create(user=self.user, name=name)
+            company = Company.objects.filter(user=self.user, name__iexact=key).first()
+            if company is None:
+                company = services.company_get_or_create(user=self.user, name=name)
+                self.created["companies"].append(company.pk)
+                self.counts["companies"] += 1
             self.companies[key] = company
-            self.created["companies"].append(company.pk)
-            self.counts["companies"] += 1
         return company
 
     def _contact(self, row: CleanRow, company: Company) -> None:
+        """The contact with this email address (any company), or without one, this name at
+        this company; created if there is none."""
         email = row.contact_email.lower()
-        name_key = (row.contact_name.lower(), company.pk)
-        known = self.by_email.get(email) if email else self.by_name.get(name_key)
-        if known is not None:
+        key = ("email", email) if email else (row.contact_name.lower(), company.pk)
+        if key not in self.contacts:
+            mine = Contact.objects.filter(user=self.user)
+            if email:
+                self.contacts[key] = mine.filter(email__iexact=email).order_by("pk").first()
+            else:
+                self.contacts[key] = (
+                    mine.filter(name__iexact=row.contact_name, company=company)
+                    .order_by("pk")
+                    .first()
+                )
+        if self.contacts[key] is not None:
             self.counts["contacts_matched"] += 1
             return
         contact = services.contact_create(
@@ -238,9 +265,7 @@ class _Importer:
             email=row.contact_email,
             phone=row.contact_phone,
         )
-        if email:
-            self.by_email[email] = contact
-        self.by_name[name_key] = contact
+        self.contacts[key] = contact
         self.created["contacts"].append(contact.pk)
         self.counts["contacts"] += 1
 
@@ -326,7 +351,7 @@ def spreadsheet_import_run(*, import_id: int) -> str:
         return "gone"
     job = SpreadsheetImport.objects.select_related("user").get(pk=import_id)
     rows = _valid_rows(job)
-    importer = None
+    importer = _Importer(job)
     try:
         while True:
             with transaction.atomic():
@@ -338,7 +363,7 @@ def spreadsheet_import_run(*, import_id: int) -> str:
                 if job.state != State.RUNNING:
                     return job.state
                 batch = rows[job.done : job.done + BATCH_ROWS]
-                importer = _Importer(job)
+                importer.resume(job)
                 for row in batch:
                     importer.row(row)
                 job.done += len(batch)

@@ -62,7 +62,7 @@ def test_the_pure_rules_touch_no_database_and_no_service(module):
 
 def test_no_two_apps_have_a_module_of_the_same_name_beyond_djangos_own():
     usual = {"__init__", "admin", "apps", "forms", "models", "selectors", "services", "urls"}
-    usual |= {"views", "tests", "signals"}
+    usual |= {"views", "tests", "signals", "tasks"}
     seen: dict[str, str] = {}
     clashes = []
     for app in [*LAYERS, "followup_site"]:

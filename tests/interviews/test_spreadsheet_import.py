@@ -16,7 +16,11 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.models import Application, Company, Contact, SpreadsheetImport
-from interviews.spreadsheet_import import spreadsheet_imports_expire
+from interviews.spreadsheet_import import (
+    spreadsheet_import_run,
+    spreadsheet_imports_expire,
+    spreadsheet_imports_stalled,
+)
 from reminders.models import Reminder
 from tests.factories import CompanyFactory, ContactFactory, UserFactory
 from tests.interviews.spreadsheets import (
@@ -354,3 +358,25 @@ def test_an_imported_application_is_planned_like_a_hand_made_one(client_for, zon
 
         assert plan(imported) == plan(hand_made)
         assert plan(imported), "logging an interview plans tasks"
+
+
+def test_a_queued_import_whose_message_was_lost_is_found_to_queue_again(
+    logged_in_client, user, settings
+):
+    """No worker runs here, and the test's transaction never commits, so the queued message
+    is never sent: as if the broker had lost it. The sweep finds the import after 10 minutes,
+    and running it then imports every row once; running it again does nothing."""
+    settings.SPREADSHEET_IMPORT_BACKGROUND_ROWS = 2
+    job = previewed(logged_in_client, csv_bytes(GOOD_ROWS))
+    logged_in_client.post(reverse("interviews:import_preview", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == SpreadsheetImport.State.QUEUED
+    queued_at = job.updated_at
+    assert spreadsheet_imports_stalled(now=queued_at + timedelta(minutes=9)) == []
+    assert spreadsheet_imports_stalled(now=queued_at + timedelta(minutes=11)) == [job.pk]
+
+    assert spreadsheet_import_run(import_id=job.pk) == SpreadsheetImport.State.DONE
+    assert spreadsheet_import_run(import_id=job.pk) == "gone"
+
+    assert Application.objects.filter(user=user).count() == 3
+    assert spreadsheet_imports_stalled(now=queued_at + timedelta(minutes=11)) == []
