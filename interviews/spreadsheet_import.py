@@ -281,10 +281,15 @@ def _valid_rows(job: SpreadsheetImport) -> list[CleanRow]:
     return [row for row in _cleaned(job) if isinstance(row, CleanRow)]
 
 
-def _summary(job: SpreadsheetImport, importer: _Importer) -> dict[str, object]:
+def _skipped(job: SpreadsheetImport) -> int:
+    """The rows left out for their errors (only when the user asked to import the rest)."""
+    return job.error_count if job.only_valid else 0
+
+
+def _summary(job: SpreadsheetImport, importer: _Importer, *, skipped: int) -> dict[str, object]:
     summary = {key: value for key, value in job.summary.items() if key not in _COUNTS}
     summary.update(importer.counts)
-    summary["skipped"] = job.error_count if job.only_valid else 0
+    summary["skipped"] = skipped
     return summary
 
 
@@ -314,7 +319,7 @@ def _import_at_once(job: SpreadsheetImport) -> None:
                 state=State.DONE,
                 done=job.total,
                 rows=[],
-                summary=_summary(job, importer),
+                summary=_summary(job, importer, skipped=_skipped(job)),
                 updated_at=timezone.now(),
             )
     except _ROW_FAILURES as error:
@@ -351,13 +356,15 @@ def spreadsheet_import_run(*, import_id: int) -> str:
         return "gone"
     job = SpreadsheetImport.objects.select_related("user").get(pk=import_id)
     rows = _valid_rows(job)
+    skipped = _skipped(job)
     importer = _Importer(job)
     try:
         while True:
             with transaction.atomic():
+                # The cells are already in ``rows``: not read (nor written) again per batch.
                 job = (
                     SpreadsheetImport.objects.select_for_update()
-                    .select_related("user")
+                    .defer("rows", "errors")
                     .get(pk=import_id)
                 )
                 if job.state != State.RUNNING:
@@ -368,11 +375,13 @@ def spreadsheet_import_run(*, import_id: int) -> str:
                     importer.row(row)
                 job.done += len(batch)
                 job.created = importer.created
-                job.summary = _summary(job, importer)
+                job.summary = _summary(job, importer, skipped=skipped)
+                fields = ["done", "created", "summary", "updated_at"]
                 if job.done >= len(rows):
                     job.state = State.DONE
                     job.rows = []
-                job.save()
+                    fields += ["state", "rows"]
+                job.save(update_fields=fields)
                 if job.state == State.DONE:
                     return job.state
     except Exception as error:  # recorded and undone, never retried blindly
