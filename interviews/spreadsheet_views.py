@@ -46,7 +46,7 @@ def _upload_page(
             "form": form,
             "refusal": refusal,
             "max_size": _megabytes(settings.SPREADSHEET_IMPORT_MAX_BYTES),
-            "max_rows": settings.SPREADSHEET_IMPORT_MAX_ROWS,
+            "max_rows": f"{settings.SPREADSHEET_IMPORT_MAX_ROWS:,}",
         },
         status=status,
     )

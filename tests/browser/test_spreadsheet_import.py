@@ -45,6 +45,11 @@ def test_a_small_spreadsheet_imports_through_columns_and_preview(
     log_in(page, seeker)
     page.goto("/applications/")
     page.get_by_role("link", name="Import a spreadsheet").click()
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b'Company,Role\r\nAcme,Dev\r\n"Globex,Ops\r\n')
+    choose_file(page, broken)
+    page.get_by_text('Row 3: a quote (") opened there is never closed').wait_for()
+    screenshot(page, "import-refused")
     path = tmp_path / "applications.csv"
     path.write_bytes(SMALL)
     choose_file(page, path)
