@@ -41,4 +41,11 @@ app.conf.beat_schedule = {
         "schedule": 900.0,
         "options": {"expires": 840},
     },
+    # A spreadsheet import whose message was lost is queued again; uploads nobody finished
+    # importing are deleted when they expire.
+    "interviews-spreadsheet-imports": {
+        "task": "interviews.tasks.spreadsheet_imports_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }

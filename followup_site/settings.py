@@ -452,3 +452,20 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
+# --- Spreadsheet import and CSV export (issue 12, part 4) -------------------------------------
+# A CSV upload larger than this is refused before its body is read.
+SPREADSHEET_IMPORT_MAX_BYTES = env.int("SPREADSHEET_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Data rows one CSV may hold; a longer file is refused whole.
+SPREADSHEET_IMPORT_MAX_ROWS = env.int("SPREADSHEET_IMPORT_MAX_ROWS", default=10_000)
+# Files with more rows than this import in the background (Celery) behind a progress bar.
+SPREADSHEET_IMPORT_BACKGROUND_ROWS = env.int("SPREADSHEET_IMPORT_BACKGROUND_ROWS", default=300)
+# Hours an uploaded spreadsheet waits for the user to finish the import before it is deleted.
+SPREADSHEET_IMPORT_KEEP_HOURS = env.int("SPREADSHEET_IMPORT_KEEP_HOURS", default=24)
+for _name in (
+    "SPREADSHEET_IMPORT_MAX_BYTES",
+    "SPREADSHEET_IMPORT_MAX_ROWS",
+    "SPREADSHEET_IMPORT_BACKGROUND_ROWS",
+    "SPREADSHEET_IMPORT_KEEP_HOURS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive whole number.")

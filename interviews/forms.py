@@ -49,6 +49,12 @@ class ApplicationForm(forms.Form):
     )
     applied_on = forms.DateField(label="Date applied", required=False, widget=DATE_WIDGET)
     stage = forms.ChoiceField(choices=OPEN_STAGES, initial=Application.Stage.APPLIED)
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=Application._meta.get_field("notes").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: object, with_stage: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -62,6 +68,7 @@ class ApplicationForm(forms.Form):
                 Column("applied_on", css_class="col-md-6"),
                 Column("stage", css_class="col-md-6") if with_stage else Div(),
             ),
+            "notes",
         )
 
     @classmethod
@@ -72,6 +79,7 @@ class ApplicationForm(forms.Form):
             "posting_url": application.posting_url,
             "applied_on": application.applied_on,
             "stage": application.stage,
+            "notes": application.notes,
         }
 
 

@@ -52,6 +52,7 @@ class Application(models.Model):
     posting_url = models.URLField("job posting", blank=True, max_length=1000)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.APPLIED)
     applied_on = models.DateField("date applied", null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
     closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -299,3 +300,66 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.summary or self.uid
+
+
+class SpreadsheetImport(models.Model):
+    """A spreadsheet of applications being imported, kept between the steps of the import.
+
+    The parsed cells live here (never a file path taken from the upload), owned by one user
+    and deleted after ``expires_at``. ``done`` counts the rows imported so far, which the
+    progress bar reads; each committed batch of rows moves it in the same transaction.
+    """
+
+    class State(models.TextChoices):
+        MAPPING = "mapping", "Choosing columns"
+        PREVIEW = "preview", "Checking rows"
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    class DateOrder(models.TextChoices):
+        DAY_FIRST = "dmy", "Day first (31/12/2025)"
+        MONTH_FIRST = "mdy", "Month first (12/31/2025)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="spreadsheet_imports"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.MAPPING)
+    file_name = models.CharField(max_length=200, blank=True)
+    encoding = models.CharField(max_length=20)
+    header = models.JSONField(default=list)
+    # [[row number in the file, [cell, ...]], ...]: blank lines are left out, so the number
+    # an error names is the one the user sees in their spreadsheet program.
+    rows = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    date_order = models.CharField(
+        max_length=3, choices=DateOrder.choices, default=DateOrder.DAY_FIRST
+    )
+    errors = models.JSONField(default=list)
+    valid_count = models.PositiveIntegerField(default=0)
+    only_valid = models.BooleanField(default=False)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # What this import created, so that a failure part-way can take all of it back.
+    created = models.JSONField(default=dict)
+    summary = models.JSONField(default=dict)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name or 'a spreadsheet'} ({self.get_state_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def error_count(self) -> int:
+        return len({error["row"] for error in self.errors})

@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.invitations import InvitationEvent
-from interviews.models import Application, Company, Contact, Interview, Invitation, Note
+from interviews.models import (
+    Application,
+    Company,
+    Contact,
+    Interview,
+    Invitation,
+    Note,
+    SpreadsheetImport,
+)
+from interviews.spreadsheet import TARGETS
 from interviews.vcards import ContactCard, card_fill_from
 
 
@@ -377,4 +386,44 @@ def contact_import_plan(*, user: User, cards: Sequence[ContactCard]) -> list[Imp
 
 def contact_export(*, user: User) -> QuerySet:
     """Every contact of the user with its company, for a vCard file: one query."""
+
+
+# --- Spreadsheet imports and CSV exports ----------------------------------------------------
+
+
+def spreadsheet_import_get(*, user: User, pk: int) -> SpreadsheetImport:
+    """The user's import, while it is kept; 404 for anyone else's or an expired one."""
+    return get_object_or_404(
+        SpreadsheetImport,
+        user=user,
+        pk=pk,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def spreadsheet_import_sample(
+    *, job: SpreadsheetImport, limit: int = 10
+) -> list[tuple[int, list[tuple[str, str]]]]:
+    """The first rows of the file as (row number, [(field label, cell), ...]) by the mapping."""
+    chosen = [
+        (target.label, int(job.mapping[target.key]))
+        for target in TARGETS
+        if target.key in job.mapping
+    ]
+    return [
+        (number, [(label, cells[index]) for label, index in chosen])
+        for number, cells in job.rows[:limit]
+    ]
+
+
+def applications_for_export(*, user: User) -> QuerySet[Application]:
+    """Every application of the user with its company, read in one query per chunk."""
+    return (
+        Application.objects.filter(user=user)
+        .select_related("company")
+        .order_by("company__name", "role", "pk")
+    )
+
+
+def contacts_for_export(*, user: User) -> QuerySet[Contact]:
     return Contact.objects.filter(user=user).select_related("company").order_by("name", "pk")

@@ -62,6 +62,7 @@ def application_create(
     posting_url: str = "",
     stage: str = Application.Stage.APPLIED,
     applied_on: date | None = None,
+    notes: str = "",
 ) -> Application:
     if stage == Application.Stage.CLOSED:
         raise ValidationError("A new application cannot start closed.")
@@ -72,6 +73,7 @@ def application_create(
         posting_url=posting_url,
         stage=stage,
         applied_on=applied_on,
+        notes=notes,
     )
     application_replan(application_id=application.pk)
     return application
@@ -86,13 +88,17 @@ def application_update(
     posting_url: str,
     applied_on: date | None,
     stage: str | None = None,
+    notes: str | None = None,
 ) -> Application:
     """Change the details; ``stage`` (an open stage) is only changed while the application is
-    open. Closing and reopening have their own functions because they carry a reason."""
+    open. Closing and reopening have their own functions because they carry a reason.
+    ``notes`` left out (None) stay as they were."""
     application.company = company_get_or_create(user=application.user, name=company_name)
     application.role = role
     application.posting_url = posting_url
     application.applied_on = applied_on
+    if notes is not None:
+        application.notes = notes
     if stage is not None and application.is_open:
         if stage == Application.Stage.CLOSED:
             raise ValidationError("Use application_close to close an application.")

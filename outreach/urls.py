@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from outreach.views import compose, drafts, message_templates, replies
+from outreach.views import compose, drafts, message_templates, replies, timeline_export
 
 app_name = "outreach"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("drafts/<int:pk>/draft.eml", compose.draft_eml, name="draft_eml"),
     path("drafts/<int:pk>/delete/", compose.draft_delete, name="draft_delete"),
     path("replies/inactive/seen/", replies.inactive_replies_seen, name="inactive_replies_seen"),
+    path("timeline.csv", timeline_export.timeline_export, name="timeline_export"),
     path("templates/", message_templates.template_list, name="template_list"),
     path("templates/copy/", message_templates.template_copy, name="template_copy"),
     path("templates/<int:pk>/", message_templates.template_edit, name="template_edit"),

@@ -9,6 +9,8 @@ admin log entry about one of the user's rows).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +21,7 @@ from django.utils import timezone
 from accounts.data_export import data_export_build, data_export_request
 from accounts.models import DataExport, User
 from accounts.user_data import models_with_a_path_to_the_user, paths_to_user
-from interviews.models import Company, Interview, Invitation
+from interviews.models import Company, Interview, Invitation, SpreadsheetImport
 from reminders.models import Heartbeat, Reminder, UsedActionLink
 from tests.accounts.test_user_deletion import full_graph
 from tests.factories import UserFactory
@@ -42,6 +44,14 @@ def everything_of(user: User, *, staff: User | None = None) -> DataExport:
         interview=interview,
         summary="Interview",
         starts_at=interview.starts_at,
+    )
+    SpreadsheetImport.objects.create(
+        user=user,
+        file_name="applications.csv",
+        encoding="utf-8",
+        header=["Company", "Role"],
+        rows=[["Acme", "Engineer"]],
+        expires_at=timezone.now() + timedelta(hours=24),
     )
     # A session of the user on another device, and failed log-ins under their address.
     Client().force_login(user, backend="django.contrib.auth.backends.ModelBackend")
