@@ -298,7 +298,19 @@ def calendar_export_ics(user_id: int) -> Iterator[tuple[str, bytes]]:
         .order_by("starts_at", "pk")
     )
     for interview in interviews:
-        event = _interview_event(interview)
+        event = _interview_event(
+            _InterviewRow(
+                pk=interview.pk,
+                starts_at=interview.starts_at,
+                ends_at=interview.ends_at,
+                format=interview.format,
+                location=interview.location,
+                updated_at=interview.updated_at,
+                role=interview.application.role,
+                company=interview.application.company.name,
+                interviewers=tuple(sorted(person.name for person in interview.interviewers.all())),
+            )
+        )
         event.subcomponents = []
         calendar.add_component(event)
     reminders = (
