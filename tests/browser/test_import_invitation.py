@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interviews.models import Interview
+from tests.browser.accessibility import sideways_scroll
 from tests.browser.support import log_in, watch_csp_violations
 from tests.factories import ApplicationFactory, UserFactory
 from tests.interviews.invitation_files import ROBIN, google_invite
@@ -16,7 +17,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return not sideways_scroll(page)
 
 
 def test_an_uploaded_invitation_becomes_an_interview_with_its_interviewers(
