@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, connection
@@ -454,13 +455,20 @@ def _fetch_prepared(sql: str, params: list) -> list[tuple]:
 
     Django's cursors bind parameters on the client, which leaves nothing to prepare; these
     statements run several times a second, and planning them cost more than running them.
+    The connection's execute wrappers still see each statement (the benchmark counts them).
     """
     import psycopg
 
+    def run(sql: str, params: list, many: bool, context: dict) -> list[tuple]:
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchall()
+
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        return cursor.fetchall()
+    execute = run
+    for wrapper in reversed(connection.execute_wrappers):
+        execute = partial(wrapper, execute)
+    return execute(sql, params, False, {"connection": connection, "cursor": None})
 
 
 def _current_state(pks: list[int]) -> dict[int, tuple]:
