@@ -63,6 +63,13 @@ def _fresh_cache(tmp_path: Path, settings) -> None:
 
 
 @pytest.fixture
+def session_queries(settings) -> int:
+    """Queries a logged-in request spends reading its session: none when Redis holds the
+    sessions (cached_db, as with REDIS_URL), one from the database otherwise."""
+    return 0 if settings.SESSION_ENGINE.endswith(".cached_db") else 1
+
+
+@pytest.fixture
 def mount_esp(settings):
     """Remount the project's URLs as if EMAIL_BACKEND named the given ESP.
 
