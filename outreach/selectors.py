@@ -204,6 +204,24 @@ def drafts_of(*, user: User) -> QuerySet[Draft]:
     )
 
 
+# What a row of a list of drafts (outreach/templatetags/draft_rows.py) reads: a list of them
+# need not load every draft's full text, headers and send bookkeeping.
+DRAFT_ROW_FIELDS = (
+    "pk",
+    "occasion",
+    "subject",
+    "body",
+    "send_state",
+    "send_error",
+    "send_started_at",
+    "updated_at",
+    "application__role",
+    "application__company__name",
+    "contact__name",
+    "contact__email",
+)
+
+
 def open_drafts_of(
     *,
     user: User,
