@@ -120,9 +120,13 @@ def _choice(t: BuiltinTemplate | MessageTemplate, *, is_builtin: bool) -> Templa
     return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, is_builtin)
 
 
+def builtin_template_choices() -> list[TemplateChoice]:
+    return [_choice(t, is_builtin=True) for t in BUILTIN_TEMPLATES]
+
+
 def template_choices(*, user: User) -> list[TemplateChoice]:
     """Built-in templates first, then the user's own copies."""
-    return [_choice(t, is_builtin=True) for t in BUILTIN_TEMPLATES] + [
+    return builtin_template_choices() + [
         _choice(t, is_builtin=False) for t in user_templates(user=user)
     ]
 
