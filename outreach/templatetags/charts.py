@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from outreach.stats import Bar, chart_height
 
 register = template.Library()
+
+_RATE_HEADS = mark_safe(
+    '<th scope="col">Answered</th><th scope="col">Sent</th><th scope="col">Rate</th>'
+)
+_COUNT_HEADS = mark_safe('<th scope="col">Count</th>')
 
 
 def _rate(bar: Bar, none: str) -> str:
@@ -51,16 +56,14 @@ def bar_chart(
         ),
     )
     if rates:
-        heads = format_html(
-            '<th scope="col">Answered</th><th scope="col">Sent</th><th scope="col">Rate</th>'
-        )
+        heads = _RATE_HEADS
         table_rows = format_html_join(
             "\n",
             '      <tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
             ((bar.label, bar.value, bar.of, _rate(bar, "none sent")) for bar in bars),
         )
     else:
-        heads = format_html('<th scope="col">Count</th>')
+        heads = _COUNT_HEADS
         table_rows = format_html_join(
             "\n",
             '      <tr><th scope="row">{}</th><td>{}</td></tr>',
