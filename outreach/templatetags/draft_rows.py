@@ -59,6 +59,11 @@ def _saved(moment) -> tuple[str, str]:
     return local.isoformat(), shown.rstrip()
 
 
+def _user_email(context: template.Context) -> str:
+    request = context.get("request")
+    return request.user.email if request is not None else ""
+
+
 @register.simple_tag(takes_context=True)
 def draft_row(context: template.Context, draft: Draft) -> SafeString:
     """Takes a draft with its application, company and contact selected with it."""
@@ -71,7 +76,7 @@ def draft_row(context: template.Context, draft: Draft) -> SafeString:
             '<p class="small mt-2 mb-0">This message may or may not have gone out, and it will '
             "not be resent on its own. Look for the copy in your inbox ({}), then tell us on the "
             "draft: it arrived, send it again, or delete it.</p>",
-            context["request"].user.email,
+            _user_email(context),
         )
     elif state == Draft.SendState.FAILED:
         badge = _FAILED_BADGE
