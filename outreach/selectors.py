@@ -120,9 +120,13 @@ def _choice(t: BuiltinTemplate | MessageTemplate, *, is_builtin: bool) -> Templa
     return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, is_builtin)
 
 
+def builtin_template_choices() -> list[TemplateChoice]:
+    return [_choice(t, is_builtin=True) for t in BUILTIN_TEMPLATES]
+
+
 def template_choices(*, user: User) -> list[TemplateChoice]:
     """Built-in templates first, then the user's own copies."""
-    return [_choice(t, is_builtin=True) for t in BUILTIN_TEMPLATES] + [
+    return builtin_template_choices() + [
         _choice(t, is_builtin=False) for t in user_templates(user=user)
     ]
 
@@ -202,6 +206,24 @@ def drafts_of(*, user: User) -> QuerySet[Draft]:
     return Draft.objects.filter(user=user).select_related(
         "application__company", "contact", "reminder", "interview", "outreach"
     )
+
+
+# What a row of a list of drafts (outreach/templatetags/draft_rows.py) reads: a list of them
+# need not load every draft's full text, headers and send bookkeeping.
+DRAFT_ROW_FIELDS = (
+    "pk",
+    "occasion",
+    "subject",
+    "body",
+    "send_state",
+    "send_error",
+    "send_started_at",
+    "updated_at",
+    "application__role",
+    "application__company__name",
+    "contact__name",
+    "contact__email",
+)
 
 
 def open_drafts_of(

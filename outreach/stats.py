@@ -9,7 +9,8 @@ Definitions (what the page means by each figure):
   a reply on the same application comes after it and before the user's next outreach to the
   same person (or, for an outreach to no one in particular, to no one in particular). Replies
   are the incoming rows of the timeline, logged by hand or by the inbound webhook.
-- Days to a reply: for answered outreaches, from the outreach to that first reply; the median.
+- Days to a reply: for answered outreaches, from the outreach to that first reply; the median
+  (of an even number, the mean of the middle two).
 - Thank-yous within 24 hours: of the interviews whose 24-hour window has closed (ended more
   than 24 hours ago), those followed by a thank-you (any channel) on the same application
   between the interview's start and 24 hours after its end.
@@ -19,14 +20,16 @@ Definitions (what the page means by each figure):
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import (
     Count,
     DateTimeField,
+    DurationField,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -169,11 +172,11 @@ def outreaches_with_reply(*, user: User) -> QuerySet[Outreach]:
     return annotated.annotate(reply_at=Subquery(reply))
 
 
-def reply_rates(*, user: User) -> tuple[list[Bar], list[Bar]]:
-    """Reply rates by purpose and by channel, from one grouped query."""
+def reply_rates(*, outreaches: QuerySet[Outreach]) -> tuple[list[Bar], list[Bar]]:
+    """Reply rates by purpose and by channel of ``outreaches`` (from
+    ``outreaches_with_reply``), from one grouped query."""
     rows = (
-        outreaches_with_reply(user=user)
-        .values("purpose", "channel")
+        outreaches.values("purpose", "channel")
         .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(reply_at__isnull=False)))
         .order_by()
     )
@@ -196,14 +199,21 @@ def reply_rates(*, user: User) -> tuple[list[Bar], list[Bar]]:
     )
 
 
-def days_to_reply(*, user: User) -> list[float]:
-    """Days from each answered outreach to its reply, in one query."""
-    pairs = (
-        outreaches_with_reply(user=user)
-        .filter(reply_at__isnull=False)
-        .values_list("occurred_at", "reply_at")
+def median_days_to_reply(*, outreaches: QuerySet[Outreach], answered: int) -> float | None:
+    """The median of the days from each answered outreach of ``outreaches`` (from
+    ``outreaches_with_reply``) to its reply, of ``answered`` such outreaches (counted by
+    ``reply_rates``): the database sorts the delays and returns the
+    middle one or two, so no more than two rows come back however many were answered."""
+    if not answered:
+        return None
+    delay = ExpressionWrapper(F("reply_at") - F("occurred_at"), output_field=DurationField())
+    middle = list(
+        outreaches.filter(reply_at__isnull=False)
+        .order_by(delay, "pk")
+        .values_list("occurred_at", "reply_at")[(answered - 1) // 2 : answered // 2 + 1]
     )
-    return [(reply_at - sent_at).total_seconds() / 86400 for sent_at, reply_at in pairs]
+    delays = [(reply_at - sent_at).total_seconds() / 86400 for sent_at, reply_at in middle]
+    return sum(delays) / len(delays) if delays else None
 
 
 def thank_yous_in_time(*, user: User, now: datetime) -> tuple[int, int]:
@@ -247,15 +257,19 @@ def outreaches_per_week(*, user: User, now: datetime) -> list[Bar]:
 
 
 def stats_for(*, user: User, now: datetime) -> Stats:
-    by_purpose, by_channel = reply_rates(user=user)
-    delays = days_to_reply(user=user)
+    # Built once, read by two queries.
+    outreaches = outreaches_with_reply(user=user)
+    by_purpose, by_channel = reply_rates(outreaches=outreaches)
+    # Every outreach has one purpose: the bars by purpose count each answered one once.
+    answered = sum(bar.value for bar in by_purpose)
+    median = median_days_to_reply(outreaches=outreaches, answered=answered)
     in_time, due = thank_yous_in_time(user=user, now=now)
     return Stats(
         funnel=funnel(user=user, now=now),
         reply_by_purpose=by_purpose,
         reply_by_channel=by_channel,
-        median_days_to_reply=round(statistics.median(delays), 1) if delays else None,
-        answered=len(delays),
+        median_days_to_reply=round(median, 1) if median is not None else None,
+        answered=answered,
         thank_yous_in_time=in_time,
         interviews_due_thanks=due,
         weeks=outreaches_per_week(user=user, now=now),

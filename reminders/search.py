@@ -7,7 +7,7 @@ On PostgreSQL each kind is matched with full-text search (``websearch_to_tsquery
 ``or`` and ``-word`` work as on a search engine) against a document that a GIN expression
 index of migration ``reminders.0008_search_indexes`` holds; ranked by ``ts_rank``. The
 documents below and the indexes' expressions must stay the same SQL, or the planner cannot
-use the index (tests/reminders/test_search_postgres.py checks with EXPLAIN). On SQLite every
+use the index (tests/reminders/test_search_indexes.py checks with EXPLAIN). On SQLite every
 word of the query must appear (case-insensitively) in one of the kind's fields.
 
 The page runs one query per kind, whatever the number of rows or applications: the filters
@@ -20,25 +20,21 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     DateTimeField,
     Exists,
-    F,
-    Func,
     Model,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from accounts.models import User
-from interviews.models import Application, Company, Contact, Interview, Note
+from followup_site.row_urls import url_for_id
+from interviews.models import Application, Interview, Note
 from outreach.models import Draft, Outreach
 from reminders.models import Reminder
 
@@ -49,35 +45,12 @@ QUERY_MAX_LENGTH = 200
 # At most this many words are matched on SQLite and highlighted.
 MAX_TERMS = 12
 SNIPPET_CHARS = 180
-# On PostgreSQL, the newest matches of each kind that are ranked (see ``_matched``).
+# On PostgreSQL, the newest matches of each kind that are ranked (see ``kind_sql``).
 RANKED_CANDIDATES = 200
 
 # Names and addresses are matched word for word; prose is stemmed ("tuning" finds "tune").
 NAMES = "simple"
 PROSE = "english"
-
-
-def _email_words(name: str) -> Func:
-    """'dana@acme.example' as 'dana acme example', so a search for "acme" finds it."""
-    return Func(F(name), Value("@.-_"), Value("    "), function="translate")
-
-
-# The document of each kind: (config, fields). Migration 0008 indexes the same expressions.
-DOCUMENTS: dict[str, tuple[str, tuple]] = {
-    "company": (NAMES, ("name",)),
-    "application": (PROSE, ("role",)),
-    # The address twice: whole (to find "dana@acme.example") and in words (to find "acme").
-    "contact": (NAMES, ("name", "email", "email_words", "job_title")),
-    "note": (PROSE, ("text", "question", "better_answer")),
-    "outreach": (PROSE, ("subject", "body")),
-    "draft": (PROSE, ("subject", "body")),
-}
-
-
-def document(kind: str) -> SearchVector:
-    config, fields = DOCUMENTS[kind]
-    parts = [_email_words("email") if name == "email_words" else name for name in fields]
-    return SearchVector(*parts, config=config)
 
 
 @dataclass(frozen=True)
@@ -241,61 +214,202 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _matched(
-    queryset: QuerySet, *, kinds: tuple[str, ...], fields: tuple[str, ...], query: str
-) -> QuerySet:
-    """Rows of ``queryset`` matching ``query``: full-text on PostgreSQL, ranked best first;
-    each word in one of ``fields`` on SQLite, newest first.
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of row is read and matched, as SQL on the alias ``m`` of its table.
 
-    On PostgreSQL, ranking reads each row's text again (``ts_rank`` takes the document, not
-    the index), so only the newest ``RANKED_CANDIDATES`` matches are ranked: a common word
-    costs the same as a rare one.
+    Each kind's query is written out rather than built with the ORM: the full-text
+    expressions and the nested candidate query cost the ORM some 2 ms a kind to assemble
+    and compile, ten times the query's own time.
     """
-    if _is_postgres():
-        condition = Q()
-        rank = None
-        for kind in kinds:
-            config = DOCUMENTS[kind][0]
-            search = SearchQuery(query, search_type="websearch", config=config)
-            vector = document(kind)
-            condition |= Q(**{f"_doc_{kind}": search})
-            queryset = queryset.annotate(**{f"_doc_{kind}": vector})
-            this_rank = SearchRank(vector, search)
-            rank = this_rank if rank is None else rank + this_rank
-        candidates = queryset.filter(condition).order_by("-pk").values("pk")[:RANKED_CANDIDATES]
-        ranked = queryset.model._default_manager.filter(pk__in=Subquery(candidates))
-        related = _related(queryset)
-        if related:
-            ranked = ranked.select_related(*related)
-        return ranked.annotate(rank=rank).order_by("-rank", "-pk")
-    condition = Q()
-    for term in query_terms(query):
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": term})
-        condition &= any_field
-    return queryset.filter(condition).order_by("-pk")
+
+    # The table, its joins, and the columns a result shows (its group reads them in order).
+    source: str
+    columns: str
+    # The user's own rows: one %s, the user's id.
+    owner: str
+    # Within the filtered applications: ``{scope}`` is their ids' subquery.
+    scope: str
+    # The columns matched word for word on SQLite (PostgreSQL matches DOCUMENTS).
+    like: tuple[str, ...]
+    # The order when not ranked: on SQLite, and always for applications.
+    newest: str = "m.id DESC"
 
 
-def _related(queryset: QuerySet) -> list[str]:
-    """The ``select_related`` names of ``queryset``, to carry them over to a new one."""
-    related = queryset.query.select_related
-    if not isinstance(related, dict):
-        return []
+# The document of each kind: (config, columns of the alias ``m``), the same expressions as
+# the GIN indexes of migration 0008, or the planner cannot use them.
+DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "company": (NAMES, ("m.name",)),
+    "application": (PROSE, ("m.role",)),
+    # The address twice: whole (to find "dana@acme.example") and in words (to find "acme").
+    "contact": (
+        NAMES,
+        ("m.name", "m.email", "translate(m.email, '@.-_', '    ')", "m.job_title"),
+    ),
+    "note": (PROSE, ("m.text", "m.question", "m.better_answer")),
+    "outreach": (PROSE, ("m.subject", "m.body")),
+    "draft": (PROSE, ("m.subject", "m.body")),
+}
 
-    def walk(tree: dict, prefix: str) -> list[str]:
-        names = []
-        for name, below in tree.items():
-            names.append(prefix + name)
-            names.extend(walk(below, f"{prefix}{name}__"))
-        return names
 
-    return walk(related, "")
+def document(kind: str) -> str:
+    """``to_tsvector(config, COALESCE(a, '') || ' ' || ...)`` of the kind's columns."""
+    config, parts = DOCUMENTS[kind]
+    joined = " || ' ' || ".join(f"COALESCE({part}, '')" for part in parts)
+    return f"to_tsvector('{config}'::regconfig, {joined})"
 
 
-def _first(queryset: QuerySet) -> tuple[list[Model], bool]:
-    rows = list(queryset[: RESULTS_PER_KIND + 1])
+def _tsquery(kind: str) -> str:
+    return f"websearch_to_tsquery('{DOCUMENTS[kind][0]}'::regconfig, %s)"
+
+
+_APPLICATION_COLUMNS = "a.role, co.name"
+KINDS: dict[str, Kind] = {
+    "application": Kind(
+        source="interviews_application m JOIN interviews_company co ON co.id = m.company_id",
+        columns="m.id, m.role, co.name, m.stage",
+        owner="m.user_id = %s",
+        scope="m.id IN ({scope})",
+        like=("m.role", "co.name"),
+        newest="m.updated_at DESC, m.id DESC",
+    ),
+    "contact": Kind(
+        source="interviews_contact m LEFT JOIN interviews_company co ON co.id = m.company_id",
+        columns="m.id, m.name, m.job_title, m.email, co.name",
+        owner="m.user_id = %s",
+        # Those interviewed for, or working at a company of, the filtered applications.
+        scope="(m.id IN (SELECT ii.contact_id FROM interviews_interview_interviewers ii "
+        "JOIN interviews_interview iv ON iv.id = ii.interview_id "
+        "WHERE iv.application_id IN ({scope})) "
+        "OR m.company_id IN (SELECT sa.company_id FROM interviews_application sa "
+        "WHERE sa.id IN ({scope})))",
+        like=("m.name", "m.email", "m.job_title"),
+    ),
+    "note": Kind(
+        source="interviews_note m "
+        "JOIN interviews_interview i ON i.id = m.interview_id "
+        "JOIN interviews_application a ON a.id = i.application_id "
+        "JOIN interviews_company co ON co.id = a.company_id "
+        "LEFT JOIN interviews_contact c ON c.id = m.contact_id",
+        columns="m.id, m.text, m.question, m.better_answer, m.kind, c.name, i.id, "
+        f"i.starts_at, {_APPLICATION_COLUMNS}",
+        owner="a.user_id = %s",
+        scope="a.id IN ({scope})",
+        like=("m.text", "m.question", "m.better_answer"),
+    ),
+    "outreach": Kind(
+        source="outreach_outreach m "
+        "JOIN interviews_application a ON a.id = m.application_id "
+        "JOIN interviews_company co ON co.id = a.company_id "
+        "LEFT JOIN interviews_contact c ON c.id = m.contact_id",
+        columns="m.id, m.subject, m.body, m.direction, m.purpose, m.channel, m.occurred_at, "
+        f"c.name, a.id, {_APPLICATION_COLUMNS}",
+        owner="m.user_id = %s",
+        scope="m.application_id IN ({scope})",
+        like=("m.subject", "m.body"),
+    ),
+    "draft": Kind(
+        source="outreach_draft m "
+        "JOIN interviews_application a ON a.id = m.application_id "
+        "JOIN interviews_company co ON co.id = a.company_id "
+        "JOIN interviews_contact c ON c.id = m.contact_id",
+        columns=f"m.id, m.subject, m.body, m.occasion, c.name, {_APPLICATION_COLUMNS}",
+        # Drafts not sent yet.
+        owner="m.user_id = %s AND m.outreach_id IS NULL",
+        scope="m.application_id IN ({scope})",
+        like=("m.subject", "m.body"),
+    ),
+}
+
+
+def _like(term: str) -> str:
+    """A ``LIKE`` pattern for ``term`` anywhere, as Django's ``icontains`` makes it."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def kind_sql(
+    kind: str,
+    *,
+    user_id: int,
+    query: str,
+    scope: tuple[str, list] | None = None,
+    limit: int = RESULTS_PER_KIND + 1,
+) -> tuple[str, list]:
+    """The SQL and parameters of one kind's results for ``query`` among ``user_id``'s rows,
+    within the applications of ``scope`` (a subquery of their ids) if given.
+
+    1. The user's rows (within the scope) matching the query: on PostgreSQL, whose document
+       matches ``websearch_to_tsquery`` (a GIN index serves it); on SQLite, where every word
+       appears in one of the kind's columns, case-insensitively.
+    2. On PostgreSQL, ranking reads each row's text again (``ts_rank`` takes the document,
+       not the index), so only the newest ``RANKED_CANDIDATES`` matches are ranked, best
+       first: a common word costs the same as a rare one. Applications and SQLite results
+       come newest first.
+    """
+    spec = KINDS[kind]
+    conditions = [spec.owner]
+    params: list = [user_id]
+    if scope is not None:
+        scope_sql, scope_params = scope
+        conditions.append(spec.scope.format(scope=scope_sql))
+        params += scope_params * spec.scope.count("{scope}")
+    if query and not _is_postgres():
+        for term in query_terms(query):
+            conditions.append(
+                "(" + " OR ".join(f"{column} LIKE %s ESCAPE '\\'" for column in spec.like) + ")"
+            )
+            params += [_like(term)] * len(spec.like)
+    elif query and kind == "application":
+        # A role or a company name matches; listed by last change, as without words.
+        # Each side a subquery of its own, so that each can read its own index.
+        roles = (
+            f"SELECT m.id FROM interviews_application m WHERE m.user_id = %s "  # noqa: S608 - ours
+            f"AND {document('application')} @@ {_tsquery('application')}"
+        )
+        companies = (
+            f"SELECT m.id FROM interviews_company m WHERE m.user_id = %s "  # noqa: S608 - ours
+            f"AND {document('company')} @@ {_tsquery('company')}"
+        )
+        conditions.append(f"(m.id IN ({roles}) OR m.company_id IN ({companies}))")
+        params += [user_id, query, user_id, query]
+    elif query:
+        conditions.append(f"{document(kind)} @@ {_tsquery(kind)}")
+        params.append(query)
+        candidates = _select(spec, "m.id", conditions, "m.id DESC", RANKED_CANDIDATES)
+        return (
+            _select(
+                spec,
+                spec.columns,
+                [f"m.id IN ({candidates})"],
+                f"ts_rank({document(kind)}, {_tsquery(kind)}) DESC, m.id DESC",
+                limit,
+            ),
+            [*params, query],
+        )
+    return _select(spec, spec.columns, conditions, spec.newest, limit), params
+
+
+def _select(spec: Kind, columns: str, conditions: list[str], order: str, limit: int) -> str:
+    """Every piece is this module's own SQL; the values are parameters."""
+    where = " AND ".join(conditions)
+    return f"SELECT {columns} FROM {spec.source} WHERE {where} ORDER BY {order} LIMIT {limit:d}"  # noqa: S608
+
+
+def _rows(kind: str, **arguments: object) -> tuple[list[tuple], bool]:
+    """The first ``RESULTS_PER_KIND`` rows of a kind, and whether there are more."""
+    sql, params = kind_sql(kind, **arguments)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     return rows[:RESULTS_PER_KIND], len(rows) > RESULTS_PER_KIND
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A timestamp read by raw SQL: aware on PostgreSQL, naive UTC (or text) on SQLite."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def search(*, user: User, query: str, filters: Filters, now: datetime) -> Results:
@@ -311,171 +425,120 @@ def search(*, user: User, query: str, filters: Filters, now: datetime) -> Result
     if query and not terms:
         # Only punctuation: nothing to match, and nothing to ask the database.
         return Results(groups=[], searched=True)
-    scope = applications_matching(user=user, filters=filters, now=now)
-    scope_ids = Subquery(scope.values("pk")) if filters.active else None
-
-    applications = Application.objects.filter(user=user).select_related("company")
-    if scope_ids is not None:
-        applications = applications.filter(pk__in=scope_ids)
+    scope = None
+    if filters.active:
+        # Compiled once, a subquery of every kind's query.
+        scope_query = applications_matching(user=user, filters=filters, now=now).values("pk")
+        sql, params = scope_query.query.sql_with_params()
+        scope = (sql, list(params))
+    found = {
+        kind: _rows(kind, user_id=user.pk, query=query, scope=scope)
+        for kind in (KINDS if query else ("application",))
+    }
+    groups = [_application_group(*found["application"], terms)]
     if query:
-        companies = Company.objects.filter(user=user)
-        if _is_postgres():
-            company_ids = _matched(companies, kinds=("company",), fields=(), query=query)
-            role_match = _matched(applications, kinds=("application",), fields=(), query=query)
-            applications = applications.filter(
-                Q(pk__in=Subquery(role_match.values("pk")))
-                | Q(company__in=Subquery(company_ids.values("pk")))
-            ).order_by("-updated_at", "-pk")
-        else:
-            applications = _matched(
-                applications, kinds=(), fields=("role", "company__name"), query=query
-            )
-    else:
-        applications = applications.order_by("-updated_at", "-pk")
-    groups = [_application_group(applications, terms)]
-    if not query:
-        return Results(groups=groups, searched=True)
-
-    contacts = Contact.objects.filter(user=user).select_related("company")
-    if scope_ids is not None:
-        interviewed = Interview.interviewers.through.objects.filter(
-            interview__application__in=scope_ids
-        ).values("contact_id")
-        companies_in_scope = Application.objects.filter(pk__in=scope_ids).values("company_id")
-        contacts = contacts.filter(
-            Q(pk__in=Subquery(interviewed)) | Q(company__in=Subquery(companies_in_scope))
-        )
-    contacts = _matched(
-        contacts,
-        kinds=("contact",),
-        fields=("name", "email", "job_title"),
-        query=query,
-    )
-    notes = Note.objects.filter(interview__application__user=user).select_related(
-        "interview__application__company", "contact"
-    )
-    outreaches = Outreach.objects.filter(user=user).select_related(
-        "application__company", "contact"
-    )
-    drafts = Draft.objects.filter(user=user, outreach__isnull=True).select_related(
-        "application__company", "contact"
-    )
-    if scope_ids is not None:
-        notes = notes.filter(interview__application__in=scope_ids)
-        outreaches = outreaches.filter(application__in=scope_ids)
-        drafts = drafts.filter(application__in=scope_ids)
-    notes = _matched(
-        notes, kinds=("note",), fields=("text", "question", "better_answer"), query=query
-    )
-    outreaches = _matched(outreaches, kinds=("outreach",), fields=("subject", "body"), query=query)
-    drafts = _matched(drafts, kinds=("draft",), fields=("subject", "body"), query=query)
-    groups += [
-        _contact_group(contacts, terms),
-        _note_group(notes, terms, user.zone),
-        _outreach_group(outreaches, terms, user.zone),
-        _draft_group(drafts, terms),
-    ]
+        groups += [
+            _contact_group(*found["contact"], terms),
+            _note_group(*found["note"], terms, user.zone),
+            _outreach_group(*found["outreach"], terms, user.zone),
+            _draft_group(*found["draft"], terms),
+        ]
     return Results(groups=groups, searched=True)
 
 
 # --- Results --------------------------------------------------------------------------------
 
 
-def _application_group(applications: QuerySet[Application], terms: list[str]) -> Group:
-    rows, more = _first(applications)
+def _labels(model: type[Model], name: str) -> dict[str, str]:
+    return {str(value): str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+def _application_group(rows: list[tuple], more: bool, terms: list[str]) -> Group:
+    stages = _labels(Application, "stage")
     hits = [
         Hit(
-            title=f"{application.role} at {application.company.name}",
-            url=application.get_absolute_url(),
-            snippet=highlight(f"{application.role} · {application.company.name}", terms),
-            label=application.get_stage_display(),
+            title=f"{role} at {company}",
+            url=url_for_id("application_detail", pk),
+            snippet=highlight(f"{role} · {company}", terms),
+            label=stages.get(stage, stage),
         )
-        for application in rows
+        for pk, role, company, stage in rows
     ]
     return Group(key="applications", heading="Applications", hits=hits, more=more)
 
 
-def _contact_group(contacts: QuerySet[Contact], terms: list[str]) -> Group:
-    rows, more = _first(contacts)
+def _contact_group(rows: list[tuple], more: bool, terms: list[str]) -> Group:
     hits = []
-    for contact in rows:
-        described = " · ".join(
-            part for part in (contact.name, contact.job_title, contact.email) if part
-        )
+    for pk, name, job_title, email, company in rows:
+        described = " · ".join(part for part in (name, job_title, email) if part)
         hits.append(
             Hit(
-                title=contact.name,
-                url=contact.get_absolute_url(),
+                title=name,
+                url=url_for_id("interviews:contact_detail", pk),
                 snippet=highlight(described, terms),
-                context=contact.company.name if contact.company else "",
+                context=company or "",
             )
         )
     return Group(key="people", heading="People", hits=hits, more=more)
 
 
-def _note_group(notes: QuerySet[Note], terms: list[str], zone: tzinfo) -> Group:
-    rows, more = _first(notes)
+def _note_group(rows: list[tuple], more: bool, terms: list[str], zone: tzinfo) -> Group:
+    kinds = _labels(Note, "kind")
     hits = []
-    for note in rows:
-        interview = note.interview
-        application = interview.application
-        text = " · ".join(part for part in (note.text, note.question, note.better_answer) if part)
-        about = f" about {note.contact.name}" if note.contact else ""
+    for row in rows:
+        pk, text, question, better_answer, kind, person, interview, starts_at, role, company = row
+        joined = " · ".join(part for part in (text, question, better_answer) if part)
+        about = f" about {person}" if person else ""
         hits.append(
             Hit(
                 title=f"Note{about}",
-                url=f"{interview.get_absolute_url()}#note-{note.pk}",
-                snippet=highlight(text, terms),
-                context=f"{application.role} at {application.company.name}, "
-                f"interview of {interview.starts_at.astimezone(zone):%d %b %Y}",
-                label=note.get_kind_display(),
+                url=f"{url_for_id('interviews:interview_detail', interview)}#note-{pk}",
+                snippet=highlight(joined, terms),
+                context=f"{role} at {company}, "
+                f"interview of {_moment(starts_at).astimezone(zone):%d %b %Y}",
+                label=kinds.get(kind, kind),
             )
         )
     return Group(key="notes", heading="Notes", hits=hits, more=more)
 
 
-def _outreach_group(outreaches: QuerySet[Outreach], terms: list[str], zone: tzinfo) -> Group:
-    rows, more = _first(outreaches)
+def _outreach_group(rows: list[tuple], more: bool, terms: list[str], zone: tzinfo) -> Group:
+    purposes = _labels(Outreach, "purpose")
+    channels = _labels(Outreach, "channel")
     hits = []
-    for outreach in rows:
-        application = outreach.application
-        incoming = outreach.direction == Outreach.Direction.INCOMING
-        person = outreach.contact.name if outreach.contact else ""
-        if incoming:
+    for row in rows:
+        pk, subject, body, direction, purpose, channel, occurred_at, person, application = row[:9]
+        role, company = row[9:]
+        purpose = purposes.get(purpose, purpose)
+        if direction == Outreach.Direction.INCOMING:
             title = f"Reply from {person}" if person else "Reply"
         else:
-            title = (
-                f"{outreach.get_purpose_display()} to {person}"
-                if person
-                else (outreach.get_purpose_display())
-            )
-        text = " · ".join(part for part in (outreach.subject, outreach.body) if part)
+            title = f"{purpose} to {person}" if person else purpose
+        text = " · ".join(part for part in (subject, body) if part)
         hits.append(
             Hit(
                 title=title,
-                url=f"{application.get_absolute_url()}#outreach-{outreach.pk}",
+                url=f"{url_for_id('application_detail', application)}#outreach-{pk}",
                 snippet=highlight(text, terms),
-                context=f"{application.role} at {application.company.name}, "
-                f"{outreach.occurred_at.astimezone(zone):%d %b %Y}",
-                label=outreach.get_channel_display(),
+                context=f"{role} at {company}, {_moment(occurred_at).astimezone(zone):%d %b %Y}",
+                label=channels.get(channel, channel),
             )
         )
     return Group(key="emails", heading="Emails, calls and replies", hits=hits, more=more)
 
 
-def _draft_group(drafts: QuerySet[Draft], terms: list[str]) -> Group:
-    rows, more = _first(drafts)
+def _draft_group(rows: list[tuple], more: bool, terms: list[str]) -> Group:
+    occasions = _labels(Draft, "occasion")
     hits = []
-    for draft in rows:
-        application = draft.application
-        text = " · ".join(part for part in (draft.subject, draft.body) if part)
+    for pk, subject, body, occasion, person, role, company in rows:
+        text = " · ".join(part for part in (subject, body) if part)
         hits.append(
             Hit(
-                title=f"Draft to {draft.contact.name}",
-                url=reverse("outreach:draft_edit", args=[draft.pk]),
+                title=f"Draft to {person}",
+                url=url_for_id("outreach:draft_edit", pk),
                 snippet=highlight(text, terms),
-                context=f"{application.role} at {application.company.name}",
-                label=draft.get_occasion_display(),
+                context=f"{role} at {company}",
+                label=occasions.get(occasion, occasion),
             )
         )
     return Group(key="drafts", heading="Drafts not sent yet", hits=hits, more=more)

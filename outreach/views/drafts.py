@@ -13,6 +13,6 @@ from outreach import selectors
 @login_required
 @require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
-    drafts = list(selectors.open_drafts_of(user=request.user))
+    drafts = list(selectors.open_drafts_of(user=request.user).only(*selectors.DRAFT_ROW_FIELDS))
     to_check = [d for d in drafts if d.is_interrupted]
     return render(request, "outreach/draft_list.html", {"drafts": drafts, "to_check": to_check})

@@ -18,12 +18,11 @@ from outreach.services import drafts as compose_services
 
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    choices = selectors.template_choices(user=request.user)
     return render(
         request,
         "outreach/template_list.html",
         {
-            "builtins": [c for c in choices if c.is_builtin],
+            "builtins": selectors.builtin_template_choices(),
             "own": selectors.user_templates(user=request.user),
             "merge_fields": FIELDS,
         },

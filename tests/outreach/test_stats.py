@@ -134,6 +134,32 @@ def test_the_figures_of_a_known_history(zone):
 
 
 @pytest.mark.parametrize(
+    ("delays", "median"),
+    [([3], 3.0), ([1, 2, 4, 10], 3.0), ([10, 1, 4], 4.0), ([0.5, 7, 2, 1, 9, 3], 2.5)],
+)
+def test_the_median_time_to_a_reply_is_the_middle_delay_or_the_mean_of_the_middle_two(
+    delays, median
+):
+    user = UserFactory()
+    for days in delays:
+        application = ApplicationFactory(user=user)
+        sent = OutreachFactory(
+            user=user, application=application, occurred_at=NOW - timedelta(days=20)
+        )
+        OutreachFactory(
+            user=user,
+            application=application,
+            direction=IN,
+            occurred_at=sent.occurred_at + timedelta(days=days),
+        )
+
+    stats = stats_for(user=user, now=NOW)
+
+    assert stats.answered == len(delays)
+    assert stats.median_days_to_reply == median
+
+
+@pytest.mark.parametrize(
     ("zone", "counts"),
     [
         # The thank-you at 23:30 UTC on Sunday 2 March is Monday 00:30 in Berlin...
