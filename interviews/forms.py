@@ -7,12 +7,11 @@ the helper and the widgets defined here.
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from followup_site.crispy_layout import HTML, Column, Div, Field, FormHelper, Layout, Row
 from interviews import names
 from interviews.models import Application, Contact, Note
 
@@ -29,6 +28,8 @@ def crispy_helper(*fields: object, unmentioned: bool = False) -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     helper.render_unmentioned_fields = unmentioned
+    # None of these widgets has media; looking for it costs a walk over every field.
+    helper.include_media = False
     if fields:
         helper.layout = Layout(*fields)
     return helper
