@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from crispy_forms import bootstrap, helper, layout
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms.utils import TEMPLATE_PACK, flatatt, list_difference
 from crispy_forms.utils import render_field as crispy_render_field
 from django import forms
@@ -297,22 +298,23 @@ def field_html(
     if isinstance(widget, _NOT_DRAWN):
         return None
     errors = all_errors if show_errors else None
+    ident = esc(auto_id)
     css = _css_classes(bound)
     extra = (f" {wrapper_class}" if wrapper_class else "") + (f" {css}" if css else "")
     if isinstance(widget, forms.CheckboxInput):
         _add_classes(widget, "form-check-input is-invalid" if all_errors else "form-check-input")
         required = bound.field.required
         return (
-            f'<div class="mb-3"><div id="div_{esc(auto_id)}" class="form-check{extra}">'
+            f'<div class="mb-3"><div id="div_{ident}" class="form-check{extra}">'
             f"{widget_html(bound, all_errors, auto_id)} "
             f'<label for="{esc(bound.id_for_label)}" class="form-check-label'
             f'{" requiredField" if required else ""}">'
             f"{esc(bound.label)}{_ASTERISK if required else ''}</label>"
-            f"{_errors_html(errors, esc(auto_id), tag='span') if errors else ''}"
-            f"{_help_html(bound, esc(auto_id))}</div></div>"
+            f"{_errors_html(errors, ident, tag='span') if errors else ''}"
+            f"{_help_html(bound, ident)}</div></div>"
         )
     fieldset = widget.use_fieldset and bool(bound.label)
-    parts = [f'<div id="div_{esc(auto_id)}" class="mb-3{extra}">']
+    parts = [f'<div id="div_{ident}" class="mb-3{extra}">']
     if bound.label:
         if fieldset:
             described = bound.aria_describedby
@@ -322,17 +324,15 @@ def field_html(
         parts.append(_label_html(bound, legend=widget.use_fieldset))
     if isinstance(widget, forms.RadioSelect):
         parts.append(
-            _radios_html(
-                bound, errors, esc(auto_id), invalid=bool(all_errors), flat_attrs=flat_attrs
-            )
+            _radios_html(bound, errors, ident, invalid=bool(all_errors), flat_attrs=flat_attrs)
         )
     else:
         bootstrap_class = "form-select" if isinstance(widget, forms.Select) else "form-control"
         _add_classes(widget, f"{bootstrap_class} is-invalid" if all_errors else bootstrap_class)
         parts.append(widget_html(bound, all_errors, auto_id))
         if errors:
-            parts.append(_errors_html(errors, esc(auto_id), tag="span"))
-        parts.append(_help_html(bound, esc(auto_id)))
+            parts.append(_errors_html(errors, ident, tag="span"))
+        parts.append(_help_html(bound, ident))
     if fieldset:
         parts.append("</fieldset>")
     parts.append("</div>")
@@ -383,6 +383,36 @@ def appended_html(
     parts.append(_help_html(bound, esc(auto_id)))
     parts.append("</div></div>")
     return "".join(parts)
+
+
+def crispy_field_html(bound: BoundField) -> SafeString:
+    """crispy's ``{{ field|as_crispy_field }}``, drawn here when the form's helper asks for
+    the markup drawn here."""
+    helper = getattr(bound.form, "helper", None)
+    attributes: dict[str, Any] = {"form_show_errors": True, "form_show_labels": True}
+    template = None
+    if helper is not None:
+        attributes.update(helper.get_attributes(TEMPLATE_PACK))
+        template = helper.field_template
+    html = None
+    if template is None and _drawn_here(attributes):
+        html = field_html(
+            bound,
+            show_errors=bool(attributes["form_show_errors"]),
+            wrapper_class=attributes.get("wrapper_class") or "",
+        )
+    if html is None:
+        return as_crispy_field(bound)
+    return mark_safe(html)  # noqa: S308 - built of escaped parts
+
+
+def hidden_form_html(form: forms.BaseForm) -> SafeString:
+    """``{{ form }}`` for a form of hidden fields only (a formset's management form): its
+    inputs. A form with errors, or with a field to show, is drawn by Django."""
+    bound_fields = [form[name] for name in form.fields]
+    if form.errors or not all(bound.is_hidden for bound in bound_fields):
+        return SafeString(str(form))
+    return mark_safe("".join(widget_html(bound) for bound in bound_fields))  # noqa: S308
 
 
 # --- Layout objects -------------------------------------------------------------------------
@@ -526,7 +556,28 @@ class Layout(PythonRendered, layout.Layout):
     pass
 
 
+_NO_ATTRIBUTES = SafeString("")
+
+
 class Div(PythonRendered, layout.Div):
+    def __init__(
+        self,
+        *fields: object,
+        css_id: str | None = None,
+        css_class: str | None = None,
+        template: str | None = None,
+        **kwargs: object,
+    ) -> None:
+        # crispy's, without formatting an empty attribute list: a card builds dozens of these.
+        self.fields = list(fields)
+        if self.css_class and css_class:
+            self.css_class += f" {css_class}"
+        elif css_class:
+            self.css_class = css_class
+        self.css_id = css_id
+        self.template = template or self.template
+        self.flat_attrs = flatatt(kwargs) if kwargs else _NO_ATTRIBUTES
+
     def _open(self, css_class: str | None) -> str:
         ident = f' id="{esc(self.css_id)}"' if self.css_id else ""
         classes = f' class="{esc(css_class)}"' if css_class else ""

@@ -24,17 +24,19 @@ def esc(value: Any) -> str:
     return value
 
 
-# Attribute names come from code, so there are few of them: each is escaped once.
-_attribute_names: dict[str, str] = {}
+# Attribute names come from code, so there are few of them: each is escaped once, into
+# the text that starts it (" required", ' maxlength="').
+_attribute_starts: dict[str, tuple[str, str]] = {}
 
 
-def _attribute_name(name: str) -> str:
-    escaped = _attribute_names.get(name)
-    if escaped is None:
+def _attribute_start(name: str) -> tuple[str, str]:
+    start = _attribute_starts.get(name)
+    if start is None:
         escaped = esc(name)
-        if len(_attribute_names) < 1000:
-            _attribute_names[name] = escaped
-    return escaped
+        start = (f" {escaped}", f' {escaped}="')
+        if len(_attribute_starts) < 1000:
+            _attribute_starts[name] = start
+    return start
 
 
 def attrs_html(attrs: dict[str, Any]) -> str:
@@ -44,10 +46,13 @@ def attrs_html(attrs: dict[str, Any]) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
+        start = _attribute_starts.get(name) or _attribute_start(name)
         if value is True:
-            parts.append(f" {_attribute_name(name)}")
+            parts.append(start[0])
+        elif type(value) is int:  # maxlength, rows: the template prints them as they are
+            parts.append(f'{start[1]}{value}"')
         else:
-            parts.append(f' {_attribute_name(name)}="{esc(value)}"')
+            parts.append(f'{start[1]}{esc(value)}"')
     return "".join(parts)
 
 

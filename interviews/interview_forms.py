@@ -92,7 +92,7 @@ class InterviewForm(forms.Form):
     )
     format = forms.ChoiceField(
         label="Format",
-        choices=Interview.Format.choices,
+        choices=Choices(Interview.Format.choices),
         initial=Interview.Format.VIDEO,
         widget=forms.RadioSelect,
     )

@@ -6,6 +6,7 @@ import pytest
 from crispy_forms import bootstrap
 from crispy_forms import helper as crispy_helper
 from crispy_forms import layout as crispy
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.test.html import parse_html
@@ -202,3 +203,24 @@ def test_a_form_with_error_and_required_classes_keeps_them():
 
     assert parse_html(ours) == parse_html(theirs)
     assert "is-required" in ours
+
+
+@pytest.mark.parametrize("data", [None, VALID, INVALID])
+@pytest.mark.parametrize("name", ["name", "count", "notes", "zone", "style", "agree", "when"])
+def test_a_field_on_its_own_is_drawn_as_as_crispy_field_draws_it(data, name):
+    form = EverythingForm(data)
+    form.helper = helper_of(python)
+
+    assert parse_html(python.crispy_field_html(form[name])) == parse_html(
+        as_crispy_field(form[name])
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"cards-TOTAL_FORMS": "x", "cards-INITIAL_FORMS": "0"}])
+def test_a_management_form_is_drawn_as_django_draws_it(data):
+    formset = forms.formset_factory(EverythingForm)(data, prefix="cards")
+
+    ours = python.hidden_form_html(formset.management_form)
+
+    assert parse_html(ours) == parse_html(str(formset.management_form))
+    assert 'name="cards-TOTAL_FORMS"' in ours
