@@ -67,6 +67,11 @@ _ASTERISK = '<span class="asteriskField">*</span>'
 _NOT_DRAWN = (forms.FileInput, forms.MultiWidget, forms.CheckboxSelectMultiple)
 
 
+def _is_bootstrap5(template_pack: Any) -> bool:
+    """The markup drawn here is crispy-bootstrap5's; another template pack draws its own."""
+    return str(template_pack) == "bootstrap5"
+
+
 # --- Widgets --------------------------------------------------------------------------------
 
 
@@ -395,7 +400,7 @@ def crispy_field_html(bound: BoundField) -> SafeString:
         attributes.update(helper.get_attributes(TEMPLATE_PACK))
         template = helper.field_template
     html = None
-    if template is None and _drawn_here(attributes):
+    if template is None and _is_bootstrap5(TEMPLATE_PACK) and _drawn_here(attributes):
         html = field_html(
             bound,
             show_errors=bool(attributes["form_show_errors"]),
@@ -476,6 +481,7 @@ def render_name(
     drawn_here, show_errors, context_wrapper_class = _render_settings(form, context)
     if (
         drawn_here
+        and _is_bootstrap5(template_pack)
         and (template is not None or getattr(form, "crispy_field_template", None) is None)
         and name in form.fields
         and not (attrs and "type" in attrs)
@@ -586,7 +592,7 @@ class Div(PythonRendered, layout.Div):
     def render(
         self, form: forms.BaseForm, context: Any, template_pack: Any = TEMPLATE_PACK, **kwargs
     ) -> SafeString:
-        if self.template != layout.Div.template:
+        if self.template != layout.Div.template or not _is_bootstrap5(template_pack):
             return super().render(form, context, template_pack, **kwargs)
         inner = self.get_rendered_fields(form, context, template_pack, **kwargs)
         return SafeString(f"{self._open(self.css_class)}{inner}</div>")
@@ -596,7 +602,7 @@ class Row(Div, layout.Row):
     def render(
         self, form: forms.BaseForm, context: Any, template_pack: Any = TEMPLATE_PACK, **kwargs
     ) -> SafeString:
-        if self.template != layout.Row.template:
+        if self.template != layout.Row.template or not _is_bootstrap5(template_pack):
             return layout.Row.render(self, form, context, template_pack, **kwargs)
         inner = self.get_rendered_fields(form, context, template_pack, **kwargs)
         classes = f"row {self.css_class or ''}".strip()
@@ -607,7 +613,7 @@ class Column(Div, layout.Column):
     def render(
         self, form: forms.BaseForm, context: Any, template_pack: Any = TEMPLATE_PACK, **kwargs
     ) -> SafeString:
-        if self.template != layout.Column.template:
+        if self.template != layout.Column.template or not _is_bootstrap5(template_pack):
             return layout.Column.render(self, form, context, template_pack, **kwargs)
         inner = self.get_rendered_fields(form, context, template_pack, **kwargs)
         css = self.css_class or ""
@@ -619,7 +625,11 @@ class Fieldset(PythonRendered, layout.Fieldset):
     def render(
         self, form: forms.BaseForm, context: Any, template_pack: Any = TEMPLATE_PACK, **kwargs
     ) -> SafeString:
-        if self.template != layout.Fieldset.template or "{" in str(self.legend):
+        if (
+            self.template != layout.Fieldset.template
+            or "{" in str(self.legend)
+            or not _is_bootstrap5(template_pack)
+        ):
             return super().render(form, context, template_pack, **kwargs)
         inner = self.get_rendered_fields(form, context, template_pack, **kwargs)
         ident = f' id="{esc(self.css_id)}"' if self.css_id else ""
@@ -689,6 +699,7 @@ class AppendedText(PythonRendered, bootstrap.AppendedText):
             or extra_context
             or kwargs
             or "type" in self.attrs
+            or not _is_bootstrap5(template_pack)
             or name not in form.fields
             or not _drawn_here(context)
             or not _claim(form, name)
