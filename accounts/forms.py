@@ -5,9 +5,10 @@ Forms only validate input and describe their layout; saving goes through account
 
 from __future__ import annotations
 
-from crispy_forms.bootstrap import AppendedText, StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from crispy_forms.bootstrap import StrictButton
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,12 +16,25 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from accounts.models import User
 from accounts.selectors import country_choices, known_timezones, timezone_choices
 from accounts.services import DUPLICATE_EMAIL_MESSAGE, SETTINGS_FIELDS
-from followup_site.widgets import LongSelect
+from followup_site.crispy_layout import (
+    HTML,
+    AppendedText,
+    Column,
+    Div,
+    Field,
+    Fieldset,
+    FormHelper,
+    Layout,
+    Row,
+)
+from followup_site.widgets import Choices, LongSelect
 
 
 def _helper(*layout: object, submit: str, wide_button: bool = True) -> FormHelper:
     helper = FormHelper()
     helper.form_method = "post"
+    # None of these widgets has media; looking for it costs a walk over every field.
+    helper.include_media = False
     helper.layout = Layout(
         *layout,
         StrictButton(
@@ -130,7 +144,26 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         )
 
 
-_DIGEST_HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+_DIGEST_HOURS = Choices((hour, f"{hour:02d}:00") for hour in range(24))
+
+
+def _zone_choices() -> Choices:
+    """Every zone with its offset now; the list and its options' markup are built once per
+    quarter of an hour, when the offsets can change (accounts.selectors.timezone_choices)."""
+    now = datetime.now(UTC)
+    return _zone_choices_at(
+        now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    )
+
+
+@lru_cache(maxsize=2)
+def _zone_choices_at(quarter: datetime) -> Choices:
+    return Choices(timezone_choices(at=quarter))
+
+
+@lru_cache(maxsize=1)
+def _country_choices() -> Choices:
+    return Choices(country_choices())
 
 
 class SettingsForm(forms.ModelForm):
@@ -205,11 +238,12 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = timezone_choices()
-        self.fields["country"].choices = country_choices()
+        self.fields["timezone"].choices = _zone_choices()
+        self.fields["country"].choices = _country_choices()
         self._limit_number_inputs()
         self.helper = FormHelper()
         self.helper.form_method = "post"
+        self.helper.include_media = False
         self.helper.form_id = "settings-form"
         self.helper.layout = Layout(
             Div(

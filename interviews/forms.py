@@ -7,12 +7,12 @@ the helper and the widgets defined here.
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from followup_site.crispy_layout import HTML, Column, Div, Field, FormHelper, Layout, Row
+from followup_site.widgets import Choices
 from interviews import names
 from interviews.models import Application, Contact, Note
 
@@ -29,6 +29,8 @@ def crispy_helper(*fields: object, unmentioned: bool = False) -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     helper.render_unmentioned_fields = unmentioned
+    # None of these widgets has media; looking for it costs a walk over every field.
+    helper.include_media = False
     if fields:
         helper.layout = Layout(*fields)
     return helper
@@ -48,7 +50,7 @@ class ApplicationForm(forms.Form):
         label="Link to the job posting", max_length=1000, required=False, assume_scheme="https"
     )
     applied_on = forms.DateField(label="Date applied", required=False, widget=DATE_WIDGET)
-    stage = forms.ChoiceField(choices=OPEN_STAGES, initial=Application.Stage.APPLIED)
+    stage = forms.ChoiceField(choices=Choices(OPEN_STAGES), initial=Application.Stage.APPLIED)
     notes = forms.CharField(
         label="Notes",
         required=False,
@@ -86,7 +88,7 @@ class ApplicationForm(forms.Form):
 class ApplicationCloseForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why is it closing?",
-        choices=Application.ClosedReason.choices,
+        choices=Choices(Application.ClosedReason.choices),
         widget=forms.RadioSelect,
     )
 
@@ -97,7 +99,9 @@ class ApplicationCloseForm(forms.Form):
 
 class ApplicationReopenForm(forms.Form):
     stage = forms.ChoiceField(
-        label="Reopen at stage", choices=OPEN_STAGES, initial=Application.Stage.INTERVIEWING
+        label="Reopen at stage",
+        choices=Choices(OPEN_STAGES),
+        initial=Application.Stage.INTERVIEWING,
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -124,7 +128,7 @@ class ApplicationStageForm(forms.Form):
 
     stage = forms.ChoiceField(
         label="Move to",
-        choices=STAGE_MOVES,
+        choices=Choices(STAGE_MOVES),
         error_messages={
             "required": "Choose a stage to move the application to.",
             "invalid_choice": "“%(value)s” is not a stage. Choose Applied, Screening, "
@@ -180,7 +184,7 @@ def better_answer_field(**kwargs: object) -> forms.CharField:
 
 
 class NoteForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=Note.Kind.choices)
+    kind = forms.ChoiceField(label="Kind", choices=Choices(Note.Kind.choices))
     contact = forms.ModelChoiceField(
         label="About", queryset=Contact.objects.none(), required=False, empty_label="No one"
     )
@@ -248,6 +252,7 @@ class NoteForm(forms.Form):
 NAME_PART_FIELDS = ("honorific", "given_name", "family_name", "greeting_name")
 GREETING_FIELDS = (*NAME_PART_FIELDS, "salutation_style")
 NAME_PARTS_FROM_NAME = "Left blank, these are taken from the name."
+SALUTATION_STYLES = Choices(Contact.SalutationStyle.choices)
 
 
 def _name_part_field(label: str, placeholder: str = "", help_text: str = "") -> forms.CharField:
@@ -274,7 +279,7 @@ def greeting_form_fields(*, style_preselected: bool) -> tuple[forms.Field, ...]:
         ),
         forms.ChoiceField(
             label="Greeting",
-            choices=Contact.SalutationStyle.choices,
+            choices=SALUTATION_STYLES,
             required=False,
             initial=Contact.SalutationStyle.FIRST_NAME if style_preselected else None,
             widget=forms.RadioSelect,
@@ -301,18 +306,20 @@ def greeting_name_clean(text: str) -> str:
     return text
 
 
-def salutation_style_choices(*, initial: dict[str, object], name: str) -> list[tuple[str, str]]:
+def salutation_style_choices(*, initial: dict[str, object], name: str) -> Choices:
     """The styles with this person's own greeting as the example, once their name is known."""
     parts = names.NameParts(**{part: str(initial.get(part) or "") for part in NAME_PART_FIELDS})
     if parts.is_blank():
-        return Contact.SalutationStyle.choices
-    return [
-        (style, f"{label}: “{names.salutation(parts=parts, formal=formal, name=name)},”")
-        for style, label, formal in (
-            (Contact.SalutationStyle.FIRST_NAME, "By first name", False),
-            (Contact.SalutationStyle.FORMAL, "Formally", True),
-        )
-    ]
+        return SALUTATION_STYLES
+    return Choices(
+        [
+            (style, f"{label}: “{names.salutation(parts=parts, formal=formal, name=name)},”")
+            for style, label, formal in (
+                (Contact.SalutationStyle.FIRST_NAME, "By first name", False),
+                (Contact.SalutationStyle.FORMAL, "Formally", True),
+            )
+        ]
+    )
 
 
 def greeting_rows() -> list[object]:

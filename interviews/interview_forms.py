@@ -11,7 +11,7 @@ import zoneinfo
 from datetime import datetime
 from functools import cache
 
-from crispy_forms.layout import HTML, Column, Div, Field, LayoutObject, Row
+from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,7 +21,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from accounts.selectors import known_timezones
-from followup_site.widgets import LongSelect
+from followup_site.crispy_layout import HTML, Column, Div, Field, PythonRendered, Row
+from followup_site.widgets import Choices, LongSelect
 from interviews.forms import (
     DATE_WIDGET,
     GREETING_FIELDS,
@@ -46,13 +47,10 @@ OPEN_ATTRIBUTE = SafeString(" open")
 GREETING_EXAMPLE = "“Dr. Anja Becker” is greeted “Hi Anja,”."
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return list(_timezone_choices())
-
-
 @cache
-def _timezone_choices() -> tuple[tuple[str, str], ...]:
-    return tuple((name, name.replace("_", " ")) for name in sorted(known_timezones()))
+def timezone_choices() -> Choices:
+    """Every zone by name; one list, and its options' markup, for the whole process."""
+    return Choices((name, name.replace("_", " ")) for name in sorted(known_timezones()))
 
 
 def _lines_check(*, text: str) -> str:
@@ -94,7 +92,7 @@ class InterviewForm(forms.Form):
     )
     format = forms.ChoiceField(
         label="Format",
-        choices=Interview.Format.choices,
+        choices=Choices(Interview.Format.choices),
         initial=Interview.Format.VIDEO,
         widget=forms.RadioSelect,
     )
@@ -203,7 +201,7 @@ def _note_lines_field(name: str) -> forms.CharField:
     )
 
 
-class Collapsed(LayoutObject):
+class Collapsed(PythonRendered, LayoutObject):
     """Fields folded away under a summary line (``<details>``), open when one has an error.
 
     Works without JavaScript and in the card template that the page copies for a new
@@ -231,6 +229,34 @@ class Collapsed(LayoutObject):
             self.summary,
             inner,
         )
+
+
+class KnownContacts:
+    """The people a card can pick, read once for the page and shared by all its cards.
+
+    Each card used to ask the database whether there was anyone to pick, then for the
+    person it shows, then for the whole list again to draw its select.
+    """
+
+    def __init__(self, queryset: QuerySet) -> None:
+        self.queryset = queryset
+        self.by_pk = {contact.pk: contact for contact in queryset}
+        field = InterviewerForm.base_fields["contact"]
+        self.choices = Choices(
+            [
+                ("", field.empty_label),
+                *((pk, field.label_from_instance(contact)) for pk, contact in self.by_pk.items()),
+            ]
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.by_pk)
+
+    def get(self, pk: object) -> Contact | None:
+        try:
+            return self.by_pk.get(int(pk))
+        except (TypeError, ValueError):
+            return None
 
 
 class InterviewerForm(forms.Form):
@@ -287,13 +313,23 @@ class InterviewerForm(forms.Form):
     other = _note_lines_field("other")
 
     def __init__(
-        self, *args: object, contact_queryset: QuerySet | None = None, **kwargs: object
+        self,
+        *args: object,
+        contact_queryset: QuerySet | None = None,
+        known_contacts: KnownContacts | None = None,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if contact_queryset is not None:
-            self.fields["contact"].queryset = contact_queryset
-        if not self.fields["contact"].queryset.exists():
-            self.fields["contact"].widget = forms.HiddenInput()
+        contact = self.fields["contact"]
+        if known_contacts is None:
+            queryset = contact.queryset if contact_queryset is None else contact_queryset
+            known_contacts = KnownContacts(queryset)
+        self.known_contacts = known_contacts
+        # Validation still asks the database; the select shows the list read once.
+        contact.queryset = known_contacts.queryset
+        contact.choices = known_contacts.choices
+        if not known_contacts:
+            contact.widget = forms.HiddenInput()
         summary, hint = "How to greet them", f"{NAME_PARTS_FROM_NAME} {GREETING_EXAMPLE}"
         if not self.is_bound and self.initial.get("contact") and "greeting_for" not in self.initial:
             shown = self._greeting_prefill(contact_pk=self.initial["contact"])
@@ -341,7 +377,7 @@ class InterviewerForm(forms.Form):
 
     def _greeting_prefill(self, *, contact_pk: object) -> Contact | None:
         """Show a known person's saved greeting, to correct it on the card."""
-        contact = self.fields["contact"].queryset.filter(pk=contact_pk).first()
+        contact = self.known_contacts.get(contact_pk)
         if contact is None:
             return None
         self.initial = {**self.initial, **greeting_initial(contact), "greeting_for": contact.pk}
@@ -470,6 +506,13 @@ class InterviewerForm(forms.Form):
 
 
 class BaseInterviewerFormSet(forms.BaseFormSet):
+    def __init__(self, *args: object, form_kwargs: dict | None = None, **kwargs: object) -> None:
+        form_kwargs = dict(form_kwargs or {})
+        queryset = form_kwargs.pop("contact_queryset", None)
+        if queryset is not None:
+            form_kwargs["known_contacts"] = KnownContacts(queryset)
+        super().__init__(*args, form_kwargs=form_kwargs, **kwargs)
+
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:

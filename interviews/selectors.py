@@ -428,3 +428,15 @@ def applications_for_export(*, user: User) -> QuerySet[Application]:
 
 def contacts_for_export(*, user: User) -> QuerySet[Contact]:
     return Contact.objects.filter(user=user).select_related("company").order_by("name", "pk")
+
+
+def interview_get_for_form(*, user: User, pk: int) -> Interview:
+    """The user's interview with what its edit form shows (its application and company, who
+    was there), or 404; without the notes that ``interview_get`` reads for its page."""
+    return get_object_or_404(
+        Interview.objects.select_related("application__company").prefetch_related(
+            Prefetch("interviewers", queryset=Contact.objects.order_by("name", "pk"))
+        ),
+        pk=pk,
+        application__user=user,
+    )

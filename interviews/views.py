@@ -265,7 +265,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = selectors.interview_get(user=request.user, pk=pk)
+    interview = selectors.interview_get_for_form(user=request.user, pk=pk)
     application = interview.application
     current = list(interview.interviewers.all())
     form, formset, ready = _interview_forms(

@@ -6,10 +6,12 @@ activates it, and Django's DateTimeField reads and renders in the active zone.
 
 from __future__ import annotations
 
-from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.db.models import QuerySet
 
+from followup_site import crispy_layout
+from followup_site.widgets import Choices
 from interviews.models import Application
 from outreach.forms import form_helper, local_datetime_field
 from reminders.search import QUERY_MAX_LENGTH, Filters
@@ -30,8 +32,19 @@ class CustomReminderForm(forms.Form):
 
     def __init__(self, *args: object, applications: QuerySet[Application], **kwargs: object):
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = applications
-        self.helper = form_helper(submit="Add reminder")
+        field = self.fields["application"]
+        field.queryset = applications
+        # The select needs only what an application's name is made of (its __str__).
+        shown = applications.only("role", "company__name")
+        field.choices = Choices(
+            [("", field.empty_label), *((a.pk, field.label_from_instance(a)) for a in shown)]
+        )
+        # Every field in order, as crispy draws a form without a layout; drawn in Python.
+        self.helper = crispy_layout.FormHelper()
+        self.helper.form_method = "post"
+        self.helper.include_media = False
+        self.helper.layout = crispy_layout.Layout(*self.fields)
+        self.helper.add_input(Submit("submit", "Add reminder"))
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interviews.models import Application, Company, Contact, Interview, Note
@@ -475,6 +477,28 @@ def test_editing_an_interview_shows_its_current_values(logged_in_client, owned):
     assert response.status_code == 200
     assert f'<option value="{owned["contact"].pk}" selected>' in content
     assert "Take this person off the interview" in content
+
+
+def test_the_edit_page_reads_the_contacts_once_however_many_interviewers(
+    logged_in_client, owned, django_assert_num_queries
+):
+    interview = owned["interview"]
+    url = reverse("interviews:interview_edit", args=[interview.pk])
+    with CaptureQueriesContext(connection) as one_card:
+        logged_in_client.get(url)
+    more = ContactFactory.create_batch(
+        4, user=owned["contact"].user, company=interview.application.company
+    )
+    interview.interviewers.add(*more)
+
+    with django_assert_num_queries(len(one_card)):
+        response = logged_in_client.get(url)
+    content = response.content.decode()
+    # Five cards with a person picked, a spare one, and the one copied for another person.
+    assert content.count("Someone new (type below)") == 7
+    for contact in [owned["contact"], *more]:
+        assert content.count(f'<option value="{contact.pk}" selected>') == 1
+        assert content.count(f'<option value="{contact.pk}">') == 6
 
 
 def test_editing_an_interview_can_take_someone_off_and_add_notes(logged_in_client, owned):
