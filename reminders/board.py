@@ -2,8 +2,10 @@
 
 Both read every app's data (interviews, outreach, tasks), so they live here, at the top of
 the dependency chain. Each runs a fixed number of queries however many applications, tasks,
-emails or drafts the user has: grouped aggregates and one window query, never a query (or a
-correlated subquery) per row.
+emails or drafts the user has (reminders/board_query.py): window functions to number, count
+and keep the rows a page shows, and subqueries on one application's own rows (by their
+foreign-key index), never a query per row; the board reads the facts of its cards only for
+the cards on the page.
 """
 
 from __future__ import annotations
@@ -13,24 +15,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from django.conf import settings
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    Q,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from accounts.models import User
 from followup_site.row_urls import url_for_id
-from interviews.models import Application, Interview
+from interviews.models import Application
+from outreach import selectors as outreach_selectors
 from outreach.models import Outreach
 from outreach.selectors import BOUNCE_SHOWN_DAYS
-from reminders.board_query import BoardRow, board_rows
+from reminders.board_query import (
+    BoardRow,
+    NextInterviewRow,
+    TodayReplyRow,
+    board_rows,
+    next_interview_row,
+    today_reply_rows,
+    today_task_rows,
+)
 from reminders.models import Reminder
 from reminders.titles import task_title
 
@@ -60,6 +62,16 @@ FIRST_VISIT_REPLIES_DAYS = 7
 def board_order(value: str | None) -> str:
     """The board order named by a query or form value; anything else gives the default."""
     return value if value in BOARD_ORDERS else DEFAULT_ORDER
+
+
+def local_text(moment: datetime, zone: tzinfo) -> str:
+    """``moment`` in ``zone`` as the templates' ``|date:"D j M, H:i"`` writes it, at a
+    fraction of the filter's cost (the dashboard writes a few dozen)."""
+    local = moment.astimezone(zone)
+    return (
+        f"{WEEKDAYS_ABBR[local.weekday()]} {local.day} {str(MONTHS_3[local.month]).title()}, "
+        f"{local:%H:%M}"
+    )
 
 
 def _local_day_end(*, user: User, now: datetime) -> datetime:
@@ -275,6 +287,8 @@ class TodayTask:
     due_at: datetime
     is_overdue: bool
     hours_left: int
+    due_text: str  # "Mon 2 Jun, 12:00" in the user's zone
+    due_time: str  # "12:00" in the user's zone
 
     @property
     def title(self) -> str:
@@ -287,34 +301,6 @@ class TodayTask:
         return task_link(self)
 
 
-@dataclass(slots=True)
-class TodayReply:
-    """A reply recorded since the last visit, as the Today strip lists it."""
-
-    pk: int
-    application_id: int
-    subject: str
-    occurred_at: datetime
-    contact_name: str | None
-    company_name: str
-
-    @property
-    def link(self) -> str:
-        return f"{url_for_id('application_detail', self.application_id)}#outreach-{self.pk}"
-
-
-@dataclass(slots=True)
-class NextInterview:
-    application_id: int
-    starts_at: datetime
-    role: str
-    company_name: str
-
-    @property
-    def link(self) -> str:
-        return url_for_id("application_detail", self.application_id)
-
-
 @dataclass
 class TodayStrip:
     overdue: list[TodayTask]
@@ -323,9 +309,9 @@ class TodayStrip:
     due_today_count: int
     thank_yous: list[TodayTask]
     thank_you_count: int
-    replies: list[TodayReply]
+    replies: list[TodayReplyRow]
     replies_since: datetime | None
-    next_interview: NextInterview | None
+    next_interview: NextInterviewRow | None
 
     @property
     def nothing_due(self) -> bool:
@@ -339,79 +325,39 @@ def today_strip(*, user: User, now: datetime, replies_since: datetime | None) ->
     Overdue: open tasks due before now. Due today: open tasks, other than thank-yous, due
     before midnight in the user's zone. Thank-yous: every open thank-you still ahead of its
     deadline, counting down (a thank-you is due 24 h after the interview, so "today" alone
-    would miss one due tomorrow morning whose reminder has already gone out). The three are
-    read at once: each task numbered and counted in its group (windows), the first few of
-    each kept. Replies: those recorded since ``replies_since`` (the user's last visit). The
-    next interview: the earliest still to come of an open application.
+    would miss one due tomorrow morning whose reminder has already gone out); the three read
+    at once (:func:`reminders.board_query.today_task_rows`). Replies: those recorded since
+    ``replies_since`` (the user's last visit). The next interview: the earliest still to
+    come of an open application.
     """
-    end_of_today = _local_day_end(user=user, now=now)
-    is_overdue = Q(due_at__lt=now)
-    is_thank_you = Q(kind=Reminder.Kind.THANK_YOU, due_at__gte=now)
-    is_today = Q(due_at__gte=now, due_at__lt=end_of_today) & ~Q(kind=Reminder.Kind.THANK_YOU)
-    rows = (
-        Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
-        .filter(is_overdue | is_thank_you | is_today)
-        .annotate(
-            strip_group=Case(
-                When(is_overdue, then=Value("overdue")),
-                When(is_thank_you, then=Value("thank_you")),
-                default=Value("today"),
-            )
-        )
-        .annotate(
-            strip_rank=Window(
-                RowNumber(),
-                partition_by=F("strip_group"),
-                order_by=(F("due_at").asc(), F("pk").asc()),
-            ),
-            strip_count=Window(Count("pk"), partition_by=F("strip_group")),
-        )
-        .filter(strip_rank__lte=STRIP_LIMIT)
-        .order_by("due_at", "pk")
-        .values_list(
-            "pk",
-            "kind",
-            "custom_title",
-            "contact_id",
-            "contact__name",
-            "application__company__name",
-            "due_at",
-            "strip_group",
-            "strip_count",
-        )
-    )
     groups: dict[str, list[TodayTask]] = {"overdue": [], "thank_you": [], "today": []}
     counts = dict.fromkeys(groups, 0)
-    for *task, due_at, group, count in rows:
-        # Whole hours left, rounded down; under an hour reads "under 1 h".
-        hours_left = max(int((due_at - now).total_seconds() // 3600), 0)
-        groups[group].append(TodayTask(*task, due_at, due_at < now, hours_left))
-        counts[group] = count
+    zone = user.zone
+    for row in today_task_rows(
+        user_id=user.pk,
+        now=now,
+        end_of_today=_local_day_end(user=user, now=now),
+        limit=STRIP_LIMIT,
+    ):
+        groups[row.group].append(
+            TodayTask(
+                pk=row.pk,
+                kind=row.kind,
+                custom_title=row.custom_title,
+                contact_id=row.contact_id,
+                contact_name=row.contact_name,
+                company_name=row.company_name,
+                due_at=row.due_at,
+                is_overdue=row.due_at < now,
+                # Whole hours left, rounded down; under an hour reads "under 1 h".
+                hours_left=max(int((row.due_at - now).total_seconds() // 3600), 0),
+                due_text=local_text(row.due_at, zone),
+                due_time=f"{row.due_at.astimezone(zone):%H:%M}",
+            )
+        )
+        counts[row.group] = row.group_count
     since = replies_since or now - timedelta(days=FIRST_VISIT_REPLIES_DAYS)
-    replies = [
-        TodayReply(*row)
-        for row in Outreach.objects.filter(
-            user=user, direction=Outreach.Direction.INCOMING, created_at__gt=since
-        )
-        .order_by("-occurred_at", "-pk")
-        .values_list(
-            "pk",
-            "application_id",
-            "subject",
-            "occurred_at",
-            "contact__name",
-            "application__company__name",
-        )[:STRIP_LIMIT]
-    ]
-    upcoming = (
-        Interview.objects.filter(application__user=user, starts_at__gt=now)
-        .exclude(application__stage=Application.Stage.CLOSED)
-        .order_by("starts_at", "pk")
-        .values_list(
-            "application_id", "starts_at", "application__role", "application__company__name"
-        )
-        .first()
-    )
+    replies = today_reply_rows(user_id=user.pk, since=since, limit=STRIP_LIMIT)
     return TodayStrip(
         overdue=groups["overdue"],
         overdue_count=counts["overdue"],
@@ -421,5 +367,40 @@ def today_strip(*, user: User, now: datetime, replies_since: datetime | None) ->
         thank_you_count=counts["thank_you"],
         replies=replies,
         replies_since=replies_since,
-        next_interview=NextInterview(*upcoming) if upcoming else None,
+        next_interview=next_interview_row(user_id=user.pk, now=now),
     )
+
+
+# --- Notices --------------------------------------------------------------------------------
+
+
+@dataclass
+class Notices:
+    bounced: list[Outreach]
+    inactive_replies: list[Outreach]
+
+
+def dashboard_notices(*, user: User, now: datetime) -> Notices:
+    """The emails that bounced lately and the replies kept while the account was inactive
+    (see their selectors), read in one query: one is outgoing, the other incoming."""
+    both = (
+        outreach_selectors.bounced_outreaches(user=user, now=now)
+        | outreach_selectors.replies_received_while_inactive(user=user)
+    ).only(  # what the two notices show: fewer columns to read
+        "direction",
+        "subject",
+        "occurred_at",
+        "delivery",
+        "delivery_detail",
+        "contact__name",
+        "contact__email",
+        "application__role",
+        "application__company__name",
+    )
+    notices = Notices(bounced=[], inactive_replies=[])
+    for outreach in both:
+        if outreach.direction == Outreach.Direction.OUTGOING:
+            notices.bounced.append(outreach)
+        else:
+            notices.inactive_replies.append(outreach)
+    return notices

@@ -11,18 +11,17 @@ stage's menu and badge) is written once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from functools import cache
 from html import escape
 
 from django.utils import timezone
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.row_urls import url_for_id
 from interviews.forms import OPEN_STAGES, STAGE_MOVES
 from interviews.models import Application
-from reminders.board import BoardCard
+from reminders.board import BoardCard, local_text
 
 # The stage badge of a card (templates/interviews/includes/stage_badge.html).
 _BADGE_CLASSES = {
@@ -41,15 +40,6 @@ _NOTHING_PLANNED = '<span class="text-body-secondary">Nothing planned</span>'
 
 def _days(count: int) -> str:
     return f"{count} day{'' if count == 1 else 's'}"
-
-
-def _due(moment: datetime, zone: tzinfo) -> str:
-    """``moment`` as the templates' ``|date:"D j M, H:i"`` writes it, in ``zone``."""
-    local = moment.astimezone(zone)
-    return (
-        f"{WEEKDAYS_ABBR[local.weekday()]} {local.day} {str(MONTHS_3[local.month]).title()}, "
-        f"{local:%H:%M}"
-    )
 
 
 @cache
@@ -89,7 +79,7 @@ def _card(card: BoardCard, *, hidden: str, zone: tzinfo) -> str:
         action_html = (
             f'<a class="board-card-action" href="{escape(action.link)}">{escape(action.title)}'
             f'</a><span class="d-block text-body-secondary">{"was due" if overdue else "due"} '
-            f"{escape(_due(action.due_at, zone))}</span>"
+            f"{escape(local_text(action.due_at, zone))}</span>"
         )
     else:
         action_html = _NOTHING_PLANNED if card.is_open else ""

@@ -219,3 +219,144 @@ ORDER BY kept.position, kept.id
         )
         for row in rows
     ]
+
+
+# --- The Today strip ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TodayTaskRow:
+    pk: int
+    kind: str
+    custom_title: str
+    contact_id: int | None
+    contact_name: str | None
+    company_name: str | None
+    due_at: datetime
+    group: str  # "overdue", "thank_you" or "today"
+    group_count: int
+
+
+def today_task_rows(
+    *, user_id: int, now: datetime, end_of_today: datetime, limit: int
+) -> list[TodayTaskRow]:
+    """The first ``limit`` open tasks of each Today group by due time, with each group's
+    count, in one query.
+
+    Overdue: due before now. Thank-yous: the others of that kind (a thank-you is due 24 h
+    after the interview, so one due tomorrow morning still counts down today). Today: the
+    others due before ``end_of_today``. Each task is numbered and counted in its group
+    (windows); the names are joined for the kept rows only.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    params: dict = {
+        "user": user_id,
+        "now": adapt(now),
+        "end": adapt(end_of_today),
+        "limit": limit,
+        "thank_you": Reminder.Kind.THANK_YOU,
+    }
+    open_states = _placeholders("state", Reminder.OPEN_STATES, params)
+    reminders, contacts = Reminder._meta.db_table, Contact._meta.db_table
+    applications, companies = Application._meta.db_table, Company._meta.db_table
+    sql = f"""
+SELECT t.id, t.kind, t.custom_title, t.contact_id, c.name, co.name, t.due_at, t.strip_group,
+  t.strip_count
+FROM (
+  SELECT g.*,
+    ROW_NUMBER() OVER (PARTITION BY g.strip_group ORDER BY g.due_at, g.id) AS strip_rank,
+    COUNT(*) OVER (PARTITION BY g.strip_group) AS strip_count
+  FROM (
+    SELECT r.id, r.kind, r.custom_title, r.contact_id, r.application_id, r.due_at,
+      CASE
+        WHEN r.due_at < %(now)s THEN 'overdue'
+        WHEN r.kind = %(thank_you)s THEN 'thank_you'
+        ELSE 'today'
+      END AS strip_group
+    FROM {reminders} r
+    WHERE r.user_id = %(user)s AND r.state IN ({open_states})
+      AND (r.due_at < %(end)s OR r.kind = %(thank_you)s)
+  ) g
+) t
+LEFT JOIN {contacts} c ON c.id = t.contact_id
+LEFT JOIN {applications} a ON a.id = t.application_id
+LEFT JOIN {companies} co ON co.id = a.company_id
+WHERE t.strip_rank <= %(limit)s
+ORDER BY t.due_at, t.id
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        TodayTaskRow(*row[:6], _aware(row[6]), row[7], row[8])  # type: ignore[arg-type]
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TodayReplyRow:
+    pk: int
+    application_id: int
+    subject: str
+    occurred_at: datetime
+    contact_name: str | None
+    company_name: str
+
+
+def today_reply_rows(*, user_id: int, since: datetime, limit: int) -> list[TodayReplyRow]:
+    """The latest ``limit`` replies recorded after ``since``, newest first."""
+    adapt = connection.ops.adapt_datetimefield_value
+    outreach, contacts = Outreach._meta.db_table, Contact._meta.db_table
+    applications, companies = Application._meta.db_table, Company._meta.db_table
+    sql = f"""
+SELECT o.id, o.application_id, o.subject, o.occurred_at, c.name, co.name
+FROM {outreach} o
+JOIN {applications} a ON a.id = o.application_id
+JOIN {companies} co ON co.id = a.company_id
+LEFT JOIN {contacts} c ON c.id = o.contact_id
+WHERE o.user_id = %(user)s AND o.direction = %(incoming)s AND o.created_at > %(since)s
+ORDER BY o.occurred_at DESC, o.id DESC
+LIMIT %(limit)s
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+    params = {
+        "user": user_id,
+        "incoming": Outreach.Direction.INCOMING,
+        "since": adapt(since),
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [TodayReplyRow(row[0], row[1], row[2], _aware(row[3]), row[4], row[5]) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class NextInterviewRow:
+    application_id: int
+    starts_at: datetime
+    role: str
+    company_name: str
+
+
+def next_interview_row(*, user_id: int, now: datetime) -> NextInterviewRow | None:
+    """The earliest interview still to come of the user's open applications, if any."""
+    interviews, applications = Interview._meta.db_table, Application._meta.db_table
+    companies = Company._meta.db_table
+    sql = f"""
+SELECT i.application_id, i.starts_at, a.role, co.name
+FROM {interviews} i
+JOIN {applications} a ON a.id = i.application_id
+JOIN {companies} co ON co.id = a.company_id
+WHERE a.user_id = %(user)s AND a.stage <> %(closed)s AND i.starts_at > %(now)s
+ORDER BY i.starts_at, i.id
+LIMIT 1
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+    params = {
+        "user": user_id,
+        "closed": Application.Stage.CLOSED,
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return NextInterviewRow(row[0], _aware(row[1]), row[2], row[3]) if row else None

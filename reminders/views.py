@@ -79,6 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     the_board = board.board_applications(
         user=request.user, now=now, order=request.GET.get("order", "")
     )
+    notices = board.dashboard_notices(user=request.user, now=now)
     return render(
         request,
         "interviews/dashboard.html",
@@ -87,10 +88,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "orders": board.BOARD_ORDERS,
             "today": board.today_strip(user=request.user, now=now, replies_since=previous_visit),
             "now": now,
-            "bounced": outreach_selectors.bounced_outreaches(user=request.user, now=now),
-            "inactive_replies": outreach_selectors.replies_received_while_inactive(
-                user=request.user
-            ),
+            "bounced": notices.bounced,
+            "inactive_replies": notices.inactive_replies,
         },
     )
 
