@@ -32,8 +32,9 @@ from reminders.models import Reminder
 
 # What each order sorts a column by; ties, like the ORM's, by the most recent edit.
 _ORDER_BY = {
-    # Overdue next actions come first on their own: they are due before now.
-    "next": "next_due_at IS NULL, next_due_at, updated_at DESC, id DESC",
+    # Overdue next actions come first on their own: they are due before now. (NULLS LAST,
+    # not "IS NULL" first: that would run the next_due_at subquery twice.)
+    "next": "next_due_at ASC NULLS LAST, updated_at DESC, id DESC",
     "activity": "last_activity_at DESC, id DESC",
     "company": "LOWER(company_name), LOWER(role), id",
 }
@@ -120,7 +121,9 @@ def board_rows(
     interviews, reminders = Interview._meta.db_table, Reminder._meta.db_table
     outreach, drafts = Outreach._meta.db_table, Draft._meta.db_table
     contacts = Contact._meta.db_table
-    # Each order computes, for every application, only what it sorts by.
+    # Each order computes, for every application, only what it sorts by. Subqueries on the
+    # application's own rows, not the user's rows grouped and joined in: with stale table
+    # statistics the planner chose to run such a join's grouping once per application.
     next_due = (
         f"(SELECT MIN(r.due_at) FROM {reminders} r "  # noqa: S608 - names from the models
         f"WHERE r.application_id = a.id AND r.state IN ({open_states}))"
