@@ -10,7 +10,7 @@ stage's menu and badge) is written once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import tzinfo
 from functools import cache
 from html import escape
@@ -65,7 +65,21 @@ def _stage_badge(stage: str, closed_reason: str) -> str:
     return f'<span class="badge rounded-pill {css}">{escape(text)}</span>'
 
 
-def _card(card: BoardCard, *, hidden: str, zone: tzinfo) -> str:
+def _row_url(name: str) -> Callable[[int], str]:
+    """``url_for_id(name, pk)`` for any ``pk``, its route looked up once (not per card)."""
+    marker = "987654321"
+    path = url_for_id(name, int(marker))
+    return lambda pk: path.replace(marker, str(int(pk)))
+
+
+def _card(
+    card: BoardCard,
+    *,
+    hidden: str,
+    zone: tzinfo,
+    detail_url: Callable[[int], str],
+    stage_url: Callable[[int], str],
+) -> str:
     """One card. Every value written into it is a number, one of the constants above, or
     escaped here (``escape``): names, roles, titles, links and dates."""
     pk = int(card.pk)
@@ -99,21 +113,21 @@ def _card(card: BoardCard, *, hidden: str, zone: tzinfo) -> str:
         drafts = int(card.open_drafts)
         facts += f"<li data-drafts>{drafts} open draft{'' if drafts == 1 else 's'}</li>"
     stage = escape(card.stage)
-    stage_url = escape(url_for_id("application_stage", pk))
+    url, move_url = escape(detail_url(pk)), escape(stage_url(pk))
     is_open = card.is_open
     return f"""<article class="card board-card shadow-sm{" border-danger" if overdue else ""}" \
 id="application-{pk}" data-application="{pk}" data-stage="{stage}">
   <div class="card-body p-2">
     <div class="d-flex justify-content-between align-items-start gap-2">
       <div class="text-break board-card-heading">
-        <h3 class="h6 mb-0"><a class="board-card-title" href="{escape(card.url)}">{company}</a></h3>
+        <h3 class="h6 mb-0"><a class="board-card-title" href="{url}">{company}</a></h3>
         <div class="small text-body-secondary">{role}</div>
       </div>
       {badges}
     </div>
     {_BOUNCED if card.bounced else ""}<div class="small mt-1" data-next-action>{action_html}</div>
     <ul class="list-unstyled small text-body-secondary mb-1 mt-1 board-facts">{facts}</ul>
-    <form method="post" action="{stage_url}" class="board-move" hx-post="{stage_url}" \
+    <form method="post" action="{move_url}" class="board-move" hx-post="{move_url}" \
 hx-target="#board" hx-swap="outerHTML">{hidden}
       <label class="visually-hidden" for="stage-{pk}">Move {company}, {role}, \
 {"to" if is_open else "reopening at"}</label>
@@ -136,5 +150,12 @@ def board_cards_html(cards: Iterable[BoardCard], *, order: str, csrf_token: str)
     )
     hidden = f'{csrf}<input type="hidden" name="order" value="{escape(order)}">'
     zone = timezone.get_current_timezone()
+    detail_url = _row_url("application_detail")
+    stage_url = _row_url("application_stage")
     # Safe: _card escapes every value it writes (see there).
-    return mark_safe("".join(_card(card, hidden=hidden, zone=zone) for card in cards))  # noqa: S308
+    return mark_safe(  # noqa: S308
+        "".join(
+            _card(card, hidden=hidden, zone=zone, detail_url=detail_url, stage_url=stage_url)
+            for card in cards
+        )
+    )
