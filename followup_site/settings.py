@@ -469,3 +469,8 @@ for _name in (
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a positive whole number.")
+# --- Dashboard board (issue 11) ---------------------------------------------------------------
+# Cards each stage column shows before its "Show all"; the column's badge counts them all.
+BOARD_COLUMN_CARDS = env.int("BOARD_COLUMN_CARDS", default=12)
+if BOARD_COLUMN_CARDS < 1:
+    raise ImproperlyConfigured("BOARD_COLUMN_CARDS must be a positive whole number.")

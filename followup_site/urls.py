@@ -26,6 +26,7 @@ urlpatterns = [
         reminder_views.application_stage,
         name="application_stage",
     ),
+    path("board/<str:stage>/", reminder_views.board_column, name="board_column"),
     path("search/", search_views.search, name="search"),
     path("stats/", stats_views.stats, name="stats"),
     path("", include("interviews.urls")),

@@ -2,28 +2,41 @@
 
 Both read every app's data (interviews, outreach, tasks), so they live here, at the top of
 the dependency chain. Each runs a fixed number of queries however many applications, tasks,
-emails or drafts the user has: grouped aggregates and one window query, never a query (or a
-correlated subquery) per row.
+emails or drafts the user has (reminders/board_query.py): window functions to number, count
+and keep the rows a page shows, and subqueries on one application's own rows (by their
+foreign-key index), never a query per row; the board reads the facts of its cards only for
+the cards on the page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+from functools import cache
 
-from django.db.models import Count, Max, Q
-from django.urls import reverse
+from django.conf import settings
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.translation import get_language
 
 from accounts.models import User
-from interviews.forms import OPEN_STAGES, STAGE_MOVES
+from followup_site.row_urls import url_for_id
 from interviews.models import Application
-from interviews.selectors import application_list_for_dashboard
-from outreach.models import Draft, Outreach
+from outreach import selectors as outreach_selectors
+from outreach.models import Outreach
 from outreach.selectors import BOUNCE_SHOWN_DAYS
+from reminders.board_query import (
+    BoardRow,
+    NextInterviewRow,
+    TodayReplyRow,
+    board_rows,
+    next_interview_row,
+    today_reply_rows,
+    today_task_rows,
+)
 from reminders.models import Reminder
-from reminders.selectors import next_actions_by_application
+from reminders.titles import task_title
 
 # The board's columns, left to right; closed applications fold away under them.
 BOARD_STAGES = (
@@ -42,17 +55,6 @@ BOARD_ORDERS = {
 DEFAULT_ORDER = "next"
 
 
-def _stage_options(current: str) -> tuple[tuple[str, str, bool], ...]:
-    """A card's "Move to" choices as (value, label, selected): an open card may go to any
-    open stage or close for a reason; a closed one reopens at an open stage."""
-    if current == Application.Stage.CLOSED:
-        return tuple((v, label, v == Application.Stage.INTERVIEWING) for v, label in OPEN_STAGES)
-    return tuple((v, label, v == current) for v, label in STAGE_MOVES)
-
-
-# Worked out once: 50 cards would otherwise loop and compare in the template 400 times.
-STAGE_OPTIONS = {stage: _stage_options(stage) for stage in Application.Stage.values}
-
 # How many entries of each kind the Today strip lists; the rest are counted and linked.
 STRIP_LIMIT = 5
 # On a first visit there is no "last visit": replies from this far back count as new.
@@ -64,10 +66,20 @@ def board_order(value: str | None) -> str:
     return value if value in BOARD_ORDERS else DEFAULT_ORDER
 
 
-def _local_days_between(*, earlier: datetime, now: datetime, user: User) -> int:
-    """Calendar days from ``earlier`` to ``now`` in the user's zone (0: the same day)."""
-    zone = user.zone
-    return (now.astimezone(zone).date() - earlier.astimezone(zone).date()).days
+@cache
+def _date_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The day and month abbreviations of ``|date``'s "D" and "M", in ``language``."""
+    days = tuple(str(WEEKDAYS_ABBR[day]) for day in range(7))
+    months = tuple(str(MONTHS_3[month]).title() for month in range(1, 13))
+    return days, months
+
+
+def local_text(moment: datetime, zone: tzinfo) -> str:
+    """``moment`` in ``zone`` as the templates' ``|date:"D j M, H:i"`` writes it, at a
+    fraction of the filter's cost (the dashboard writes a few dozen)."""
+    local = moment.astimezone(zone)
+    days, months = _date_names(get_language())
+    return f"{days[local.weekday()]} {local.day} {months[local.month - 1]}, {local:%H:%M}"
 
 
 def _local_day_end(*, user: User, now: datetime) -> datetime:
@@ -80,157 +92,230 @@ def _local_day_end(*, user: User, now: datetime) -> datetime:
 # --- Next actions ---------------------------------------------------------------------------
 
 
-def task_link(reminder: Reminder) -> str:
+def task_link(reminder: Reminder | NextAction | TodayTask) -> str:
     """Where one click on a task leads: the composer for a thank-you or any email, the call
     page for a call, the task itself otherwise."""
     if reminder.kind == Reminder.Kind.PHONE_CALL:
-        return reverse("reminders:call_for_reminder", args=[reminder.pk])
+        return url_for_id("reminders:call_for_reminder", reminder.pk)
     if reminder.kind in (
         Reminder.Kind.THANK_YOU,
         Reminder.Kind.FOLLOW_UP,
         Reminder.Kind.CHECK_IN,
     ) and (reminder.contact_id is not None):
-        return reverse("reminders:compose_for_reminder", args=[reminder.pk])
-    return reverse("reminders:task_detail", args=[reminder.pk])
+        return url_for_id("reminders:compose_for_reminder", reminder.pk)
+    return url_for_id("reminders:task_detail", reminder.pk)
+
+
+@dataclass(slots=True)
+class NextAction:
+    """An application's earliest open task, as read for its board card (a row, no model)."""
+
+    pk: int
+    kind: str
+    custom_title: str
+    contact_id: int | None
+    contact_name: str | None
+    due_at: datetime
+    is_overdue: bool
+
+    @property
+    def title(self) -> str:
+        return task_title(
+            kind=self.kind, contact_name=self.contact_name, custom_title=self.custom_title
+        )
+
+    @property
+    def link(self) -> str:
+        return task_link(self)
 
 
 # --- The board ------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class BoardCard:
+    """One application as the board shows it: a light row, read with what its card shows."""
+
+    pk: int
+    stage: str
+    closed_reason: str
+    company_name: str
+    role: str
+    next_action: NextAction | None = None
+    bounced: int = 0
+    open_drafts: int = 0
+    days_since_contact: int | None = None
+    waiting_days: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage != Application.Stage.CLOSED
+
+
 @dataclass
 class BoardColumn:
+    """A stage's cards on the page, in the board's order, and how many it has in all."""
+
     stage: str
     label: str
-    applications: list[Application] = field(default_factory=list)
+    count: int = 0
+    shown: list[BoardCard] = field(default_factory=list)
+    shown_all: bool = False
+
+    @property
+    def more(self) -> bool:
+        """Whether some of its cards are not on the page."""
+        return len(self.shown) < self.count
 
 
 @dataclass
 class Board:
     columns: list[BoardColumn]
-    closed: list[Application]
+    closed: BoardColumn
     order: str
-    applications: list[Application]
+
+    @property
+    def count(self) -> int:
+        return self.open_count + self.closed.count
 
     @property
     def open_count(self) -> int:
-        return len(self.applications) - len(self.closed)
+        return sum(column.count for column in self.columns)
+
+    def column(self, stage: str) -> BoardColumn:
+        """The column of ``stage``, or the closed applications."""
+        if stage == self.closed.stage:
+            return self.closed
+        return next(column for column in self.columns if column.stage == stage)
 
 
-def _rank_by_next_action(application: Application, now: datetime) -> tuple[int, datetime]:
-    """Overdue next actions first, then by due time, then open ones with nothing planned."""
-    action = application.next_action
-    if action is None:
-        return (2, now)
-    return (0 if action.is_overdue else 1, action.due_at)
+def board_column_cards() -> int:
+    """How many cards each column shows before "Show all" (settings.BOARD_COLUMN_CARDS)."""
+    return settings.BOARD_COLUMN_CARDS
+
+
+def board_shown(values: Iterable[str]) -> frozenset[str]:
+    """The columns named in ``values`` (a form's ``shown``) that exist: stages or closed."""
+    names = {name for value in values for name in value.split()}
+    return frozenset(names & set(Application.Stage.values))
+
+
+def _describe(card: BoardCard, row: BoardRow, *, today: date, zone: tzinfo, now: datetime) -> None:
+    """Fill in a card from its row: its next action, the days since the last contact (email
+    or call either way, or interview) and, if the last word was ours, the days waiting for a
+    reply: calendar days in the user's zone."""
+    if row.action_pk is not None:
+        card.next_action = NextAction(
+            pk=row.action_pk,
+            kind=row.action_kind,
+            custom_title=row.action_custom_title,
+            contact_id=row.action_contact_id,
+            contact_name=row.action_contact_name,
+            due_at=row.action_due_at,
+            is_overdue=row.action_due_at < now,
+        )
+    last_in, last_out = row.last_in, row.last_out
+    moments = [m for m in (last_in, last_out, row.last_interview_at) if m is not None]
+    if moments:
+        card.days_since_contact = (today - max(moments).astimezone(zone).date()).days
+    if card.is_open and last_out is not None and (last_in is None or last_in < last_out):
+        card.waiting_days = (today - last_out.astimezone(zone).date()).days
 
 
 def board_applications(
-    *, user: User, now: datetime | None = None, order: str = DEFAULT_ORDER
+    *,
+    user: User,
+    now: datetime | None = None,
+    order: str = DEFAULT_ORDER,
+    shown: Iterable[str] = (),
+    moved: int | None = None,
 ) -> Board:
-    """Every application of the user, in stage columns, with what a board card shows.
+    """The user's applications in stage columns, with what a board card shows, in one query
+    however many there are (:func:`reminders.board_query.board_rows`).
 
-    1. Read the applications (with their last and next interview) in one query.
-    2. Read each one's next action in one query (a window, see
-       :func:`next_actions_by_application`).
-    3. Read, grouped by application in one query, the latest email or call each way and
-       the recent bounces; and in another the open drafts.
-    4. Work out per card, in Python: ``last_contact_at`` (the latest outreach either way or
-       interview), ``days_since_contact``, ``waiting_days`` (days since the last outgoing
-       contact if nothing came back after it), ``open_drafts``, ``bounced``.
-    5. Sort (``order``: next action, last activity or company) and deal into columns.
+    Each open column holds its first ``BOARD_COLUMN_CARDS`` in the board's ``order`` (next
+    action, last activity or company), or all of them if ``shown`` names it; the closed ones
+    are counted, and listed only if ``shown`` names them. The card just ``moved`` is always
+    on the page (at the end of its column if past the first ones).
     """
     now = now or timezone.now()
     order = board_order(order)
-    applications = list(application_list_for_dashboard(user=user, now=now))
-    ids = [application.pk for application in applications]
-    actions = next_actions_by_application(user=user, application_ids=ids, now=now)
-    contacts = {
-        row["application_id"]: row
-        for row in Outreach.objects.filter(user=user)
-        .values("application_id")
-        .annotate(
-            last_in=Max("occurred_at", filter=Q(direction=Outreach.Direction.INCOMING)),
-            last_out=Max("occurred_at", filter=Q(direction=Outreach.Direction.OUTGOING)),
-            bounced=Count(
-                "pk",
-                filter=Q(
-                    direction=Outreach.Direction.OUTGOING,
-                    delivery__in=(Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED),
-                    occurred_at__gte=now - timedelta(days=BOUNCE_SHOWN_DAYS),
-                ),
-            ),
-        )
-        .order_by()
-    }
-    drafts = dict(
-        Draft.objects.filter(user=user)
-        .exclude(send_state=Draft.SendState.SENT)
-        .values("application_id")
-        .annotate(count=Count("pk"))
-        .values_list("application_id", "count")
-        .order_by()
-    )
-    for application in applications:
-        application.next_action = actions.get(application.pk)
-        application.stage_options = STAGE_OPTIONS[application.stage]
-        if application.next_action is not None:
-            application.next_action.link = task_link(application.next_action)
-        row = contacts.get(application.pk, {})
-        last_in, last_out = row.get("last_in"), row.get("last_out")
-        moments = [m for m in (last_in, last_out, application.last_interview_at) if m is not None]
-        application.last_contact_at = max(moments) if moments else None
-        application.days_since_contact = (
-            _local_days_between(earlier=application.last_contact_at, now=now, user=user)
-            if application.last_contact_at
-            else None
-        )
-        waiting = last_out is not None and (last_in is None or last_in < last_out)
-        application.waiting_days = (
-            _local_days_between(earlier=last_out, now=now, user=user)
-            if waiting and application.is_open
-            else None
-        )
-        application.bounced = row.get("bounced", 0)
-        application.open_drafts = drafts.get(application.pk, 0)
-        application.last_activity_at = (
-            max(application.updated_at, application.last_contact_at)
-            if application.last_contact_at
-            else application.updated_at
-        )
-
-    if order == "company":
-        applications.sort(key=lambda a: (a.company.name.casefold(), a.role.casefold(), a.pk))
-    elif order == "activity":
-        applications.sort(key=lambda a: (a.last_activity_at, a.pk), reverse=True)
-    else:
-        applications.sort(key=lambda a: _rank_by_next_action(a, now))
-
+    shown = board_shown(shown)
     columns = {stage: BoardColumn(stage=stage, label=stage.label) for stage in BOARD_STAGES}
-    closed = []
-    for application in applications:
-        if application.is_open:
-            columns[application.stage].applications.append(application)
-        else:
-            closed.append(application)
-    return Board(
-        columns=list(columns.values()), closed=closed, order=order, applications=applications
+    closed = BoardColumn(stage=Application.Stage.CLOSED, label=Application.Stage.CLOSED.label)
+    for column in (*columns.values(), closed):
+        column.shown_all = column.stage in shown
+    zone = user.zone
+    today = now.astimezone(zone).date()
+    rows = board_rows(
+        user_id=user.pk,
+        now=now,
+        order=order,
+        limit=board_column_cards(),
+        shown=shown,
+        moved=moved,
+        bounce_days=BOUNCE_SHOWN_DAYS,
     )
+    for row in rows:
+        column = columns.get(row.stage, closed)
+        column.count = row.stage_count
+        if column is closed and not closed.shown_all and row.pk != moved:
+            continue  # read for the count only: the closed ones load when opened
+        card = BoardCard(
+            pk=row.pk,
+            stage=row.stage,
+            closed_reason=row.closed_reason,
+            company_name=row.company_name,
+            role=row.role,
+            bounced=row.bounced,
+            open_drafts=row.open_drafts,
+        )
+        _describe(card, row, today=today, zone=zone, now=now)
+        column.shown.append(card)
+    return Board(columns=list(columns.values()), closed=closed, order=order)
 
 
 # --- Today ----------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class TodayTask:
+    """An open task as the Today strip lists it (a row, no model)."""
+
+    pk: int
+    kind: str
+    custom_title: str
+    contact_id: int | None
+    contact_name: str | None
+    company_name: str | None
+    due_at: datetime
+    is_overdue: bool
+    hours_left: int
+    due_text: str  # "Mon 2 Jun, 12:00" in the user's zone
+    due_time: str  # "12:00" in the user's zone
+
+    @property
+    def title(self) -> str:
+        return task_title(
+            kind=self.kind, contact_name=self.contact_name, custom_title=self.custom_title
+        )
+
+    @property
+    def link(self) -> str:
+        return task_link(self)
+
+
 @dataclass
 class TodayStrip:
-    overdue: list[Reminder]
+    overdue: list[TodayTask]
     overdue_count: int
-    due_today: list[Reminder]
+    due_today: list[TodayTask]
     due_today_count: int
-    thank_yous: list[Reminder]
+    thank_yous: list[TodayTask]
     thank_you_count: int
-    replies: list[Outreach]
+    replies: list[TodayReplyRow]
     replies_since: datetime | None
-    next_interview: Application | None
+    next_interview: NextInterviewRow | None
 
     @property
     def nothing_due(self) -> bool:
@@ -238,61 +323,88 @@ class TodayStrip:
         return not (self.overdue_count or self.due_today_count or self.thank_you_count)
 
 
-def _with_links(reminders: Iterable[Reminder], *, now: datetime) -> list[Reminder]:
-    rows = list(reminders)
-    for reminder in rows:
-        reminder.link = task_link(reminder)
-        reminder.is_overdue = reminder.due_at < now
-        seconds = (reminder.due_at - now).total_seconds()
-        # Whole hours left, rounded down; under an hour reads "under 1 h".
-        reminder.hours_left = max(int(seconds // 3600), 0)
-    return rows
-
-
-def today_strip(
-    *,
-    user: User,
-    now: datetime,
-    replies_since: datetime | None,
-    applications: Iterable[Application] = (),
-) -> TodayStrip:
-    """What the top of the dashboard lists, in five queries whatever the number of tasks.
+def today_strip(*, user: User, now: datetime, replies_since: datetime | None) -> TodayStrip:
+    """What the top of the dashboard lists, in three queries whatever the number of tasks.
 
     Overdue: open tasks due before now. Due today: open tasks, other than thank-yous, due
     before midnight in the user's zone. Thank-yous: every open thank-you still ahead of its
     deadline, counting down (a thank-you is due 24 h after the interview, so "today" alone
-    would miss one due tomorrow morning whose reminder has already gone out). Replies: those
-    recorded since ``replies_since`` (the user's last visit). The next interview is read from
-    ``applications`` (the board's rows carry ``next_interview_at``), at no query.
+    would miss one due tomorrow morning whose reminder has already gone out); the three read
+    at once (:func:`reminders.board_query.today_task_rows`). Replies: those recorded since
+    ``replies_since`` (the user's last visit). The next interview: the earliest still to
+    come of an open application.
     """
-    end_of_today = _local_day_end(user=user, now=now)
-    open_tasks = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
-    is_overdue = Q(due_at__lt=now)
-    is_thank_you = Q(kind=Reminder.Kind.THANK_YOU, due_at__gte=now)
-    is_today = Q(due_at__gte=now, due_at__lt=end_of_today) & ~Q(kind=Reminder.Kind.THANK_YOU)
-    counts = open_tasks.aggregate(
-        overdue=Count("pk", filter=is_overdue),
-        today=Count("pk", filter=is_today),
-        thank_yous=Count("pk", filter=is_thank_you),
-    )
-    listed = open_tasks.select_related("application__company", "contact").order_by("due_at", "pk")
-    since = replies_since or now - timedelta(days=FIRST_VISIT_REPLIES_DAYS)
-    replies = list(
-        Outreach.objects.filter(
-            user=user, direction=Outreach.Direction.INCOMING, created_at__gt=since
+    groups: dict[str, list[TodayTask]] = {"overdue": [], "thank_you": [], "today": []}
+    counts = dict.fromkeys(groups, 0)
+    zone = user.zone
+    for row in today_task_rows(
+        user_id=user.pk,
+        now=now,
+        end_of_today=_local_day_end(user=user, now=now),
+        limit=STRIP_LIMIT,
+    ):
+        groups[row.group].append(
+            TodayTask(
+                pk=row.pk,
+                kind=row.kind,
+                custom_title=row.custom_title,
+                contact_id=row.contact_id,
+                contact_name=row.contact_name,
+                company_name=row.company_name,
+                due_at=row.due_at,
+                is_overdue=row.due_at < now,
+                # Whole hours left, rounded down; under an hour reads "under 1 h".
+                hours_left=max(int((row.due_at - now).total_seconds() // 3600), 0),
+                due_text=local_text(row.due_at, zone),
+                due_time=f"{row.due_at.astimezone(zone):%H:%M}",
+            )
         )
-        .select_related("application__company", "contact")
-        .order_by("-occurred_at", "-pk")[:STRIP_LIMIT]
-    )
-    upcoming = [a for a in applications if a.is_open and a.next_interview_at is not None]
+        counts[row.group] = row.group_count
+    since = replies_since or now - timedelta(days=FIRST_VISIT_REPLIES_DAYS)
+    replies = today_reply_rows(user_id=user.pk, since=since, limit=STRIP_LIMIT)
     return TodayStrip(
-        overdue=_with_links(listed.filter(is_overdue)[:STRIP_LIMIT], now=now),
-        overdue_count=counts["overdue"] or 0,
-        due_today=_with_links(listed.filter(is_today)[:STRIP_LIMIT], now=now),
-        due_today_count=counts["today"] or 0,
-        thank_yous=_with_links(listed.filter(is_thank_you)[:STRIP_LIMIT], now=now),
-        thank_you_count=counts["thank_yous"] or 0,
+        overdue=groups["overdue"],
+        overdue_count=counts["overdue"],
+        due_today=groups["today"],
+        due_today_count=counts["today"],
+        thank_yous=groups["thank_you"],
+        thank_you_count=counts["thank_you"],
         replies=replies,
         replies_since=replies_since,
-        next_interview=min(upcoming, key=lambda a: a.next_interview_at) if upcoming else None,
+        next_interview=next_interview_row(user_id=user.pk, now=now),
     )
+
+
+# --- Notices --------------------------------------------------------------------------------
+
+
+@dataclass
+class Notices:
+    bounced: list[Outreach]
+    inactive_replies: list[Outreach]
+
+
+def dashboard_notices(*, user: User, now: datetime) -> Notices:
+    """The emails that bounced lately and the replies kept while the account was inactive
+    (see their selectors), read in one query: one is outgoing, the other incoming."""
+    both = (
+        outreach_selectors.bounced_outreaches(user=user, now=now)
+        | outreach_selectors.replies_received_while_inactive(user=user)
+    ).only(  # what the two notices show: fewer columns to read
+        "direction",
+        "subject",
+        "occurred_at",
+        "delivery",
+        "delivery_detail",
+        "contact__name",
+        "contact__email",
+        "application__role",
+        "application__company__name",
+    )
+    notices = Notices(bounced=[], inactive_replies=[])
+    for outreach in both:
+        if outreach.direction == Outreach.Direction.OUTGOING:
+            notices.bounced.append(outreach)
+        else:
+            notices.inactive_replies.append(outreach)
+    return notices

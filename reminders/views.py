@@ -79,33 +79,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     the_board = board.board_applications(
         user=request.user, now=now, order=request.GET.get("order", "")
     )
+    notices = board.dashboard_notices(user=request.user, now=now)
     return render(
         request,
         "interviews/dashboard.html",
         {
             "board": the_board,
-            "applications": the_board.applications,
             "orders": board.BOARD_ORDERS,
-            "today": board.today_strip(
-                user=request.user,
-                now=now,
-                replies_since=previous_visit,
-                applications=the_board.applications,
-            ),
+            "today": board.today_strip(user=request.user, now=now, replies_since=previous_visit),
             "now": now,
-            "bounced": outreach_selectors.bounced_outreaches(user=request.user, now=now),
-            "inactive_replies": outreach_selectors.replies_received_while_inactive(
-                user=request.user
-            ),
+            "bounced": notices.bounced,
+            "inactive_replies": notices.inactive_replies,
         },
     )
+
+
+@login_required
+@require_safe
+def board_column(request: HttpRequest, stage: str) -> HttpResponse:
+    """All the cards of one board column (a stage, or the closed ones), in the board's order:
+    what "Show all" and opening the Closed section load in place."""
+    if stage not in Application.Stage.values:
+        raise Http404("No such column.")
+    the_board = board.board_applications(
+        user=request.user, order=request.GET.get("order", ""), shown=[stage]
+    )
+    if stage == Application.Stage.CLOSED:
+        template = "interviews/includes/board_closed.html"
+    else:
+        template = "interviews/includes/board_column.html"
+    return render(request, template, {"board": the_board, "column": the_board.column(stage)})
 
 
 @login_required
 @require_POST
 def application_stage(request: HttpRequest, pk: int) -> HttpResponse:
     """Move an application to another stage from the board: a drag or a card's menu (htmx,
-    answered with the board again) or the plain form (redirected back to the dashboard)."""
+    answered with the board again, its columns shown as they were: ``shown``) or the plain
+    form (redirected back to the dashboard)."""
     application = interview_selectors.application_get(user=request.user, pk=pk)
     order = board.board_order(request.POST.get("order"))
     form = ApplicationStageForm(request.POST)
@@ -124,7 +135,9 @@ def application_stage(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, moved)
         return redirect(f"{_dashboard_url(order)}#application-{application.pk}")
-    the_board = board.board_applications(user=request.user, order=order)
+    the_board = board.board_applications(
+        user=request.user, order=order, shown=request.POST.getlist("shown"), moved=pk
+    )
     return render(
         request,
         "interviews/includes/board.html",

@@ -4,6 +4,10 @@
 // board with the server's answer, so a drag, the menu and the plain form (no JavaScript)
 // all go through the same URL and the same checks. A refused move puts the card back and
 // says why in the status line.
+//
+// Each column shows its first cards; "Show all" swaps in the whole column (htmx), and the
+// Closed section reads its cards when first opened. A move names the columns shown in full
+// ("shown"), so the board that comes back shows them so again.
 (function () {
   "use strict";
 
@@ -76,9 +80,28 @@
 
   // Whether the folded Closed list was open before a swap, to keep it so after.
   var closedWasOpen = false;
+  // After "Show all": the index of the first card it added, to put the keyboard there.
+  var firstNewCard = null;
+
+  function shownColumns() {
+    var shown = document.querySelectorAll('#board [data-shown="all"][data-column]');
+    return Array.prototype.map
+      .call(shown, function (element) {
+        return element.getAttribute("data-column");
+      })
+      .join(" ");
+  }
 
   htmx.onLoad(function (element) {
     initBoard(element);
+    if (firstNewCard !== null && element.classList && element.classList.contains("board-column")) {
+      var cards = element.querySelectorAll(".board-card .board-card-title");
+      var first = cards[firstNewCard];
+      firstNewCard = null;
+      if (first && document.activeElement === document.body) {
+        first.focus();
+      }
+    }
     if (element.id === "board" && closedWasOpen) {
       var closed = element.querySelector("details.board-closed");
       if (closed) {
@@ -100,14 +123,34 @@
     }
   });
 
+  // A move sends the columns shown in full, so that they come back in full.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.classList && form.classList.contains("board-move")) {
+      event.detail.parameters.shown = shownColumns();
+    }
+  });
+
   // htmx carries attributes of the old elements over to the new ones with the same id while
   // it settles; SortableJS leaves (empty) style attributes on what it moved, and copying a
-  // style attribute is inline style that the Content-Security-Policy refuses. Drop them.
+  // style attribute is inline style that the Content-Security-Policy refuses. Drop them,
+  // from the board or the column ("Show all") about to be swapped.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    if (target && target.id === "board") {
+    if (!target || !target.classList) {
+      return;
+    }
+    var column = target.classList.contains("board-column");
+    if (column) {
+      firstNewCard = target.contains(document.activeElement)
+        ? target.querySelectorAll(".board-card").length
+        : null;
+    }
+    if (target.id === "board") {
       var closed = target.querySelector("details.board-closed");
       closedWasOpen = Boolean(closed && closed.open);
+    }
+    if (column || target.id === "board" || target.classList.contains("board-closed-body")) {
       Array.prototype.forEach.call(target.querySelectorAll("[style]"), function (element) {
         element.removeAttribute("style");
       });

@@ -248,3 +248,85 @@ def test_the_dashboard_fits_a_phone_with_large_tap_targets(page, seeker, screens
     page.locator("details.board-closed summary").click()
     screenshot(page, "dashboard-phone", readme=True)
     assert violations == [], "\n".join(violations)
+
+
+def more_applied(user, count: int) -> list[Application]:
+    return [
+        ApplicationFactory(
+            user=user, company__name=f"Applied Co {n}", role=f"Role {n}", stage="applied"
+        )
+        for n in range(count)
+    ]
+
+
+def test_show_all_loads_a_column_in_place_and_its_cards_still_drag(page, seeker, settings):
+    settings.BOARD_COLUMN_CARDS = 2
+    violations = watch_csp_violations(page.context)
+    job_search(seeker)
+    more_applied(seeker, 2)  # four in Applied
+    log_in(page, seeker)
+    applied = page.locator(".board-list[data-stage='applied'] .board-card")
+    assert applied.count() == 2
+    assert page.locator("#column-applied .badge").inner_text() == "4"
+
+    show_all = page.get_by_role("link", name="Show all 4 applied")
+    show_all.focus()
+    page.keyboard.press("Enter")
+    page.locator("#board-column-applied[data-shown='all']").wait_for()
+    assert applied.count() == 4
+    # The keyboard lands on the first card it added.
+    page.wait_for_function(
+        "document.activeElement.closest('.board-card') === "
+        "document.querySelectorAll('#board-column-applied .board-card')[2]"
+    )
+
+    last = applied.nth(3)
+    pk = last.get_attribute("data-application")
+    with page.expect_response(lambda r: r.url.endswith(f"/applications/{pk}/stage/")):
+        last.locator(".board-card-heading").drag_to(
+            page.locator(".board-list[data-stage='screening']")
+        )
+    page.locator(f".board-list[data-stage='screening'] #application-{pk}").wait_for()
+    # The board comes back with Applied still shown in full.
+    page.locator("#board-column-applied[data-shown='all']").wait_for()
+    assert applied.count() == 3
+    assert violations == [], "\n".join(violations)
+
+
+def test_closed_cards_load_when_the_section_opens(page, seeker):
+    violations = watch_csp_violations(page.context)
+    hooli = job_search(seeker)["Hooli"]
+    log_in(page, seeker)
+    assert page.locator(f"#application-{hooli.pk}").count() == 0
+
+    page.locator("details.board-closed summary").click()
+
+    page.locator(f".board-closed-list #application-{hooli.pk}").wait_for()
+    assert page.get_by_role("link", name="List the 1 closed applications").count() == 0
+    assert violations == [], "\n".join(violations)
+
+
+def test_without_javascript_show_all_and_closed_are_links_to_the_lists(
+    browser, live_server, client_for, seeker, settings
+):
+    settings.BOARD_COLUMN_CARDS = 2
+    job_search(seeker)
+    extra = more_applied(seeker, 2)
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport=WIDE
+    )
+    try:
+        page = context.new_page()
+        session = client_for(seeker).cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page.goto("/")
+        page.locator("details.board-closed summary").click()
+        closed_list = page.get_by_role("link", name="List the 1 closed applications")
+        assert closed_list.get_attribute("href") == "/applications/?stage=closed"
+
+        page.get_by_role("link", name="Show all 4 applied").click()
+        page.wait_for_url("**/applications/?stage=applied")
+        for application in extra:
+            page.get_by_text(application.company.name).first.wait_for()
+    finally:
+        context.close()

@@ -69,13 +69,16 @@ def test_the_dashboard_shows_each_applications_next_action_with_overdue_ones_fir
 
     html = logged_in_client.get(DASHBOARD).content.decode()
 
-    assert application_order(html, [nothing_planned, later, overdue, soon, closed]) == [
+    assert application_order(html, [nothing_planned, later, overdue, soon]) == [
         overdue,
         soon,
         later,
         nothing_planned,
-        closed,
     ]
+    # The closed one is counted under the board, and listed when that section opens.
+    assert f'data-application="{closed.pk}"' not in html
+    closed_list = logged_in_client.get(reverse("board_column", args=["closed"])).content
+    assert f'data-application="{closed.pk}"' in closed_list.decode()
     assert "Follow up, late" in html and "Thank them soon" in html and "Check in later" in html
     assert "Much later" not in html and "Already done" not in html
     # One overdue badge on the card, and one entry in the Today strip.

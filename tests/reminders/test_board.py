@@ -5,6 +5,7 @@ Time is frozen in each test; the user lives in Berlin or New York as the test sa
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -223,17 +224,31 @@ def test_a_card_says_how_long_since_contact_how_long_waiting_drafts_and_bounces(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_closed_applications_fold_away_under_the_columns(user, logged_in_client):
+def test_closed_applications_fold_away_under_the_columns_and_load_when_opened(
+    user, logged_in_client
+):
     closed = ApplicationFactory(user=user, stage="closed", closed_reason="rejected")
     open_one = ApplicationFactory(user=user, stage="offer")
 
     html = logged_in_client.get(DASHBOARD).content.decode()
 
     assert '<details class="board-closed' in html
-    assert column_of(html, closed) == "closed"
+    closed_url = reverse("board_column", args=["closed"])
+    # Counted, not rendered: htmx reads the list when the section first opens, and
+    # without JavaScript a link leads to the closed applications' list.
+    assert 'Closed <span class="badge text-bg-secondary">1</span>' in html
+    assert f'data-application="{closed.pk}"' not in html
+    assert f'hx-get="{closed_url}?order=next" hx-trigger="toggle once"' in html
+    assert f'href="{reverse("interviews:application_list")}?stage=closed"' in html
     assert column_of(html, open_one) == "offer"
     for stage in ("applied", "screening", "interviewing", "offer"):
         assert f'class="board-list" data-stage="{stage}"' in html
+
+    opened = logged_in_client.get(closed_url, headers={"HX-Request": "true"}).content.decode()
+    assert opened.lstrip().startswith('<div class="board-closed-body"')
+    assert column_of(opened, closed) == "closed"
+    assert "Reopen" in opened and "Closed: rejected" in opened
+    assert "?stage=closed" not in opened  # all there: no link to the list
 
 
 @time_machine.travel(NOW, tick=False)
@@ -452,8 +467,9 @@ def busy_application(user, n: int) -> Application:
 
 @time_machine.travel(NOW, tick=False)
 def test_the_dashboard_and_a_move_make_as_many_queries_for_50_applications_as_for_1(
-    user, client_for, django_assert_num_queries
+    user, client_for, django_assert_num_queries, settings
 ):
+    settings.BOARD_COLUMN_CARDS = 50  # every card on the page, each with its facts
     client = client_for(user)
     first = busy_application(user, 0)
     client.get(DASHBOARD)  # warm the session
@@ -484,3 +500,164 @@ def test_the_dashboard_and_a_move_make_as_many_queries_for_50_applications_as_fo
     with django_assert_num_queries(move_queries):
         response = client.post(stage_url(first), {"stage": "offer"}, headers={"HX-Request": "true"})
     assert response.content.decode().count("data-application=") == 50
+
+
+# --- First cards, "Show all", the closed ones -----------------------------------------------
+
+
+def applied_in_due_order(user, count: int) -> list[Application]:
+    """``count`` applications in Applied, each with a task due an hour after the last."""
+    made = []
+    for n in range(count):
+        application = ApplicationFactory(user=user, stage="applied", role=f"Applied {n}")
+        ReminderFactory(user=user, application=application, due_at=NOW + timedelta(hours=n + 1))
+        made.append(application)
+    return made
+
+
+def cards_in(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'data-application="(\d+)"', html)]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_column_shows_its_first_cards_and_counts_them_all(user, logged_in_client, settings):
+    settings.BOARD_COLUMN_CARDS = 2
+    applied = applied_in_due_order(user, 5)
+    screening = ApplicationFactory(user=user, stage="screening")
+
+    html = logged_in_client.get(DASHBOARD).content.decode()
+
+    assert cards_in(html) == [applied[0].pk, applied[1].pk, screening.pk]
+    assert 'Applied <span class="badge text-bg-secondary">5</span>' in html
+    column_url = reverse("board_column", args=["applied"])
+    show_all = html[html.index('class="btn btn-link board-more"') :].split("</a>")[0]
+    assert f'href="{reverse("interviews:application_list")}?stage=applied"' in show_all
+    assert f'hx-get="{column_url}?order=next"' in show_all
+    assert 'hx-target="closest .board-column"' in show_all
+    assert "Show all 5" in show_all
+    assert html.count("board-more") == 1  # none under Screening, whose one card is there
+    assert "data-shown" not in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_show_all_loads_the_whole_column_in_the_boards_order(user, logged_in_client, settings):
+    settings.BOARD_COLUMN_CARDS = 2
+    applied = applied_in_due_order(user, 5)
+    ApplicationFactory(user=user, stage="screening")
+    ApplicationFactory(stage="applied")  # someone else's
+    column_url = reverse("board_column", args=["applied"])
+
+    response = logged_in_client.get(f"{column_url}?order=next", headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="board-column" id="board-column-applied"')
+    assert 'data-shown="all"' in html
+    assert cards_in(html) == [application.pk for application in applied]
+    assert "board-more" not in html
+    # Each card keeps its stage form, in the board's order.
+    assert html.count('class="board-move"') == 5
+    company = logged_in_client.get(f"{column_url}?order=company").content.decode()
+    assert company.count('name="order" value="company"') == 5
+    # Without JavaScript, the link lists the stage's applications on their own page.
+    listed = logged_in_client.get(f"{reverse('interviews:application_list')}?stage=applied")
+    assert all(application.role in listed.content.decode() for application in applied)
+
+
+def test_a_column_is_a_stage_and_needs_a_signed_in_user(logged_in_client, client):
+    assert logged_in_client.get(reverse("board_column", args=["archived"])).status_code == 404
+    response = client.get(reverse("board_column", args=["applied"]))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert logged_in_client.post(reverse("board_column", args=["applied"])).status_code == 405
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_move_keeps_the_columns_shown_as_they_were_and_shows_the_moved_card(
+    user, logged_in_client, settings
+):
+    settings.BOARD_COLUMN_CARDS = 2
+    applied = applied_in_due_order(user, 4)
+    closed = ApplicationFactory(user=user, stage="closed", closed_reason="rejected")
+    # Due last of all: in Screening it comes after the first two.
+    moved = ApplicationFactory(user=user, stage="offer")
+    screening = applied_in_due_order(user, 0)
+    for n in range(3):
+        app = ApplicationFactory(user=user, stage="screening")
+        ReminderFactory(user=user, application=app, due_at=NOW + timedelta(minutes=n + 1))
+        screening.append(app)
+
+    response = logged_in_client.post(
+        stage_url(moved),
+        {"stage": "screening", "shown": "applied closed"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    # Applied and Closed were shown in full, and stay so; Screening shows its first two
+    # and, last, the card just moved there.
+    assert cards_in(html) == [
+        *[application.pk for application in applied],
+        screening[0].pk,
+        screening[1].pk,
+        moved.pk,
+        closed.pk,
+    ]
+    assert column_of(html, moved) == "screening"
+    assert 'Screening <span class="badge text-bg-secondary">4</span>' in html
+    assert html.count('data-shown="all"') == 2
+
+    # Closing a card while the closed ones are folded shows it there, alone, until opened.
+    response = logged_in_client.post(
+        stage_url(applied[0]), {"stage": "closed:withdrawn"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert column_of(html, applied[0]) == "closed"
+    assert f'data-application="{closed.pk}"' not in html
+    assert 'Closed <span class="badge text-bg-secondary">2</span>' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_board_and_its_columns_take_as_many_queries_for_50_applications_as_for_1(
+    user, client_for, settings
+):
+    """With columns of three cards, so that most of the 50 are counted and not shown."""
+    settings.BOARD_COLUMN_CARDS = 3
+    client = client_for(user)
+    first = busy_application(user, 0)
+    ApplicationFactory(user=user, stage="closed", closed_reason="rejected")
+    paths = [
+        DASHBOARD,
+        f"{DASHBOARD}?order=activity",
+        f"{DASHBOARD}?order=company",
+        reverse("board_column", args=["applied"]),
+        reverse("board_column", args=["closed"]),
+    ]
+    client.get(DASHBOARD)  # warm the session
+
+    def counts() -> list[int]:
+        found = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            found.append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            client.post(
+                stage_url(first),
+                {"stage": "offer", "shown": "applied"},
+                headers={"HX-Request": "true"},
+            )
+        found.append(len(queries))
+        client.post(stage_url(first), {"stage": "applied"}, headers={"HX-Request": "true"})
+        return found
+
+    counts()  # the first moves re-plan the made-up tasks away
+    one = counts()
+    for n in range(1, 50):
+        busy_application(user, n)
+        ApplicationFactory(user=user, stage="closed", closed_reason="rejected")
+
+    assert counts() == one
+    html = client.get(DASHBOARD).content.decode()
+    assert html.count("data-application=") == 3 * 4  # three in each of four columns
+    assert 'Closed <span class="badge text-bg-secondary">50</span>' in html
+    column = client.get(reverse("board_column", args=["applied"])).content.decode()
+    assert column.count("data-application=") == 13

@@ -86,8 +86,8 @@ def test_the_today_strip_counts_by_the_users_midnight(django_assert_num_queries)
     ReminderFactory(user=user, due_at=NOW + timedelta(hours=1))  # after local midnight
     ReminderFactory(user=user, due_at=NOW - timedelta(hours=1), state=Reminder.State.DONE)
 
-    # The counts, the three lists, the replies.
-    with django_assert_num_queries(5):
+    # The three lists with their counts, the replies, the next interview.
+    with django_assert_num_queries(3):
         strip = today_strip(user=user, now=NOW, replies_since=None)
 
     assert (strip.overdue_count, strip.due_today_count, strip.thank_you_count) == (2, 1, 0)

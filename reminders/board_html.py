@@ -1,0 +1,161 @@
+"""The board's cards as HTML, rendered in Python.
+
+A dashboard shows dozens of cards, each with a link, a next action, a few facts and a stage
+form with its menu: through the template engine that was thousands of variable lookups and
+filter calls a page. Here one function writes a card with an f-string, escaping every value
+it writes (the standard library's ``html.escape``, as Django's ``escape`` does, without its
+lazy-string checks); what is the same for every card (the CSRF token, the order, each
+stage's menu and badge) is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import tzinfo
+from functools import cache
+from html import escape
+
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from followup_site.row_urls import url_for_id
+from interviews.forms import OPEN_STAGES, STAGE_MOVES
+from interviews.models import Application
+from reminders.board import BoardCard, local_text
+
+# The stage badge of a card (templates/interviews/includes/stage_badge.html).
+_BADGE_CLASSES = {
+    Application.Stage.OFFER: "text-bg-success",
+    Application.Stage.INTERVIEWING: "text-bg-primary",
+    Application.Stage.SCREENING: "text-bg-info",
+}
+
+_OVERDUE_BADGE = '<span class="badge text-bg-danger">Overdue</span>'
+_BOUNCED = (
+    '<p class="small text-danger-emphasis bg-danger-subtle rounded px-2 py-1 my-1" '
+    "data-bounced>An email to them bounced: check the address.</p>\n    "
+)
+_NOTHING_PLANNED = '<span class="text-body-secondary">Nothing planned</span>'
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+@cache
+def _options(current: str) -> str:
+    """A card's "Move to" choices: an open card may go to any open stage or close for a
+    reason; a closed one reopens at an open stage (interviewing unless chosen otherwise)."""
+    if current == Application.Stage.CLOSED:
+        choices = [(v, label, v == Application.Stage.INTERVIEWING) for v, label in OPEN_STAGES]
+    else:
+        choices = [(v, label, v == current) for v, label in STAGE_MOVES]
+    return "".join(
+        f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
+        for value, label, selected in choices
+    )
+
+
+@cache
+def _stage_badge(stage: str, closed_reason: str) -> str:
+    text = Application.Stage(stage).label
+    if closed_reason:
+        text = f"{text}: {Application.ClosedReason(closed_reason).label.lower()}"
+    css = _BADGE_CLASSES.get(stage, "text-bg-secondary")
+    return f'<span class="badge rounded-pill {css}">{escape(text)}</span>'
+
+
+def _row_url(name: str) -> Callable[[int], str]:
+    """``url_for_id(name, pk)`` for any ``pk``, its route looked up once (not per card)."""
+    marker = "987654321"
+    path = url_for_id(name, int(marker))
+    return lambda pk: path.replace(marker, str(int(pk)))
+
+
+def _card(
+    card: BoardCard,
+    *,
+    hidden: str,
+    zone: tzinfo,
+    detail_url: Callable[[int], str],
+    stage_url: Callable[[int], str],
+) -> str:
+    """One card. Every value written into it is a number, one of the constants above, or
+    escaped here (``escape``): names, roles, titles, links and dates."""
+    pk = int(card.pk)
+    company, role = escape(card.company_name), escape(card.role)
+    action = card.next_action
+    overdue = action is not None and action.is_overdue
+    badges = _OVERDUE_BADGE if overdue else ""
+    if not card.is_open:
+        badges += _stage_badge(card.stage, card.closed_reason)
+    if action is not None:
+        action_html = (
+            f'<a class="board-card-action" href="{escape(action.link)}">{escape(action.title)}'
+            f'</a><span class="d-block text-body-secondary">{"was due" if overdue else "due"} '
+            f"{escape(local_text(action.due_at, zone))}</span>"
+        )
+    else:
+        action_html = _NOTHING_PLANNED if card.is_open else ""
+    days = card.days_since_contact
+    if days is None:
+        contact = "No contact yet"
+    elif days == 0:
+        contact = "Last contact today"
+    else:
+        contact = f"Last contact {_days(int(days))} ago"
+    facts = f"<li>{contact}</li>"
+    if card.waiting_days is not None:
+        waiting = int(card.waiting_days)
+        since = "since today" if waiting == 0 else _days(waiting)
+        facts += f"<li data-waiting>Waiting for a reply: {since}</li>"
+    if card.open_drafts:
+        drafts = int(card.open_drafts)
+        facts += f"<li data-drafts>{drafts} open draft{'' if drafts == 1 else 's'}</li>"
+    stage = escape(card.stage)
+    url, move_url = escape(detail_url(pk)), escape(stage_url(pk))
+    is_open = card.is_open
+    return f"""<article class="card board-card shadow-sm{" border-danger" if overdue else ""}" \
+id="application-{pk}" data-application="{pk}" data-stage="{stage}">
+  <div class="card-body p-2">
+    <div class="d-flex justify-content-between align-items-start gap-2">
+      <div class="text-break board-card-heading">
+        <h3 class="h6 mb-0"><a class="board-card-title" href="{url}">{company}</a></h3>
+        <div class="small text-body-secondary">{role}</div>
+      </div>
+      {badges}
+    </div>
+    {_BOUNCED if card.bounced else ""}<div class="small mt-1" data-next-action>{action_html}</div>
+    <ul class="list-unstyled small text-body-secondary mb-1 mt-1 board-facts">{facts}</ul>
+    <form method="post" action="{move_url}" class="board-move" hx-post="{move_url}" \
+hx-target="#board" hx-swap="outerHTML">{hidden}
+      <label class="visually-hidden" for="stage-{pk}">Move {company}, {role}, \
+{"to" if is_open else "reopening at"}</label>
+      <div class="input-group">
+        <select class="form-select" name="stage" id="stage-{pk}">{_options(card.stage)}</select>
+        <button type="submit" class="btn btn-outline-primary">{"Move" if is_open else "Reopen"}\
+</button>
+      </div>
+    </form>
+  </div>
+</article>"""
+
+
+def board_cards_html(cards: Iterable[BoardCard], *, order: str, csrf_token: str) -> SafeString:
+    """The cards, one after the other, each with its stage form (which keeps ``order``)."""
+    csrf = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+        if csrf_token
+        else ""
+    )
+    hidden = f'{csrf}<input type="hidden" name="order" value="{escape(order)}">'
+    zone = timezone.get_current_timezone()
+    detail_url = _row_url("application_detail")
+    stage_url = _row_url("application_stage")
+    # Safe: _card escapes every value it writes (see there).
+    return mark_safe(  # noqa: S308
+        "".join(
+            _card(card, hidden=hidden, zone=zone, detail_url=detail_url, stage_url=stage_url)
+            for card in cards
+        )
+    )
