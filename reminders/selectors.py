@@ -320,6 +320,18 @@ def application_panel_context(
         )
         for what, form_class in OUTREACH_FORMS.items()
     }
+    # The three blank forms offer the same people: read them once, not once a form (a model
+    # choice field reads its queryset each time it renders).
+    contact_field = forms_by_what["sent"].fields["contact"]
+    people = [
+        ("", contact_field.empty_label),
+        *(
+            (contact.pk, contact_field.label_from_instance(contact))
+            for contact in contacts.only("pk", "name", "job_title")
+        ),
+    ]
+    for form in forms_by_what.values():
+        form.fields["contact"].choices = people
     if bound_form is not None:
         forms_by_what[bound_form.what] = bound_form
     context.update(
