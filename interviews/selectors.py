@@ -94,13 +94,33 @@ def application_get(*, user: User, pk: int) -> Application:
     return get_object_or_404(Application.objects.select_related("company"), pk=pk, user=user)
 
 
+# What interviews/includes/note_groups.html shows of a note (without its source line).
+_SHOWN_NOTE_FIELDS = (
+    "interview_id",
+    "contact_id",
+    "kind",
+    "text",
+    "link",
+    "follow_up_not_before",
+    "question",
+    "better_answer",
+)
+
+
 def application_timeline(*, application: Application) -> list[InterviewSummary]:
-    """The application's interviews, newest first, with interviewers and their notes."""
+    """The application's interviews, newest first, with interviewers and their notes.
+
+    Reads only the columns the application page shows: whole rows of every contact and note,
+    with each note's contact joined in again, were a fifth of the page's time."""
     interviews = (
         Interview.objects.filter(application=application)
+        .only("application_id", "starts_at", "ends_at", "format", "location")
         .prefetch_related(
-            Prefetch("interviewers", queryset=Contact.objects.order_by("name", "pk")),
-            Prefetch("notes", queryset=Note.objects.select_related("contact")),
+            Prefetch(
+                "interviewers",
+                queryset=Contact.objects.only("name", "job_title").order_by("name", "pk"),
+            ),
+            Prefetch("notes", queryset=Note.objects.only(*_SHOWN_NOTE_FIELDS)),
         )
         .order_by("-starts_at", "-pk")
     )
