@@ -94,7 +94,7 @@ def application_get(*, user: User, pk: int) -> Application:
     return get_object_or_404(Application.objects.select_related("company"), pk=pk, user=user)
 
 
-# What interviews/includes/note_groups.html shows of a note (without its source line).
+# What interviews/note_html.py shows of a note (without its source line).
 _SHOWN_NOTE_FIELDS = (
     "interview_id",
     "contact_id",
