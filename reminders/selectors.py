@@ -20,6 +20,7 @@ from outreach.forms import OUTREACH_FORMS, OutreachForm
 from outreach.models import Outreach
 from reminders import notify_times, planner
 from reminders.models import PURPOSE_OF_KIND, Reminder
+from reminders.outreach_html import TIMELINE_FIELDS
 from reminders.services.task_actions import snooze_choices
 
 # How far back the task list shows finished tasks, and how many at most.
@@ -280,7 +281,12 @@ def helpful_notes(*, reminder: Reminder) -> list[Note]:
         application_id=reminder.application_id,
         contact_id=reminder.contact_id,
     )
-    notes = notes.filter(kind__in=HELPFUL_NOTE_KINDS).select_related("contact", "interview")
+    # Only what the task page shows of a note: its interview was joined in unused.
+    notes = (
+        notes.filter(kind__in=HELPFUL_NOTE_KINDS)
+        .select_related("contact")
+        .only("kind", "text", "link", "follow_up_not_before", "contact__name")
+    )
     return list(notes.order_by("kind", "created_at", "pk"))
 
 
@@ -315,7 +321,9 @@ def application_panel_data(*, user: User, application: Application) -> dict[str,
         "application": application,
         "panel_tasks": tasks,
         "panel_outreaches": list(
-            Outreach.objects.filter(user=user, application=application).select_related("contact")
+            Outreach.objects.filter(user=user, application=application)
+            .select_related("contact")
+            .only(*TIMELINE_FIELDS)
         ),
     }
 
