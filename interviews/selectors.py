@@ -89,6 +89,47 @@ def application_list_for_dashboard(*, user: User, now: datetime | None = None) -
     )
 
 
+def _closed_last() -> Case:
+    return Case(
+        When(stage=Application.Stage.CLOSED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def application_list(*, user: User, stage: str = "") -> QuerySet[Application]:
+    """The user's applications in the list page's order (open ones first, then the most
+    recently active), of one stage if given; without the per-row figures, so that counting
+    them for the pager reads the applications alone. Add the figures to one page with
+    :func:`application_list_rows`."""
+    applications = Application.objects.filter(user=user)
+    if stage:
+        applications = applications.filter(stage=stage)
+    return applications.annotate(closed_last=_closed_last()).order_by(
+        "closed_last", "-updated_at", "-pk"
+    )
+
+
+def application_list_rows(
+    *, page: QuerySet[Application], now: datetime | None = None
+) -> list[Application]:
+    """One page of :func:`application_list` as the list shows it, in one query: each row with
+    its company's name, ``interview_count`` and ``next_interview_at`` (the earliest interview
+    still to come). The interviews are counted for the page's applications only."""
+    now = now or timezone.now()
+    return list(
+        Application.objects.filter(pk__in=page.values("pk"))
+        .select_related("company")
+        .only("role", "stage", "closed_reason", "updated_at", "company__name")
+        .annotate(
+            next_interview_at=Min("interviews__starts_at", filter=Q(interviews__starts_at__gt=now)),
+            interview_count=Count("interviews"),
+            closed_last=_closed_last(),
+        )
+        .order_by("closed_last", "-updated_at", "-pk")
+    )
+
+
 def application_get(*, user: User, pk: int) -> Application:
     """The user's application, or 404: another user's id is indistinguishable from none."""
     return get_object_or_404(Application.objects.select_related("company"), pk=pk, user=user)
