@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -194,29 +194,37 @@ def task_groups(
     Upcoming: due after that. Each in due order. Done: finished (or skipped) in the last two
     weeks, newest first, on the overview only.
 
-    1. Count each group's open tasks in one query.
-    2. Overview (``group`` None): read the first TASK_GROUP_PREVIEW of each group, one query
-       each, and the recently done. One group: read its ``page`` (TASKS_PER_PAGE a page);
-       a page past the last raises TaskPageNotFound.
+    1. Overview (``group`` None): one query numbers each group's open tasks in due order
+       and counts them (window functions), and keeps the first TASK_GROUP_PREVIEW of each;
+       a second reads the recently done. (Four queries, a count and one a group, cost a
+       millisecond more to build.)
+    2. One group: count each group's open tasks in one query, then read the group's
+       ``page`` (TASKS_PER_PAGE a page); a page past the last raises TaskPageNotFound.
     """
     if group is not None and group not in TASK_GROUP_NAMES:
         raise ValueError(f"unknown task group {group!r}")
     now = now or timezone.now()
     _, end_of_today = _local_day_bounds(user=user, now=now)
-    bounds = {
-        "overdue": Q(due_at__lt=now),
-        "today": Q(due_at__gte=now, due_at__lt=end_of_today),
-        "upcoming": Q(due_at__gte=end_of_today),
-    }
     open_tasks = task_rows_of(user=user).filter(state__in=Reminder.OPEN_STATES)
-    counts = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES).aggregate(
-        **{name: Count("pk", filter=bound) for name, bound in bounds.items()}
-    )
-    groups = TaskGroups(counts={name: counts[name] or 0 for name in TASK_GROUP_NAMES})
     ordered = open_tasks.order_by("due_at", "pk")
     if group is None:
-        for name, bound in bounds.items():
-            setattr(groups, name, list(ordered.filter(bound)[:TASK_GROUP_PREVIEW]))
+        groups = TaskGroups()
+        group_of = Case(
+            When(due_at__lt=now, then=Value("overdue")),
+            When(due_at__lt=end_of_today, then=Value("today")),
+            default=Value("upcoming"),
+            output_field=CharField(),
+        )
+        firsts = ordered.annotate(
+            task_group=group_of,
+            rank=Window(
+                RowNumber(), partition_by=group_of, order_by=(F("due_at").asc(), F("pk").asc())
+            ),
+            group_count=Window(Count("pk"), partition_by=group_of),
+        ).filter(rank__lte=TASK_GROUP_PREVIEW)
+        for reminder in firsts:
+            getattr(groups, reminder.task_group).append(reminder)
+            groups.counts[reminder.task_group] = reminder.group_count
         groups.done = list(
             task_rows_of(user=user)
             .filter(
@@ -226,6 +234,15 @@ def task_groups(
             .order_by("-completed_at", "-pk")[:RECENTLY_DONE_LIMIT]
         )
     else:
+        bounds = {
+            "overdue": Q(due_at__lt=now),
+            "today": Q(due_at__gte=now, due_at__lt=end_of_today),
+            "upcoming": Q(due_at__gte=end_of_today),
+        }
+        counts = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES).aggregate(
+            **{name: Count("pk", filter=bound) for name, bound in bounds.items()}
+        )
+        groups = TaskGroups(counts={name: counts[name] or 0 for name in TASK_GROUP_NAMES})
         groups.group = group
         groups.pages = max(1, -(-groups.counts[group] // TASKS_PER_PAGE))
         if not 1 <= page <= groups.pages:
