@@ -264,6 +264,7 @@ def contact_interviews(*, contact: Contact) -> QuerySet:
     return (
         Interview.objects.filter(interviewers=contact, application__user=contact.user_id)
         .select_related("application__company")
+        .only("starts_at", "format", "application__role", "application__company__name")
         .order_by("-starts_at", "-pk")
     )
 
@@ -273,6 +274,11 @@ def contact_note_groups(*, contact: Contact) -> list[NoteGroup]:
     notes = list(
         Note.objects.filter(contact=contact, interview__application__user=contact.user_id)
         .select_related("interview__application__company")
+        .only(
+            *_SHOWN_NOTE_FIELDS,
+            "interview__starts_at",
+            "interview__application__company__name",
+        )
         .order_by("interview__starts_at", "created_at", "pk")
     )
     return notes_group_by_kind(notes=notes)
