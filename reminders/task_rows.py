@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils import timezone
@@ -40,12 +41,12 @@ def _e(value: object) -> str:
 
 class RowDates:
     """``{{ instant|date:"D j M, H:i T" }}`` for many instants, in the active time zone, with
-    the names of days and months translated once."""
+    the names of days and months translated once each (when first needed)."""
 
     def __init__(self) -> None:
         self.zone = timezone.get_current_timezone()
-        self.days = [str(WEEKDAYS_ABBR[day]) for day in range(7)]
-        self.months = {month: str(name).title() for month, name in MONTHS_3.items()}
+        self.days: dict[int, str] = {}
+        self.months: dict[int, str] = {}
 
     def local(self, instant: datetime) -> datetime:
         return instant.astimezone(self.zone)
@@ -56,17 +57,20 @@ class RowDates:
         # skips) around a DST change.
         ambiguous = zone.utcoffset(local.replace(fold=not local.fold)) != zone.utcoffset(local)
         name = "" if ambiguous else str(zone.tzname(local))
-        return (
-            f"{self.days[local.weekday()]} {local.day} {self.months[local.month]}, "
-            f"{local.hour:02d}:{local.minute:02d} {name}"
+        weekday, month = local.weekday(), local.month
+        day_name = self.days.get(weekday) or self.days.setdefault(
+            weekday, str(WEEKDAYS_ABBR[weekday])
         )
+        month_name = self.months.get(month) or self.months.setdefault(
+            month, str(MONTHS_3[month]).title()
+        )
+        return f"{day_name} {local.day} {month_name}, {local.hour:02d}:{local.minute:02d} {name}"
 
 
 class _Shared:
     """What every row of one list shares."""
 
     def __init__(self, *, next_path: str, csrf_token: object) -> None:
-        self.dates = RowDates()
         self.task_url = id_url_maker("reminders:task_detail")
         self.done_url = id_url_maker("reminders:task_done")
         self.snooze_url = id_url_maker("reminders:task_snooze")
@@ -76,6 +80,10 @@ class _Shared:
         if next_path:
             self.hidden += f'<input type="hidden" name="next" value="{_e(next_path)}">'
         self._settings_url = ""
+
+    @cached_property
+    def dates(self) -> RowDates:
+        return RowDates()
 
     @property
     def settings_url(self) -> str:
