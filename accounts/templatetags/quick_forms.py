@@ -1,5 +1,5 @@
 """``{% quick_crispy form %}``: ``{% crispy form %}`` for a blank form of the plain kinds,
-rendered in Python (followup_site/quick_forms.py); any other form goes through crispy."""
+rendered in Python (followup_site/blank_forms.py); any other form goes through crispy."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 
-from followup_site.quick_forms import quick_form_html
+from followup_site.blank_forms import quick_form_html
 
 register = template.Library()
 

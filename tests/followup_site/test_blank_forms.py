@@ -1,4 +1,4 @@
-"""quick_form_html writes what {% crispy form %} writes for a blank form, up to whitespace
+"""quick_form_html (followup_site/blank_forms.py) writes what {% crispy form %} writes for a blank
 runs, and leaves every other form to crispy."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from crispy_forms.utils import render_crispy_form
 from django.template import Context, Template
 
-from followup_site.quick_forms import quick_form_html
+from followup_site.blank_forms import quick_form_html
 from interviews.models import Contact
 from outreach.forms import OUTREACH_FORMS, CallLogForm
 from reminders.selectors import application_panel_context
