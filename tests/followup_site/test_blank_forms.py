@@ -1,5 +1,5 @@
-"""quick_form_html (followup_site/blank_forms.py) writes what {% crispy form %} writes for a blank
-runs, and leaves every other form to crispy."""
+"""quick_form_html (followup_site/blank_forms.py) writes what {% crispy form %} writes for a
+blank form, up to whitespace runs, and leaves every other form to crispy."""
 
 from __future__ import annotations
 
