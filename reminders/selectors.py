@@ -330,9 +330,14 @@ def application_panel_data(*, user: User, application: Application) -> dict[str,
     """The open tasks and the outreach timeline of one application (forms not included)."""
     if application.user_id != user.pk:
         raise Application.DoesNotExist
+    # The application is at hand: its tasks need not join it (and its company) in again.
     tasks = list(
-        task_rows_of(user=user).filter(application=application, state__in=Reminder.OPEN_STATES)
+        Reminder.objects.filter(user=user, application=application, state__in=Reminder.OPEN_STATES)
+        .select_related("contact")
+        .only(*(name for name in TASK_ROW_FIELDS if not name.startswith("application__")))
     )
+    for task in tasks:
+        task.application = application
     with_email_lines(reminders=tasks, user=user)
     return {
         "application": application,
