@@ -22,13 +22,17 @@ from interviews.views import GET_POST, confirm_page
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
     try:
-        page = page_of(request, selectors.contact_list(user=request.user), per_page=LIST_PAGE_SIZE)
+        page = page_of(request, selectors.contacts_of(user=request.user), per_page=LIST_PAGE_SIZE)
     except BadPageNumber as error:
         return HttpResponseBadRequest(str(error))
     return render(
         request,
         "interviews/contact_list.html",
-        {"contacts": page.object_list, "page": page, "card_form": CardUploadForm()},
+        {
+            "contacts": selectors.contact_list_rows(page=page.object_list),
+            "page": page,
+            "card_form": CardUploadForm(),
+        },
     )
 
 

@@ -49,11 +49,9 @@ def confirm_page(request: HttpRequest, **context: object) -> HttpResponse:
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
-    applications = selectors.application_list_for_dashboard(user=request.user)
-    if stage in Application.Stage.values:
-        applications = applications.filter(stage=stage)
-    else:
+    if stage not in Application.Stage.values:
         stage = ""
+    applications = selectors.application_list(user=request.user, stage=stage)
     try:
         page = page_of(request, applications, per_page=LIST_PAGE_SIZE)
     except BadPageNumber as error:
@@ -62,7 +60,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         request,
         "interviews/application_list.html",
         {
-            "applications": page.object_list,
+            "applications": selectors.application_list_rows(page=page.object_list),
             "page": page,
             "stage": stage,
             "stages": Application.Stage.choices,

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 
-from followup_site.row_urls import url_for_id
+from followup_site.row_urls import id_url_maker, url_for_id
 
 ROUTES = [
     "application_detail",
@@ -45,3 +45,10 @@ def test_the_template_tag_gives_the_same_link():
     )
 
     assert html == reverse("reminders:task_done", args=[31])
+
+
+@pytest.mark.parametrize("name", ROUTES)
+def test_the_maker_matches_reverse_under_any_script_prefix(name, prefix):
+    assert id_url_maker(name)(42) == reverse(name, args=[42])
+    prefix("/followup/")
+    assert id_url_maker(name)(42) == reverse(name, args=[42])
