@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from followup_site import crispy_layout
 from interviews.models import Contact
 from outreach.merge import FIELDS, merge_fields_unknown, one_line
 from outreach.models import MessageTemplate, Outreach
@@ -42,7 +43,7 @@ class _ContactChoiceField(forms.ModelChoiceField):
 
 
 def form_helper(*, submit: str) -> FormHelper:
-    helper = FormHelper()
+    helper = crispy_layout.FormHelper()
     helper.form_method = "post"
     helper.add_input(Submit("submit", submit))
     return helper
@@ -159,8 +160,9 @@ class CallLogForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = crispy_layout.FormHelper()
         self.helper.form_method = "post"
+        self.helper.layout = crispy_layout.Layout(*self.fields)
         self.helper.add_input(Submit("log", "Log the call"))
 
     def call_body(self) -> str:
@@ -201,6 +203,7 @@ class OutreachForm(forms.Form):
         if "purpose" in self.fields and default_purpose in dict(self.fields["purpose"].choices):
             self.fields["purpose"].initial = default_purpose
         self.helper = form_helper(submit=self.submit_label)
+        self.helper.layout = crispy_layout.Layout(*self.fields)
         # The template writes the <form> tag: it adds the hidden ``what`` the view reads.
         self.helper.form_tag = False
 
