@@ -254,41 +254,6 @@ def task_groups(
     return groups
 
 
-def next_actions_by_application(
-    *, user: User, application_ids: Iterable[int], now: datetime | None = None
-) -> dict[int, Reminder]:
-    """The earliest open task of each application, keyed by application id, in one query.
-
-    A window numbers each application's open tasks by due time and keeps the first: one pass
-    over the user's open tasks, where a correlated subquery would rescan them once per task.
-    Each reminder gets ``is_overdue`` (due before now) for the dashboard's badge.
-    """
-    now = now or timezone.now()
-    ids = list(application_ids)
-    if not ids:
-        return {}
-    # One pass over the open tasks, numbered per application in due order: a correlated
-    # "earliest task of this application" subquery ran once per open task, which grows with
-    # the square of a busy user's open tasks.
-    rows = (
-        Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES, application_id__in=ids)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("application_id"),
-                order_by=(F("due_at").asc(), F("pk").asc()),
-            )
-        )
-        .filter(rank=1)
-        .select_related("contact")
-    )
-    actions = {}
-    for reminder in rows:
-        reminder.is_overdue = reminder.due_at < now
-        actions[reminder.application_id] = reminder
-    return actions
-
-
 def helpful_notes(*, reminder: Reminder) -> list[Note]:
     """The interview notes worth rereading for this task: about its contact, or about no one."""
     if reminder.application_id is None:

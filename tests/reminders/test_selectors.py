@@ -6,15 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.template.loader import render_to_string
 
 from interviews.models import Application
-from reminders.board import today_strip
+from reminders.board import board_applications, today_strip
 from reminders.models import Reminder
-from reminders.selectors import (
-    application_panel_context,
-    next_actions_by_application,
-)
+from reminders.selectors import application_panel_context
 from tests.factories import ApplicationFactory, OutreachFactory, ReminderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +20,7 @@ NOW = datetime(2025, 3, 10, 3, 30, tzinfo=UTC)
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_next_action_is_the_earliest_open_task_of_each_application(
-    django_assert_num_queries,
-):
+def test_a_cards_next_action_is_the_earliest_open_task_of_its_application():
     user = UserFactory()
     first, second, empty = ApplicationFactory.create_batch(3, user=user)
     ReminderFactory(user=user, application=first, title="Later", due_at=NOW + timedelta(days=2))
@@ -41,40 +35,15 @@ def test_the_next_action_is_the_earliest_open_task_of_each_application(
     ReminderFactory(user=user, application=second, title="Only", due_at=NOW + timedelta(days=1))
     ReminderFactory(application=ApplicationFactory(), title="Not mine")
 
-    with django_assert_num_queries(1):
-        actions = next_actions_by_application(
-            user=user, application_ids=[first.pk, second.pk, empty.pk]
-        )
+    board = board_applications(user=user, now=NOW)
+    cards = {card.pk: card for column in board.columns for card in column.shown}
 
-    assert {pk: r.title for pk, r in actions.items()} == {first.pk: "Sooner", second.pk: "Only"}
-    assert actions[first.pk].is_overdue
-    assert not actions[second.pk].is_overdue
-
-
-def test_another_users_application_ids_give_no_next_action():
-    theirs = ReminderFactory()
-
-    assert (
-        next_actions_by_application(user=UserFactory(), application_ids=[theirs.application_id])
-        == {}
-    )
-
-
-@time_machine.travel(NOW, tick=False)
-def test_the_next_action_include_shows_an_overdue_badge():
-    user = UserFactory()
-    application = ApplicationFactory(user=user)
-    ReminderFactory(
-        user=user, application=application, title="Send thanks", due_at=NOW - timedelta(minutes=1)
-    )
-    reminder = next_actions_by_application(user=user, application_ids=[application.pk])[
-        application.pk
-    ]
-
-    html = render_to_string("reminders/includes/next_action.html", {"reminder": reminder})
-
-    assert "Send thanks" in html
-    assert "Overdue" in html
+    assert set(cards) == {first.pk, second.pk, empty.pk}
+    assert cards[first.pk].next_action.title == "Sooner"
+    assert cards[first.pk].next_action.is_overdue
+    assert cards[second.pk].next_action.title == "Only"
+    assert not cards[second.pk].next_action.is_overdue
+    assert cards[empty.pk].next_action is None
 
 
 @time_machine.travel(NOW, tick=False)
