@@ -106,17 +106,13 @@ def task_link(reminder: Reminder | NextAction | TodayTask) -> str:
     return url_for_id("reminders:task_detail", reminder.pk)
 
 
-@dataclass(slots=True)
-class NextAction:
-    """An application's earliest open task, as read for its board card (a row, no model)."""
+class _ReadTask:
+    """What a task read as a plain row (no model) shows: its title and where it opens."""
 
-    pk: int
+    __slots__ = ()
     kind: str
     custom_title: str
-    contact_id: int | None
     contact_name: str | None
-    due_at: datetime
-    is_overdue: bool
 
     @property
     def title(self) -> str:
@@ -127,6 +123,19 @@ class NextAction:
     @property
     def link(self) -> str:
         return task_link(self)
+
+
+@dataclass(slots=True)
+class NextAction(_ReadTask):
+    """An application's earliest open task, as read for its board card (a row, no model)."""
+
+    pk: int
+    kind: str
+    custom_title: str
+    contact_id: int | None
+    contact_name: str | None
+    due_at: datetime
+    is_overdue: bool
 
 
 # --- The board ------------------------------------------------------------------------------
@@ -279,7 +288,7 @@ def board_applications(
 
 
 @dataclass(slots=True)
-class TodayTask:
+class TodayTask(_ReadTask):
     """An open task as the Today strip lists it (a row, no model)."""
 
     pk: int
@@ -293,16 +302,6 @@ class TodayTask:
     hours_left: int
     due_text: str  # "Mon 2 Jun, 12:00" in the user's zone
     due_time: str  # "12:00" in the user's zone
-
-    @property
-    def title(self) -> str:
-        return task_title(
-            kind=self.kind, contact_name=self.contact_name, custom_title=self.custom_title
-        )
-
-    @property
-    def link(self) -> str:
-        return task_link(self)
 
 
 @dataclass
