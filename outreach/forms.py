@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from followup_site.crispy_layout import FormHelper as PythonFormHelper
+from followup_site.crispy_layout import Layout
 from interviews.models import Contact
 from outreach.merge import FIELDS, merge_fields_unknown, one_line
 from outreach.models import MessageTemplate, Outreach
@@ -75,7 +77,8 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args: object, is_card: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PythonFormHelper()
+        self.helper.layout = Layout(*self.fields)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         if is_card:
@@ -108,7 +111,8 @@ class TemplatePickForm(forms.Form):
     def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = choices
-        self.helper = FormHelper()
+        self.helper = PythonFormHelper()
+        self.helper.layout = Layout("template")
         self.helper.form_method = "get"
         self.helper.form_class = "template-pick"
         self.helper.add_input(_QuietSubmit("fill", "Fill from template"))
