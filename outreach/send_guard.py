@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -60,14 +61,23 @@ class ContactHistory:
 
 
 def contact_history(*, user: User, contact: Contact) -> ContactHistory:
-    """``last_contact`` and ``last_outgoing_at`` in one query when the last exchange was the
-    user's own message (its time is then the last outgoing one), in two otherwise."""
-    last = last_contact(user=user, contact=contact)
+    """``last_contact`` and ``last_outgoing_at`` in one query: the last exchange, carrying
+    the time of the last message out (a subquery, for when the person answered last)."""
+    outgoing = (
+        Outreach.objects.filter(user=user, contact=contact, direction=Outreach.Direction.OUTGOING)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    last = (
+        Outreach.objects.filter(user=user, contact=contact)
+        .only("occurred_at", "channel", "direction")
+        .annotate(last_outgoing_at=Subquery(outgoing))
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
     if last is None:
         return ContactHistory(None, None)
-    if last.direction == Outreach.Direction.OUTGOING:
-        return ContactHistory(last, last.occurred_at)
-    return ContactHistory(last, last_outgoing_at(user=user, contact=contact))
+    return ContactHistory(last, last.last_outgoing_at)
 
 
 def gap_allowed_from(

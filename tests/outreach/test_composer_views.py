@@ -530,16 +530,18 @@ def test_the_composer_and_a_draft_read_notes_templates_and_history_once(
         user=scene.user, name="Mine", occasion=Occasion.TOPIC_FOLLOW_UP, subject="Hi", body="Hi"
     )
     url = reverse("outreach:compose_for_interview", args=[scene.interview.pk])
-    # Session (unless Redis holds it), user, interview, contact, open draft, last exchange,
-    # last message out, notes, templates, "not before" wishes.
-    with django_assert_num_queries(9 + session_queries):
+    # Session (unless Redis holds it), user, interview, contact, open draft, last exchange
+    # and last message out, notes, templates, "not before" wishes.
+    with django_assert_num_queries(8 + session_queries):
         response = scene_client.get(url, {"contact": scene.contact.pk})
     assert response.context["occasion"] == Occasion.TOPIC_FOLLOW_UP
     assert response.context["form"]["template_key"].value().startswith("user:")
     saved = scene_client.post(
         f"{url}?contact={scene.contact.pk}", {"subject": "Hi", "body": "Hi", "action": "save"}
     )
-    # Session, user, draft, templates, notes, last exchange, last message out, wishes.
-    with django_assert_num_queries(7 + session_queries):
+    # Session, user, draft, templates, notes, last exchange and message out, wishes.
+    with django_assert_num_queries(6 + session_queries):
         response = scene_client.get(saved.url)
     assert response.context["draft"].subject == "Hi"
+    gap = response.context["facts"].gap_allowed_from
+    assert gap is not None and gap > written.date()
