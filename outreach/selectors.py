@@ -311,6 +311,25 @@ def open_drafts_of(
     return drafts
 
 
+def _open_for(
+    *,
+    user: User,
+    contact: Contact,
+    application: Application | None,
+    reminder: models.Model | None,
+    interview: Interview | None,
+) -> QuerySet[Draft]:
+    """The open drafts ``draft_open_for`` picks the first of, last saved first."""
+    drafts = open_drafts_of(user=user, contact=contact)
+    if reminder is not None:
+        return drafts.filter(reminder=reminder)
+    if interview is not None:
+        return drafts.filter(interview=interview)
+    if application is not None:
+        return drafts.filter(application=application)
+    return drafts.filter(reminder__isnull=True, interview__isnull=True)
+
+
 def draft_open_for(
     *,
     user: User,
@@ -329,14 +348,32 @@ def draft_open_for(
 
     ``reminder`` is the reminders task the draft carries out; this app only links to it.
     """
-    drafts = open_drafts_of(user=user, contact=contact)
-    if reminder is not None:
-        return drafts.filter(reminder=reminder).first()
-    if interview is not None:
-        return drafts.filter(interview=interview).first()
-    if application is not None:
-        return drafts.filter(application=application).first()
-    return drafts.filter(reminder__isnull=True, interview__isnull=True).first()
+    return _open_for(
+        user=user, contact=contact, application=application, reminder=reminder, interview=interview
+    ).first()
+
+
+def draft_open_key_for(
+    *,
+    user: User,
+    contact: Contact,
+    application: Application | None = None,
+    reminder: models.Model | None = None,
+    interview: Interview | None = None,
+) -> tuple[int, str] | None:
+    """The pk and template key of the draft ``draft_open_for`` would resume: all a page that
+    only redirects to it needs, without reading the draft and its relations."""
+    return (
+        _open_for(
+            user=user,
+            contact=contact,
+            application=application,
+            reminder=reminder,
+            interview=interview,
+        )
+        .values_list("pk", "template_key")
+        .first()
+    )
 
 
 # --- Calls ----------------------------------------------------------------------------------

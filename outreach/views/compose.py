@@ -264,27 +264,28 @@ def _save(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
 
 def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
     """Open the draft already being written for the target, or a new one; save on POST."""
-    existing = selectors.draft_open_for(
-        user=request.user,
-        contact=target.contact,
-        application=target.application,
-        reminder=target.reminder,
-        interview=target.interview,
-    )
-    if existing is not None:
-        if request.method == "POST":
-            target.draft = existing
-            return _save(request, target)
-        url = reverse("outreach:draft_edit", args=[existing.pk])
-        # A link that names the template the draft was already written from (the call
-        # page's recap link) resumes the text; only another template re-fills it.
-        template = request.GET.get("template")
-        if template and template != existing.template_key:
-            return redirect(f"{url}?{urlencode({'template': template})}")
-        return redirect(url)
+    whom = {
+        "user": request.user,
+        "contact": target.contact,
+        "application": target.application,
+        "reminder": target.reminder,
+        "interview": target.interview,
+    }
     if request.method == "POST":
+        target.draft = selectors.draft_open_for(**whom)
         return _save(request, target)
-    return _composer(request, target)
+    # A page that resumes a draft only redirects to it: its pk and template are enough.
+    existing = selectors.draft_open_key_for(**whom)
+    if existing is None:
+        return _composer(request, target)
+    pk, template_key = existing
+    url = reverse("outreach:draft_edit", args=[pk])
+    # A link that names the template the draft was already written from (the call
+    # page's recap link) resumes the text; only another template re-fills it.
+    template = request.GET.get("template")
+    if template and template != template_key:
+        return redirect(f"{url}?{urlencode({'template': template})}")
+    return redirect(url)
 
 
 @login_required
