@@ -25,7 +25,6 @@ from interviews.models import Application, Interview, Note
 from interviews.selectors import contact_get
 from outreach import selectors, send_guard
 from outreach.forms import DraftForm, TemplatePickForm
-from outreach.merge import FIELDS
 from outreach.models import Draft, Occasion
 from outreach.services import delivery
 from outreach.services import drafts as compose_services
@@ -164,7 +163,6 @@ def _composer(
         "occasion_label": Occasion(occasion).label,
         "is_card": occasion == Occasion.CARD,
         "facts": facts,
-        "merge_fields": FIELDS,
         "mailto": delivery.draft_mailto(draft=draft) if draft else "",
         # Until the first save, the draft is named only by the page's own address, query
         # string included (?contact=, ?application=, a call task's ?template=): saving to the

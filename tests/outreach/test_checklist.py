@@ -6,6 +6,7 @@ from outreach.checklist import (
     INFO,
     OK,
     WARN,
+    Check,
     ChecklistInput,
     check_cadence,
     check_deadline,
@@ -19,6 +20,7 @@ from outreach.checklist import (
     checklist_compute,
 )
 from outreach.merge import NoteValue
+from outreach.templatetags.composer_parts import checklist_items
 
 NOW = datetime(2025, 5, 6, 12, 0, tzinfo=UTC)
 NOTES = (
@@ -151,3 +153,12 @@ def test_the_private_note_on_what_went_wrong_is_flagged_if_it_reaches_the_messag
     assert check.level == WARN and "I rambled" in check.detail
     assert check_private_note(data(notes=notes)).level == OK
     assert check_private_note(data()) is None
+
+
+def test_the_checklist_items_say_each_level_and_escape_the_text():
+    html = checklist_items(
+        [Check("topic", "ok", "Mentions <b>it</b>"), Check("gap", "warn", "Wait", "until <Monday>")]
+    )
+    assert 'data-check="topic"' in html and "Done: </span>Mentions &lt;b&gt;it&lt;/b&gt;" in html
+    assert "To do: </span>Wait<br>" in html and "until &lt;Monday&gt;" in html
+    assert "text-warning-emphasis" in html and "<b>" not in html
