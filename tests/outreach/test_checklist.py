@@ -19,8 +19,8 @@ from outreach.checklist import (
     check_topic,
     checklist_compute,
 )
-from outreach.merge import NoteValue
-from outreach.templatetags.composer_parts import checklist_items
+from outreach.merge import NoteValue, Snippet
+from outreach.templatetags.composer_parts import checklist_items, snippet_items
 
 NOW = datetime(2025, 5, 6, 12, 0, tzinfo=UTC)
 NOTES = (
@@ -162,3 +162,11 @@ def test_the_checklist_items_say_each_level_and_escape_the_text():
     assert 'data-check="topic"' in html and "Done: </span>Mentions &lt;b&gt;it&lt;/b&gt;" in html
     assert "To do: </span>Wait<br>" in html and "until &lt;Monday&gt;" in html
     assert "text-warning-emphasis" in html and "<b>" not in html
+
+
+def test_a_snippet_offers_its_text_and_link_escaped_with_a_short_label():
+    text = "Event <sourcing> " + "x" * 80
+    html = snippet_items([Snippet("Topic", text, "[topic]", "https://e.example/?a=1&b=2")])
+    assert 'data-snippet="Event &lt;sourcing&gt; ' in html and 'data-fills="[topic]"' in html
+    assert 'aria-label="Insert “Event &lt;sourcing&gt; xxx' in html and "…”" in html
+    assert 'href="https://e.example/?a=1&amp;b=2"' in html and "Insert link" in html
