@@ -76,7 +76,8 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args: object, is_card: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = crispy_layout.FormHelper()
+        self.helper.layout = crispy_layout.Layout(*self.fields)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         if is_card:
@@ -109,7 +110,8 @@ class TemplatePickForm(forms.Form):
     def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = choices
-        self.helper = FormHelper()
+        self.helper = crispy_layout.FormHelper()
+        self.helper.layout = crispy_layout.Layout("template")
         self.helper.form_method = "get"
         self.helper.form_class = "template-pick"
         self.helper.add_input(_QuietSubmit("fill", "Fill from template"))

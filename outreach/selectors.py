@@ -27,22 +27,42 @@ from outreach.models import Draft, MessageTemplate, Occasion, Outreach
 BOUNCE_SHOWN_DAYS = 30
 
 
+# What the merge fields, the checklist and the snippets read of a note (see note_values).
+NOTE_VALUE_FIELDS = ("interview", "contact", "kind", "text", "link", "question", "better_answer")
+
+
+def notes_read(*, user: User, application: Application, contact: Contact) -> list[Note]:
+    """The notes ``notes_for`` orders, oldest first, with only what ``note_values`` reads: a
+    page that fills a draft and shows its checklist reads them once and passes them on."""
+    return list(
+        notes_about(user_id=user.pk, application_id=application.pk, contact_id=contact.pk)
+        .only(*NOTE_VALUE_FIELDS)
+        .order_by("created_at", "pk")
+    )
+
+
 def notes_for(
-    *, user: User, application: Application, contact: Contact, interview: Interview | None = None
+    *,
+    user: User,
+    application: Application,
+    contact: Contact,
+    interview: Interview | None = None,
+    notes: list[Note] | None = None,
 ) -> list[Note]:
     """Notes of the application's interviews about this contact or about no one in particular.
 
     Notes about this person come first, then those of the given interview, so the merge
-    fields pick the most specific value.
+    fields pick the most specific value. ``notes`` are those notes already read (oldest
+    first, as ``notes_read`` gives them); without them they are read here.
     """
-    notes = list(
-        notes_about(user_id=user.pk, application_id=application.pk, contact_id=contact.pk)
-        .select_related("interview")
-        .order_by("created_at", "pk")
-    )
+    if notes is None:
+        notes = list(
+            notes_about(user_id=user.pk, application_id=application.pk, contact_id=contact.pk)
+            .select_related("interview")
+            .order_by("created_at", "pk")
+        )
     interview_pk = interview.pk if interview else None
-    notes.sort(key=lambda n: (n.contact_id != contact.pk, n.interview_id != interview_pk))
-    return notes
+    return sorted(notes, key=lambda n: (n.contact_id != contact.pk, n.interview_id != interview_pk))
 
 
 def note_values(notes: list[Note]) -> tuple[NoteValue, ...]:
@@ -77,12 +97,20 @@ def interview_for(
 
 
 def draft_merge_values(
-    *, user: User, application: Application, contact: Contact, interview: Interview | None
+    *,
+    user: User,
+    application: Application,
+    contact: Contact,
+    interview: Interview | None,
+    notes: list[Note] | None = None,
 ) -> dict[str, str]:
+    """The merge fields' values; ``notes`` as for ``notes_for``."""
     interview = interview_for(
         user=user, application=application, contact=contact, interview=interview
     )
-    notes = notes_for(user=user, application=application, contact=contact, interview=interview)
+    notes = notes_for(
+        user=user, application=application, contact=contact, interview=interview, notes=notes
+    )
     return merge_values(
         your_name=user.full_name or user.email,
         your_email=user.email,
@@ -114,10 +142,14 @@ class TemplateChoice:
     subject: str
     body: str
     is_builtin: bool
+    # When the user last edited their own copy; None for a built-in template.
+    updated_at: datetime | None = None
 
 
 def _choice(t: BuiltinTemplate | MessageTemplate, *, is_builtin: bool) -> TemplateChoice:
-    return TemplateChoice(t.key, t.name, t.occasion, t.subject, t.body, is_builtin)
+    return TemplateChoice(
+        t.key, t.name, t.occasion, t.subject, t.body, is_builtin, getattr(t, "updated_at", None)
+    )
 
 
 def builtin_template_choices() -> list[TemplateChoice]:
@@ -126,42 +158,63 @@ def builtin_template_choices() -> list[TemplateChoice]:
 
 def template_choices(*, user: User) -> list[TemplateChoice]:
     """Built-in templates first, then the user's own copies."""
-    return builtin_template_choices() + [
-        _choice(t, is_builtin=False) for t in user_templates(user=user)
-    ]
+    own = user_templates(user=user).only("name", "occasion", "subject", "body", "updated_at")
+    return builtin_template_choices() + [_choice(t, is_builtin=False) for t in own]
 
 
-def template_resolve(*, user: User, key: str) -> TemplateChoice | None:
-    """A template by key, looked up among this user's choices only."""
+def template_resolve(
+    *, user: User, key: str, choices: list[TemplateChoice] | None = None
+) -> TemplateChoice | None:
+    """A template by key, looked up among this user's choices only: ``choices`` when the
+    caller already read them (``template_choices``), else the database."""
     if key in BUILTIN_BY_KEY:
         return _choice(BUILTIN_BY_KEY[key], is_builtin=True)
     prefix, _, pk = key.partition(":")
     own_pk = id_or_none(pk)
     if prefix != "user" or own_pk is None:
         return None
+    if choices is not None:
+        own_key = f"user:{own_pk}"
+        return next((c for c in choices if not c.is_builtin and c.key == own_key), None)
     own = user_templates(user=user).filter(pk=own_pk).first()
     if own is None:
         return None
     return _choice(own, is_builtin=False)
 
 
-def template_get(*, user: User, key: str) -> TemplateChoice:
+def template_get(
+    *, user: User, key: str, choices: list[TemplateChoice] | None = None
+) -> TemplateChoice:
     """A template by key among this user's choices, or 404."""
-    template = template_resolve(user=user, key=key)
+    template = template_resolve(user=user, key=key, choices=choices)
     if template is None:
         raise Http404("No such template.")
     return template
 
 
-def template_for_occasion(*, user: User, occasion: str) -> TemplateChoice:
-    """The user's latest edited copy for the occasion, else the built-in one."""
+def template_for_occasion(
+    *, user: User, occasion: str, choices: list[TemplateChoice] | None = None
+) -> TemplateChoice:
+    """The user's latest edited copy for the occasion, else the built-in one; among
+    ``choices`` when the caller already read them."""
+    if choices is not None:
+        copies = [c for c in choices if not c.is_builtin and c.occasion == occasion]
+        if copies:
+            return max(copies, key=lambda c: c.updated_at)
+        return _choice(builtin_for_occasion(occasion), is_builtin=True)
     own = user_templates(user=user).filter(occasion=occasion).order_by("-updated_at").first()
     if own is not None:
         return _choice(own, is_builtin=False)
     return _choice(builtin_for_occasion(occasion), is_builtin=True)
 
 
-def has_answer_to_fix(*, user: User, application: Application, contact: Contact) -> bool:
+def has_answer_to_fix(
+    *, user: User, application: Application, contact: Contact, notes: list[Note] | None = None
+) -> bool:
+    """Whether a note of the application, about this person or no one, names an answer to
+    fix; ``notes`` are those notes when already read (``notes_read``)."""
+    if notes is not None:
+        return any(n.kind == Note.Kind.ANSWER_TO_FIX for n in notes)
     return (
         Note.objects.filter(
             interview__application=application,
@@ -180,21 +233,25 @@ def occasion_for(
     contact: Contact,
     suggested: str | None = None,
     for_task: bool = False,
+    written_before: bool | None = None,
+    notes: list[Note] | None = None,
 ) -> str:
     """The occasion that fits the message: thank-you, repair or topic follow-up, check-in.
 
     ``suggested`` is the occasion the task asks for (a check-in task wants a check-in);
     ``for_task`` says a task asked for some follow-up without naming one. Without a task, a
-    first message to someone is a thank-you.
+    first message to someone is a thank-you. ``written_before`` (whether the user ever wrote
+    to this person) and ``notes`` (``notes_read``) save their reads when already known.
     """
     if suggested:
         return suggested
-    written_before = Outreach.objects.filter(
-        user=user, contact=contact, direction=Outreach.Direction.OUTGOING
-    ).exists()
+    if written_before is None and not for_task:
+        written_before = Outreach.objects.filter(
+            user=user, contact=contact, direction=Outreach.Direction.OUTGOING
+        ).exists()
     if not for_task and not written_before:
         return Occasion.THANK_YOU
-    if has_answer_to_fix(user=user, application=application, contact=contact):
+    if has_answer_to_fix(user=user, application=application, contact=contact, notes=notes):
         return Occasion.ANSWER_REPAIR
     return Occasion.TOPIC_FOLLOW_UP
 
@@ -254,6 +311,25 @@ def open_drafts_of(
     return drafts
 
 
+def _open_for(
+    *,
+    user: User,
+    contact: Contact,
+    application: Application | None,
+    reminder: models.Model | None,
+    interview: Interview | None,
+) -> QuerySet[Draft]:
+    """The open drafts ``draft_open_for`` picks the first of, last saved first."""
+    drafts = open_drafts_of(user=user, contact=contact)
+    if reminder is not None:
+        return drafts.filter(reminder=reminder)
+    if interview is not None:
+        return drafts.filter(interview=interview)
+    if application is not None:
+        return drafts.filter(application=application)
+    return drafts.filter(reminder__isnull=True, interview__isnull=True)
+
+
 def draft_open_for(
     *,
     user: User,
@@ -272,14 +348,32 @@ def draft_open_for(
 
     ``reminder`` is the reminders task the draft carries out; this app only links to it.
     """
-    drafts = open_drafts_of(user=user, contact=contact)
-    if reminder is not None:
-        return drafts.filter(reminder=reminder).first()
-    if interview is not None:
-        return drafts.filter(interview=interview).first()
-    if application is not None:
-        return drafts.filter(application=application).first()
-    return drafts.filter(reminder__isnull=True, interview__isnull=True).first()
+    return _open_for(
+        user=user, contact=contact, application=application, reminder=reminder, interview=interview
+    ).first()
+
+
+def draft_open_key_for(
+    *,
+    user: User,
+    contact: Contact,
+    application: Application | None = None,
+    reminder: models.Model | None = None,
+    interview: Interview | None = None,
+) -> tuple[int, str] | None:
+    """The pk and template key of the draft ``draft_open_for`` would resume: all a page that
+    only redirects to it needs, without reading the draft and its relations."""
+    return (
+        _open_for(
+            user=user,
+            contact=contact,
+            application=application,
+            reminder=reminder,
+            interview=interview,
+        )
+        .values_list("pk", "template_key")
+        .first()
+    )
 
 
 # --- Calls ----------------------------------------------------------------------------------

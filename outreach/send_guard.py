@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -47,14 +48,52 @@ def not_before_wish(*, user: User, contact: Contact) -> date | None:
     )
 
 
+@dataclass(frozen=True)
+class ContactHistory:
+    """The user's last exchange with a person (either way) and when they last wrote to them."""
+
+    last: Outreach | None
+    last_outgoing_at: datetime | None
+
+    @property
+    def written_before(self) -> bool:
+        return self.last_outgoing_at is not None
+
+
+def contact_history(*, user: User, contact: Contact) -> ContactHistory:
+    """``last_contact`` and ``last_outgoing_at`` in one query: the last exchange, carrying
+    the time of the last message out (a subquery, for when the person answered last)."""
+    outgoing = (
+        Outreach.objects.filter(user=user, contact=contact, direction=Outreach.Direction.OUTGOING)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    last = (
+        Outreach.objects.filter(user=user, contact=contact)
+        .only("occurred_at", "channel", "direction")
+        .annotate(last_outgoing_at=Subquery(outgoing))
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+    if last is None:
+        return ContactHistory(None, None)
+    return ContactHistory(last, last.last_outgoing_at)
+
+
 def gap_allowed_from(
-    *, user: User, contact: Contact, occasion: str, now: datetime | None = None
+    *,
+    user: User,
+    contact: Contact,
+    occasion: str,
+    now: datetime | None = None,
+    history: ContactHistory | None = None,
 ) -> date | None:
     """The send guard: the first local day the cadence rules allow this message, or None.
 
     R7: a check-in waits the check-in gap after the last outreach to that person, anything
     else the minimum gap. R6: a follow-up also waits for a date they named. The rules are
-    those of ``outreach.cadence``, the ones the planner dates its tasks with.
+    those of ``outreach.cadence``, the ones the planner dates its tasks with. ``history``
+    is ``contact_history`` when the caller already read it.
     """
     now = now or timezone.now()
     check_in = occasion == Occasion.CHECK_IN
@@ -62,7 +101,11 @@ def gap_allowed_from(
     earliest = allowed_from(
         cadence=Cadence.of(user),
         zone=user.zone,
-        last_outgoing_at=last_outgoing_at(user=user, contact=contact),
+        last_outgoing_at=(
+            history.last_outgoing_at
+            if history is not None
+            else last_outgoing_at(user=user, contact=contact)
+        ),
         check_in=check_in,
         not_before=not_before_wish(user=user, contact=contact) if follow_up else None,
     )
@@ -123,8 +166,12 @@ def app_send_refusal(*, user: User, now: datetime | None = None) -> str:
 
 
 def last_contact(*, user: User, contact: Contact) -> Outreach | None:
+    """The last exchange with this person, either way: what the checklist says of it."""
     return (
-        Outreach.objects.filter(user=user, contact=contact).order_by("-occurred_at", "-pk").first()
+        Outreach.objects.filter(user=user, contact=contact)
+        .only("occurred_at", "channel", "direction")
+        .order_by("-occurred_at", "-pk")
+        .first()
     )
 
 
@@ -169,17 +216,26 @@ def composer_facts(
     body: str,
     deadline: datetime | None = None,
     now: datetime | None = None,
+    notes: list[Note] | None = None,
+    history: ContactHistory | None = None,
 ) -> ComposerFacts:
     """The checklist beside the draft, the notes to fill its blanks with, and whether sending
     is allowed yet.
 
     ``deadline`` is the thank-you's own deadline when the draft carries out a task;
-    without one, a thank-you is timely within a day of the interview (R1).
+    without one, a thank-you is timely within a day of the interview (R1). A page that
+    already read the notes (``notes_read``) or the ``contact_history`` passes them.
     """
     now = now or timezone.now()
-    notes = notes_for(user=user, application=application, contact=contact, interview=interview)
-    last = last_contact(user=user, contact=contact)
-    allowed_from = gap_allowed_from(user=user, contact=contact, occasion=occasion, now=now)
+    notes = notes_for(
+        user=user, application=application, contact=contact, interview=interview, notes=notes
+    )
+    if history is None:
+        history = contact_history(user=user, contact=contact)
+    last = history.last
+    allowed_from = gap_allowed_from(
+        user=user, contact=contact, occasion=occasion, now=now, history=history
+    )
     min_gap = Cadence.of(user).gap_days(check_in=occasion == Occasion.CHECK_IN)
     due = None
     if occasion in (Occasion.THANK_YOU, Occasion.CARD):

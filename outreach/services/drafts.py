@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from interviews.models import Application, Contact, Interview
+from interviews.models import Application, Contact, Interview, Note
 from outreach.merge import merge_fields_unknown, merge_render, one_line
 from outreach.models import Draft, MessageTemplate
-from outreach.selectors import draft_merge_values, template_resolve
+from outreach.selectors import TemplateChoice, draft_merge_values, template_resolve
 
 
 def _check_owner(user: User, *objects: object) -> None:
@@ -44,13 +44,19 @@ def draft_fill(
     contact: Contact,
     interview: Interview | None,
     template_key: str,
+    notes: list[Note] | None = None,
+    choices: list[TemplateChoice] | None = None,
 ) -> tuple[str, str]:
-    """Subject and body of a template filled from the notes (nothing is saved)."""
-    template = template_resolve(user=user, key=template_key)
+    """Subject and body of a template filled from the notes (nothing is saved).
+
+    A page that already read the notes (``notes_read``) or the user's templates
+    (``template_choices``) passes them, not to read them again.
+    """
+    template = template_resolve(user=user, key=template_key, choices=choices)
     if template is None:
         raise ValidationError("There is no such template.")
     values = draft_merge_values(
-        user=user, application=application, contact=contact, interview=interview
+        user=user, application=application, contact=contact, interview=interview, notes=notes
     )
     return (
         merge_render(template.subject, values, single_line=True),

@@ -16,15 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from followup_site.ids import id_or_none
-from interviews.models import Application, Interview
+from interviews.models import Application, Interview, Note
 from interviews.selectors import contact_get
 from outreach import selectors, send_guard
 from outreach.forms import DraftForm, TemplatePickForm
-from outreach.merge import FIELDS
 from outreach.models import Draft, Occasion
 from outreach.services import delivery
 from outreach.services import drafts as compose_services
@@ -69,16 +69,31 @@ class ComposeTarget:
         self.for_task = for_task
         self.deadline = deadline
 
+    # What the composer reads of the person and the notes once per request, for the occasion,
+    # the template's merge fields and the checklist alike.
+    @cached_property
+    def notes(self) -> list[Note]:
+        return selectors.notes_read(
+            user=self.user, application=self.application, contact=self.contact
+        )
+
+    @cached_property
+    def history(self) -> send_guard.ContactHistory:
+        return send_guard.contact_history(user=self.user, contact=self.contact)
+
     @property
     def occasion(self) -> str:
         if self.draft is not None:
             return self.draft.occasion
+        if self.suggested_occasion:
+            return self.suggested_occasion
         return selectors.occasion_for(
             user=self.user,
             application=self.application,
             contact=self.contact,
-            suggested=self.suggested_occasion,
             for_task=self.for_task,
+            written_before=None if self.for_task else self.history.written_before,
+            notes=self.notes,
         )
 
 
@@ -87,14 +102,17 @@ def _composer(
 ) -> HttpResponse:
     """Render the composer: the draft form, the checklist, and what can be done with it."""
     occasion = target.occasion
+    choices = selectors.template_choices(user=request.user)
     refilled = None
     if form is None:
         key = request.GET.get("template")
         if key or target.draft is None:
             template = (
-                selectors.template_get(user=request.user, key=key)
+                selectors.template_get(user=request.user, key=key, choices=choices)
                 if key
-                else selectors.template_for_occasion(user=request.user, occasion=occasion)
+                else selectors.template_for_occasion(
+                    user=request.user, occasion=occasion, choices=choices
+                )
             )
             subject, body = compose_services.draft_fill(
                 user=request.user,
@@ -102,6 +120,8 @@ def _composer(
                 contact=target.contact,
                 interview=target.interview,
                 template_key=template.key,
+                notes=target.notes,
+                choices=choices,
             )
             occasion = template.occasion
             refilled = template if key else None
@@ -123,8 +143,9 @@ def _composer(
         subject=values["subject"],
         body=values["body"],
         deadline=target.deadline,
+        notes=target.notes,
+        history=target.history,
     )
-    choices = selectors.template_choices(user=request.user)
     pick = TemplatePickForm(
         initial={"template": values["template_key"]},
         choices=[(c.key, f"{c.name} ({Occasion(c.occasion).label})") for c in choices],
@@ -142,7 +163,6 @@ def _composer(
         "occasion_label": Occasion(occasion).label,
         "is_card": occasion == Occasion.CARD,
         "facts": facts,
-        "merge_fields": FIELDS,
         "mailto": delivery.draft_mailto(draft=draft) if draft else "",
         # Until the first save, the draft is named only by the page's own address, query
         # string included (?contact=, ?application=, a call task's ?template=): saving to the
@@ -242,27 +262,28 @@ def _save(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
 
 def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
     """Open the draft already being written for the target, or a new one; save on POST."""
-    existing = selectors.draft_open_for(
-        user=request.user,
-        contact=target.contact,
-        application=target.application,
-        reminder=target.reminder,
-        interview=target.interview,
-    )
-    if existing is not None:
-        if request.method == "POST":
-            target.draft = existing
-            return _save(request, target)
-        url = reverse("outreach:draft_edit", args=[existing.pk])
-        # A link that names the template the draft was already written from (the call
-        # page's recap link) resumes the text; only another template re-fills it.
-        template = request.GET.get("template")
-        if template and template != existing.template_key:
-            return redirect(f"{url}?{urlencode({'template': template})}")
-        return redirect(url)
+    whom = {
+        "user": request.user,
+        "contact": target.contact,
+        "application": target.application,
+        "reminder": target.reminder,
+        "interview": target.interview,
+    }
     if request.method == "POST":
+        target.draft = selectors.draft_open_for(**whom)
         return _save(request, target)
-    return _composer(request, target)
+    # A page that resumes a draft only redirects to it: its pk and template are enough.
+    existing = selectors.draft_open_key_for(**whom)
+    if existing is None:
+        return _composer(request, target)
+    pk, template_key = existing
+    url = reverse("outreach:draft_edit", args=[pk])
+    # A link that names the template the draft was already written from (the call
+    # page's recap link) resumes the text; only another template re-fills it.
+    template = request.GET.get("template")
+    if template and template != template_key:
+        return redirect(f"{url}?{urlencode({'template': template})}")
+    return redirect(url)
 
 
 @login_required

@@ -6,6 +6,7 @@ from outreach.checklist import (
     INFO,
     OK,
     WARN,
+    Check,
     ChecklistInput,
     check_cadence,
     check_deadline,
@@ -18,7 +19,8 @@ from outreach.checklist import (
     check_topic,
     checklist_compute,
 )
-from outreach.merge import NoteValue
+from outreach.merge import NoteValue, Snippet
+from outreach.templatetags.composer_parts import checklist_items, snippet_items
 
 NOW = datetime(2025, 5, 6, 12, 0, tzinfo=UTC)
 NOTES = (
@@ -151,3 +153,20 @@ def test_the_private_note_on_what_went_wrong_is_flagged_if_it_reaches_the_messag
     assert check.level == WARN and "I rambled" in check.detail
     assert check_private_note(data(notes=notes)).level == OK
     assert check_private_note(data()) is None
+
+
+def test_the_checklist_items_say_each_level_and_escape_the_text():
+    html = checklist_items(
+        [Check("topic", "ok", "Mentions <b>it</b>"), Check("gap", "warn", "Wait", "until <Monday>")]
+    )
+    assert 'data-check="topic"' in html and "Done: </span>Mentions &lt;b&gt;it&lt;/b&gt;" in html
+    assert "To do: </span>Wait<br>" in html and "until &lt;Monday&gt;" in html
+    assert "text-warning-emphasis" in html and "<b>" not in html
+
+
+def test_a_snippet_offers_its_text_and_link_escaped_with_a_short_label():
+    text = "Event <sourcing> " + "x" * 80
+    html = snippet_items([Snippet("Topic", text, "[topic]", "https://e.example/?a=1&b=2")])
+    assert 'data-snippet="Event &lt;sourcing&gt; ' in html and 'data-fills="[topic]"' in html
+    assert 'aria-label="Insert “Event &lt;sourcing&gt; xxx' in html and "…”" in html
+    assert 'href="https://e.example/?a=1&amp;b=2"' in html and "Insert link" in html

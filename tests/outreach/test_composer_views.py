@@ -508,3 +508,40 @@ def test_a_name_that_looks_like_a_merge_field_is_merged_once(scene, scene_client
     assert scene.user.email not in draft.body
     assert draft.body.replace("\u2060", "").startswith(f"Hi {first_name},")
     assert draft.body == body
+
+
+def test_the_composer_and_a_draft_read_notes_templates_and_history_once(
+    scene, scene_client, django_assert_num_queries, session_queries
+):
+    # The person was written to and answered last: the composer offers a follow-up, whose
+    # send guard also reads the last message out and the "not before" wishes.
+    written = timezone.now() - timedelta(days=5)
+    OutreachFactory(
+        user=scene.user, application=scene.application, contact=scene.contact, occurred_at=written
+    )
+    OutreachFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        direction=Outreach.Direction.INCOMING,
+        occurred_at=written + timedelta(days=1),
+    )
+    MessageTemplate.objects.create(
+        user=scene.user, name="Mine", occasion=Occasion.TOPIC_FOLLOW_UP, subject="Hi", body="Hi"
+    )
+    url = reverse("outreach:compose_for_interview", args=[scene.interview.pk])
+    # Session (unless Redis holds it), user, interview, contact, open draft, last exchange
+    # and last message out, notes, templates, "not before" wishes.
+    with django_assert_num_queries(8 + session_queries):
+        response = scene_client.get(url, {"contact": scene.contact.pk})
+    assert response.context["occasion"] == Occasion.TOPIC_FOLLOW_UP
+    assert response.context["form"]["template_key"].value().startswith("user:")
+    saved = scene_client.post(
+        f"{url}?contact={scene.contact.pk}", {"subject": "Hi", "body": "Hi", "action": "save"}
+    )
+    # Session, user, draft, templates, notes, last exchange and message out, wishes.
+    with django_assert_num_queries(6 + session_queries):
+        response = scene_client.get(saved.url)
+    assert response.context["draft"].subject == "Hi"
+    gap = response.context["facts"].gap_allowed_from
+    assert gap is not None and gap > written.date()
