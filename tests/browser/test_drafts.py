@@ -48,6 +48,9 @@ def test_a_draft_left_half_written_is_found_on_the_drafts_page(page, live_server
 
     page.goto(f"/tasks/{thank_you.pk}/")
     page.get_by_role("link", name="Write the email").click()
+    # Type once the composer's script listens: the textarea is parsed before the scripts at
+    # the end of the page run, and on a loaded machine a fill could come first and be missed.
+    page.wait_for_url(re.compile(r"/compose/"))
     # One input event, as a paste would make: autosave fires once, two seconds later.
     body = page.input_value("[name=body]")
     page.fill("[name=body]", body + "\n\nP.S. Thanks again for the tour.")
