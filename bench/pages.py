@@ -413,16 +413,18 @@ def _setup(pages: list[str]) -> dict:
 
 
 def _analyze() -> None:
-    """Give the planner statistics for the rows just seeded, as autovacuum would in production.
+    """Do for the rows just seeded what autovacuum does in production: statistics, and the
+    GIN indexes' pending entries moved into the index proper.
 
-    Right after a bulk insert PostgreSQL knows nothing of the new rows and may walk a whole
-    table where an index answers in a fraction of a millisecond (the search's GIN indexes).
+    Right after a bulk insert PostgreSQL knows nothing of the new rows, and a GIN index still
+    holds them in its pending list, which makes a search by index dearer than reading the
+    whole table: the planner then walks all 2,000 notes where the index answers in 0.1 ms.
     """
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 def _probe(path: str, runs: int = 5) -> dict:

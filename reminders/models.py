@@ -105,6 +105,13 @@ class Reminder(models.Model):
                 condition=models.Q(state__in=["pending", "notified", "snoozed"]),
                 name="reminder_due_order_idx",
             ),
+            # An application's open tasks in due order: its next action (the board's card,
+            # its "next action" sort) is the first entry, read without visiting the others.
+            models.Index(
+                fields=["application", "due_at", "id"],
+                condition=models.Q(state__in=["pending", "notified", "snoozed", "failed"]),
+                name="reminder_app_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
