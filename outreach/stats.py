@@ -206,13 +206,16 @@ def median_days_to_reply(*, outreaches: QuerySet[Outreach], answered: int) -> fl
     middle one or two, so no more than two rows come back however many were answered."""
     if not answered:
         return None
+    # The delay is the only column and the sort key, so each row's reply is looked up once;
+    # the unanswered (no delay) sort last instead of being filtered out, which would look
+    # every reply up a second time.
     delay = ExpressionWrapper(F("reply_at") - F("occurred_at"), output_field=DurationField())
     middle = list(
-        outreaches.filter(reply_at__isnull=False)
-        .order_by(delay, "pk")
-        .values_list("occurred_at", "reply_at")[(answered - 1) // 2 : answered // 2 + 1]
+        outreaches.annotate(delay=delay)
+        .order_by(F("delay").asc(nulls_last=True), "pk")
+        .values_list("delay", flat=True)[(answered - 1) // 2 : answered // 2 + 1]
     )
-    delays = [(reply_at - sent_at).total_seconds() / 86400 for sent_at, reply_at in middle]
+    delays = [waited.total_seconds() / 86400 for waited in middle]
     return sum(delays) / len(delays) if delays else None
 
 
