@@ -225,3 +225,30 @@ def test_the_query_count_does_not_grow_with_the_applications(
     with django_assert_num_queries(6 + session_queries):
         response = client.get("/stats/")
     assert response.context["stats"].funnel[0].value == rows
+
+
+def test_unanswered_outreaches_do_not_move_the_median():
+    user = UserFactory()
+    for days in (1, 2, 4, 10):
+        application = ApplicationFactory(user=user)
+        sent = OutreachFactory(
+            user=user, application=application, occurred_at=NOW - timedelta(days=20)
+        )
+        OutreachFactory(
+            user=user,
+            application=application,
+            direction=IN,
+            occurred_at=sent.occurred_at + timedelta(days=days),
+        )
+    # More outreaches without a reply than with one: they sort after every delay.
+    for _ in range(5):
+        OutreachFactory(
+            user=user,
+            application=ApplicationFactory(user=user),
+            occurred_at=NOW - timedelta(days=3),
+        )
+
+    stats = stats_for(user=user, now=NOW)
+
+    assert stats.answered == 4
+    assert stats.median_days_to_reply == 3.0
