@@ -29,9 +29,13 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-# Django's urlize splits a text into words at these and treats each piece on its own; only a
-# piece with ".", "@" or ":" can be a link, every other piece comes out escaped.
+# Django's urlize splits a text into words at these and treats each piece on its own; a piece
+# becomes a link only if it holds an address ("@"), starts (after punctuation) with http:// or
+# https:// or www., or names a .com, .edu, .gov, .int, .mil, .net or .org host (its
+# simple_url_re, simple_url_2_re and is_email_simple). Every other piece comes out escaped;
+# ordinary words with a full stop or a colon ("roadmap.", "1205:") are most of a note's.
 _WORD_SPLIT = re.compile(r"""([\s<>"']+)""")
+_MAYBE_LINK = re.compile(r"@|://|www\.|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
 
 
 def urlized(text: str) -> str:
@@ -39,7 +43,7 @@ def urlized(text: str) -> str:
     pieces that cannot be links are escaped here, the others go through Django's urlize."""
     return "".join(
         urlize(piece, nofollow=True, autoescape=True)
-        if "." in piece or "@" in piece or ":" in piece
+        if _MAYBE_LINK.search(piece)
         else html.escape(piece)
         for piece in _WORD_SPLIT.split(text)
     )

@@ -148,29 +148,46 @@ _SHOWN_NOTE_FIELDS = (
 )
 
 
-def application_timeline(*, application: Application) -> list[InterviewSummary]:
+def application_timeline(
+    *, application: Application, interviewers: dict[int, list[Contact]] | None = None
+) -> list[InterviewSummary]:
     """The application's interviews, newest first, with interviewers and their notes.
+
+    ``interviewers``, each interview's interviewers by name (with name and job title) if the
+    caller has read them already, saves reading them again.
 
     Reads only the columns the application page shows: whole rows of every contact and note,
     with each note's contact joined in again, were a fifth of the page's time."""
-    interviews = (
-        Interview.objects.filter(application=application)
-        .only("application_id", "starts_at", "ends_at", "format", "location")
-        .prefetch_related(
+    prefetches = [Prefetch("notes", queryset=Note.objects.only(*_SHOWN_NOTE_FIELDS))]
+    if interviewers is None:
+        prefetches.append(
             Prefetch(
                 "interviewers",
                 queryset=Contact.objects.only("name", "job_title").order_by("name", "pk"),
-            ),
-            Prefetch("notes", queryset=Note.objects.only(*_SHOWN_NOTE_FIELDS)),
+            )
         )
+    interviews = (
+        Interview.objects.filter(application=application)
+        .only("application_id", "starts_at", "ends_at", "format", "location")
+        .prefetch_related(*prefetches)
         .order_by("-starts_at", "-pk")
     )
-    return [interview_summarize(interview=interview) for interview in interviews]
+    return [
+        interview_summarize(
+            interview=interview,
+            interviewers=None if interviewers is None else interviewers.get(interview.pk, []),
+        )
+        for interview in interviews
+    ]
 
 
-def interview_summarize(*, interview: Interview) -> InterviewSummary:
-    """Group an interview's (prefetched) notes per interviewer and kind."""
-    interviewers = list(interview.interviewers.all())
+def interview_summarize(
+    *, interview: Interview, interviewers: list[Contact] | None = None
+) -> InterviewSummary:
+    """Group an interview's (prefetched) notes per interviewer and kind; its interviewers are
+    ``interviewers`` if given, else its (prefetched) ones."""
+    if interviewers is None:
+        interviewers = list(interview.interviewers.all())
     notes = list(interview.notes.all())
     by_contact: dict[int, list[Note]] = {contact.pk: [] for contact in interviewers}
     others = []

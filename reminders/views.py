@@ -148,17 +148,23 @@ def application_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = interview_selectors.application_get(user=request.user, pk=pk)
+    # The interviewers and the people the panel's forms offer, read together.
+    people = selectors.application_people(user=request.user, application=application)
     return render(
         request,
         "interviews/application_detail.html",
         {
             "application": application,
-            "timeline": interview_selectors.application_timeline(application=application),
+            "timeline": interview_selectors.application_timeline(
+                application=application, interviewers=people.interviewers
+            ),
             "now": timezone.now(),
             "open_drafts": outreach_selectors.open_drafts_of(
                 user=request.user, application=application
+            ).only(*outreach_selectors.DRAFT_ROW_FIELDS),
+            **selectors.application_panel_context(
+                user=request.user, application=application, people=people.contacts
             ),
-            **selectors.application_panel_context(user=request.user, application=application),
         },
     )
 
@@ -185,7 +191,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = _own_reminder(request, pk)
     context = _detail_context(request, reminder)
-    context["open_drafts"] = outreach_selectors.open_drafts_of(user=request.user, reminder=reminder)
+    context["open_drafts"] = outreach_selectors.open_drafts_of(
+        user=request.user, reminder=reminder
+    ).only(*outreach_selectors.DRAFT_ROW_FIELDS)
     return render(request, "reminders/task_detail.html", context)
 
 

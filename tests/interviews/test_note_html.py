@@ -17,6 +17,9 @@ TEXTS = [
     "trailing.dots... and: colons; example.com/path or [https://a.example/(x)]",
     "unicode café.com naïve https://exämple.com/ü",
     "mailto:someone@example.com javascript:alert(1) ftp://x.example",
+    # Only words with an @, ://, www. or a .com-like host reach urlize; these test the edges.
+    "WWW.EXAMPLE.NET HTTPS://X.EXAMPLE host.GOV/x a.int: x.mil. (www.a.b) 1.5: e.g. i.e.",
+    "&#64;x.com a&amp;b.edu http&#58;//x.org www&#46;x.y user@host. @home :// a.b.c",
 ]
 
 

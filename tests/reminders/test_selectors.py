@@ -10,8 +10,16 @@ import time_machine
 from interviews.models import Application
 from reminders.board import board_applications, today_strip
 from reminders.models import Reminder
-from reminders.selectors import application_panel_context
-from tests.factories import ApplicationFactory, OutreachFactory, ReminderFactory, UserFactory
+from reminders.selectors import application_contacts, application_panel_context, application_people
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    ContactFactory,
+    InterviewFactory,
+    OutreachFactory,
+    ReminderFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +101,35 @@ def test_the_panel_on_a_task_page_lists_only_the_other_open_tasks():
 
     assert context["panel_tasks"] == [other]
     assert context["panel_reminder"] == this_one
+
+
+def test_application_people_reads_the_interviewers_and_the_contacts_in_one_query(
+    django_assert_num_queries,
+):
+    user = UserFactory()
+    company = CompanyFactory(user=user)
+    application = ApplicationFactory(user=user, company=company)
+    other_application = ApplicationFactory(user=user, company=company)
+    first, second = InterviewFactory.create_batch(2, application=application)
+    ana = ContactFactory(user=user, company=company, name="Ana")
+    bo = ContactFactory(user=user, name="Bo")  # another company: an interviewer only
+    ContactFactory(user=user, company=company, name="Cy")  # of the company, no interview
+    dee = ContactFactory(user=user, company=company, name="Dee")  # interviewed for the other one
+    ContactFactory(user=user, name="Eve")  # neither
+    ContactFactory(name="Not mine")
+    first.interviewers.add(ana, bo)
+    second.interviewers.add(bo)
+    InterviewFactory(application=other_application).interviewers.add(dee, ana)
+
+    with django_assert_num_queries(1):
+        people = application_people(user=user, application=application)
+
+    assert {pk: [c.name for c in cs] for pk, cs in people.interviewers.items()} == {
+        first.pk: ["Ana", "Bo"],
+        second.pk: ["Bo"],
+    }
+    assert [c.name for c in people.contacts] == ["Ana", "Bo", "Cy", "Dee"]
+    assert [c.pk for c in people.contacts] == [
+        c.pk for c in application_contacts(user=user, application=application)
+    ]
+    assert people.interviewers[first.pk][1].job_title == "Engineering manager"
