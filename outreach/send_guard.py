@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,8 +34,8 @@ def last_outgoing_at(*, user: User, contact: Contact) -> datetime | None:
     )
 
 
-def not_before_wish(*, user: User, contact: Contact) -> date | None:
-    """The latest "not before" date this person asked for in a follow-up note, if any."""
+def _not_before_wishes(*, user: User, contact: Contact) -> QuerySet[Note]:
+    """The "not before" dates this person asked for in follow-up notes, the latest first."""
     return (
         Note.objects.filter(
             interview__application__user=user,
@@ -44,25 +45,44 @@ def not_before_wish(*, user: User, contact: Contact) -> date | None:
         )
         .order_by("-follow_up_not_before")
         .values_list("follow_up_not_before", flat=True)
-        .first()
     )
+
+
+def not_before_wish(*, user: User, contact: Contact) -> date | None:
+    """The latest "not before" date this person asked for in a follow-up note, if any."""
+    return _not_before_wishes(user=user, contact=contact).first()
 
 
 @dataclass(frozen=True)
 class ContactHistory:
-    """The user's last exchange with a person (either way) and when they last wrote to them."""
+    """The user's last exchange with a person (either way), read by ``contact_history``: when
+    they last wrote to them, and the latest date the person asked not to be written to before
+    (``not_before_wish``), both carried by that exchange's row."""
 
+    user: User
+    contact: Contact
     last: Outreach | None
-    last_outgoing_at: datetime | None
+
+    @property
+    def last_outgoing_at(self) -> datetime | None:
+        return self.last.last_outgoing_at if self.last is not None else None
 
     @property
     def written_before(self) -> bool:
         return self.last_outgoing_at is not None
 
+    @cached_property
+    def not_before(self) -> date | None:
+        # With no exchange there is no row to carry it: read on its own, only if asked.
+        if self.last is None:
+            return not_before_wish(user=self.user, contact=self.contact)
+        return self.last.not_before
+
 
 def contact_history(*, user: User, contact: Contact) -> ContactHistory:
-    """``last_contact`` and ``last_outgoing_at`` in one query: the last exchange, carrying
-    the time of the last message out (a subquery, for when the person answered last)."""
+    """``last_contact``, ``last_outgoing_at`` and ``not_before_wish`` in one query: the last
+    exchange, carrying the time of the last message out (for when the person answered last)
+    and the person's wish, as subqueries."""
     outgoing = (
         Outreach.objects.filter(user=user, contact=contact, direction=Outreach.Direction.OUTGOING)
         .order_by("-occurred_at")
@@ -71,13 +91,21 @@ def contact_history(*, user: User, contact: Contact) -> ContactHistory:
     last = (
         Outreach.objects.filter(user=user, contact=contact)
         .only("occurred_at", "channel", "direction")
-        .annotate(last_outgoing_at=Subquery(outgoing))
+        .annotate(
+            last_outgoing_at=Subquery(outgoing),
+            not_before=Subquery(_not_before_wishes(user=user, contact=contact)[:1]),
+        )
         .order_by("-occurred_at", "-pk")
         .first()
     )
-    if last is None:
-        return ContactHistory(None, None)
-    return ContactHistory(last, last.last_outgoing_at)
+    return ContactHistory(user, contact, last)
+
+
+def _not_before(*, user: User, contact: Contact, history: ContactHistory | None) -> date | None:
+    """``not_before_wish``, from ``history`` when the caller already read it."""
+    return (
+        history.not_before if history is not None else not_before_wish(user=user, contact=contact)
+    )
 
 
 def gap_allowed_from(
@@ -107,7 +135,7 @@ def gap_allowed_from(
             else last_outgoing_at(user=user, contact=contact)
         ),
         check_in=check_in,
-        not_before=not_before_wish(user=user, contact=contact) if follow_up else None,
+        not_before=_not_before(user=user, contact=contact, history=history) if follow_up else None,
     )
     if earliest is None or earliest <= now:
         return None

@@ -531,16 +531,16 @@ def test_the_composer_and_a_draft_read_notes_templates_and_history_once(
     )
     url = reverse("outreach:compose_for_interview", args=[scene.interview.pk])
     # Session (unless Redis holds it), user, interview, contact, open draft, last exchange
-    # and last message out, notes, templates, "not before" wishes.
-    with django_assert_num_queries(8 + session_queries):
+    # with the last message out and the "not before" wishes, notes, templates.
+    with django_assert_num_queries(7 + session_queries):
         response = scene_client.get(url, {"contact": scene.contact.pk})
     assert response.context["occasion"] == Occasion.TOPIC_FOLLOW_UP
     assert response.context["form"]["template_key"].value().startswith("user:")
     saved = scene_client.post(
         f"{url}?contact={scene.contact.pk}", {"subject": "Hi", "body": "Hi", "action": "save"}
     )
-    # Session, user, draft, templates, notes, last exchange and message out, wishes.
-    with django_assert_num_queries(6 + session_queries):
+    # Session, user, draft, templates, notes, last exchange with message out and wishes.
+    with django_assert_num_queries(5 + session_queries):
         response = scene_client.get(saved.url)
     assert response.context["draft"].subject == "Hi"
     gap = response.context["facts"].gap_allowed_from
