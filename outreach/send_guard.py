@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
 from django.conf import settings
-from django.db.models import QuerySet, Subquery
+from django.db import connection
+from django.db.models import Field
 from django.utils import timezone
 
 from accounts.models import User
@@ -34,8 +34,8 @@ def last_outgoing_at(*, user: User, contact: Contact) -> datetime | None:
     )
 
 
-def _not_before_wishes(*, user: User, contact: Contact) -> QuerySet[Note]:
-    """The "not before" dates this person asked for in follow-up notes, the latest first."""
+def not_before_wish(*, user: User, contact: Contact) -> date | None:
+    """The latest "not before" date this person asked for in a follow-up note, if any."""
     return (
         Note.objects.filter(
             interview__application__user=user,
@@ -45,60 +45,88 @@ def _not_before_wishes(*, user: User, contact: Contact) -> QuerySet[Note]:
         )
         .order_by("-follow_up_not_before")
         .values_list("follow_up_not_before", flat=True)
+        .first()
     )
-
-
-def not_before_wish(*, user: User, contact: Contact) -> date | None:
-    """The latest "not before" date this person asked for in a follow-up note, if any."""
-    return _not_before_wishes(user=user, contact=contact).first()
 
 
 @dataclass(frozen=True)
 class ContactHistory:
-    """The user's last exchange with a person (either way), read by ``contact_history``: when
-    they last wrote to them, and the latest date the person asked not to be written to before
-    (``not_before_wish``), both carried by that exchange's row."""
+    """What ``contact_history`` reads of the user's exchanges with a person: the last one
+    (either way), when they last wrote to them, and the person's ``not_before_wish``."""
 
-    user: User
-    contact: Contact
     last: Outreach | None
-
-    @property
-    def last_outgoing_at(self) -> datetime | None:
-        return self.last.last_outgoing_at if self.last is not None else None
+    last_outgoing_at: datetime | None
+    not_before: date | None
 
     @property
     def written_before(self) -> bool:
         return self.last_outgoing_at is not None
 
-    @cached_property
-    def not_before(self) -> date | None:
-        # With no exchange there is no row to carry it: read on its own, only if asked.
-        if self.last is None:
-            return not_before_wish(user=self.user, contact=self.contact)
-        return self.last.not_before
+
+_OUTREACH, _NOTE = Outreach._meta.db_table, Note._meta.db_table
+_INTERVIEW, _APPLICATION = Interview._meta.db_table, Application._meta.db_table
+# The last exchange (the left join gives a row of NULLs when there is none), the last message
+# out and the latest "not before" wish, each found as last_contact, last_outgoing_at and
+# not_before_wish find theirs, through the same indexes.
+_HISTORY_SQL = f"""
+SELECT latest.id, latest.occurred_at, latest.channel, latest.direction,
+  (SELECT o.occurred_at FROM {_OUTREACH} o
+    WHERE o.user_id = %(user)s AND o.contact_id = %(contact)s AND o.direction = %(outgoing)s
+    ORDER BY o.occurred_at DESC LIMIT 1),
+  (SELECT n.follow_up_not_before FROM {_NOTE} n
+    JOIN {_INTERVIEW} i ON i.id = n.interview_id
+    JOIN {_APPLICATION} a ON a.id = i.application_id
+    WHERE a.user_id = %(user)s AND n.contact_id = %(contact)s AND n.kind = %(follow_up)s
+      AND n.follow_up_not_before IS NOT NULL
+    ORDER BY n.follow_up_not_before DESC LIMIT 1)
+FROM (SELECT 1) AS one
+LEFT JOIN {_OUTREACH} latest ON latest.id = (
+  SELECT o.id FROM {_OUTREACH} o WHERE o.user_id = %(user)s AND o.contact_id = %(contact)s
+  ORDER BY o.occurred_at DESC, o.id DESC LIMIT 1)
+"""  # noqa: S608 - only the models' table names are written in
+
+
+def _from_db(value: object, field: Field) -> object:
+    """A value the cursor read from ``field``'s column, or a subquery of it, as the ORM gives
+    it: SQLite returns a subquery's dates as text."""
+    column = field.get_col(field.model._meta.db_table)
+    for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = convert(value, column, connection)
+    return value
 
 
 def contact_history(*, user: User, contact: Contact) -> ContactHistory:
-    """``last_contact``, ``last_outgoing_at`` and ``not_before_wish`` in one query: the last
-    exchange, carrying the time of the last message out (for when the person answered last)
-    and the person's wish, as subqueries."""
-    outgoing = (
-        Outreach.objects.filter(user=user, contact=contact, direction=Outreach.Direction.OUTGOING)
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
-    last = (
-        Outreach.objects.filter(user=user, contact=contact)
-        .only("occurred_at", "channel", "direction")
-        .annotate(
-            last_outgoing_at=Subquery(outgoing),
-            not_before=Subquery(_not_before_wishes(user=user, contact=contact)[:1]),
+    """``last_contact``, ``last_outgoing_at`` and ``not_before_wish`` in one query.
+
+    Written out rather than built with the ORM, which took some 1.3 ms of CPU to assemble and
+    compile its two subqueries, ten times what the query costs; the composer and every draft's
+    page read it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _HISTORY_SQL,
+            {
+                "user": user.pk,
+                "contact": contact.pk,
+                "outgoing": Outreach.Direction.OUTGOING.value,
+                "follow_up": Note.Kind.FOLLOW_UP.value,
+            },
         )
-        .order_by("-occurred_at", "-pk")
-        .first()
+        pk, occurred_at, channel, direction, last_outgoing_at, not_before = cursor.fetchone()
+    occurred = Outreach._meta.get_field("occurred_at")
+    last = None
+    if pk is not None:
+        last = Outreach(
+            pk=pk,
+            occurred_at=_from_db(occurred_at, occurred),
+            channel=channel,
+            direction=direction,
+        )
+    return ContactHistory(
+        last,
+        _from_db(last_outgoing_at, occurred),
+        _from_db(not_before, Note._meta.get_field("follow_up_not_before")),
     )
-    return ContactHistory(user, contact, last)
 
 
 def _not_before(*, user: User, contact: Contact, history: ContactHistory | None) -> date | None:
