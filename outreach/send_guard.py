@@ -52,7 +52,8 @@ def not_before_wish(*, user: User, contact: Contact) -> date | None:
 @dataclass(frozen=True)
 class ContactHistory:
     """What ``contact_history`` reads of the user's exchanges with a person: the last one
-    (either way), when they last wrote to them, and the person's ``not_before_wish``."""
+    (either way; its time, channel and direction only), when they last wrote to them, and the
+    person's ``not_before_wish``."""
 
     last: Outreach | None
     last_outgoing_at: datetime | None
