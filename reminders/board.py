@@ -16,22 +16,24 @@ from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 
 from accounts.models import User
 from followup_site.row_urls import url_for_id
-from interviews.models import Application
-from outreach import selectors as outreach_selectors
+from interviews.models import Application, Company, Contact
 from outreach.models import Outreach
 from outreach.selectors import BOUNCE_SHOWN_DAYS
 from reminders.board_query import (
     BoardRow,
     NextInterviewRow,
+    NoticeRow,
     TodayReplyRow,
     board_rows,
     next_interview_row,
+    notice_rows,
     today_reply_rows,
     today_task_rows,
 )
@@ -383,27 +385,57 @@ class Notices:
     inactive_replies: list[Outreach]
 
 
-def dashboard_notices(*, user: User, now: datetime) -> Notices:
-    """The emails that bounced lately and the replies kept while the account was inactive
-    (see their selectors), read in one query: one is outgoing, the other incoming."""
-    both = (
-        outreach_selectors.bounced_outreaches(user=user, now=now)
-        | outreach_selectors.replies_received_while_inactive(user=user)
-    ).only(  # what the two notices show: fewer columns to read
-        "direction",
-        "subject",
-        "occurred_at",
-        "delivery",
-        "delivery_detail",
-        "contact__name",
-        "contact__email",
-        "application__role",
-        "application__company__name",
+def _notice_outreach(row: NoticeRow) -> Outreach:
+    """A notice's outreach as its template reads it: the models' instances, with its
+    contact, application and company, made from the row as ``select_related`` makes them
+    (any other field is deferred)."""
+    company = Company.from_db(DEFAULT_DB_ALIAS, ["id", "name"], [row.company_id, row.company_name])
+    application = Application.from_db(
+        DEFAULT_DB_ALIAS, ["id", "company_id", "role"], [row.application_id, company.pk, row.role]
     )
+    application.company = company
+    outreach = Outreach.from_db(
+        DEFAULT_DB_ALIAS,
+        [
+            "id",
+            "application_id",
+            "contact_id",
+            "direction",
+            "subject",
+            "occurred_at",
+            "delivery",
+            "delivery_detail",
+        ],
+        [
+            row.pk,
+            row.application_id,
+            row.contact_id,
+            row.direction,
+            row.subject,
+            row.occurred_at,
+            row.delivery,
+            row.delivery_detail,
+        ],
+    )
+    outreach.application = application
+    if row.contact_id is not None:
+        outreach.contact = Contact.from_db(
+            DEFAULT_DB_ALIAS,
+            ["id", "name", "email"],
+            [row.contact_id, row.contact_name, row.contact_email],
+        )
+    return outreach
+
+
+def dashboard_notices(*, user: User, now: datetime) -> Notices:
+    """The emails that bounced lately and the replies kept while the account was inactive,
+    read in one query (:func:`reminders.board_query.notice_rows`): one is outgoing, the
+    other incoming."""
     notices = Notices(bounced=[], inactive_replies=[])
-    for outreach in both:
-        if outreach.direction == Outreach.Direction.OUTGOING:
-            notices.bounced.append(outreach)
+    rows = notice_rows(user_id=user.pk, bounced_since=now - timedelta(days=BOUNCE_SHOWN_DAYS))
+    for row in rows:
+        if row.direction == Outreach.Direction.OUTGOING:
+            notices.bounced.append(_notice_outreach(row))
         else:
-            notices.inactive_replies.append(outreach)
+            notices.inactive_replies.append(_notice_outreach(row))
     return notices

@@ -363,3 +363,61 @@ LIMIT 1
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return NextInterviewRow(row[0], _aware(row[1]), row[2], row[3]) if row else None
+
+
+# --- The notices ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    pk: int
+    direction: str
+    subject: str
+    occurred_at: datetime
+    delivery: str
+    delivery_detail: str
+    application_id: int
+    role: str
+    company_id: int
+    company_name: str
+    contact_id: int | None
+    contact_name: str | None
+    contact_email: str | None
+
+
+def notice_rows(*, user_id: int, bounced_since: datetime) -> list[NoticeRow]:
+    """The dashboard's two notices in one query, newest first: the emails that bounced or
+    were marked as spam since ``bounced_since`` (as ``outreach.selectors.bounced_outreaches``)
+    and the replies kept while the account was inactive (as
+    ``replies_received_while_inactive``). Nearly always none: written out here, the query
+    costs a tenth of the ORM's compiling of those two querysets' union."""
+    params: dict = {
+        "user": user_id,
+        "bounced_since": connection.ops.adapt_datetimefield_value(bounced_since),
+        "incoming": Outreach.Direction.INCOMING,
+        "outgoing": Outreach.Direction.OUTGOING,
+        "kept": True,
+    }
+    bounces = _placeholders(
+        "delivery", (Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED), params
+    )
+    outreach, contacts = Outreach._meta.db_table, Contact._meta.db_table
+    applications, companies = Application._meta.db_table, Company._meta.db_table
+    sql = f"""
+SELECT o.id, o.direction, o.subject, o.occurred_at, o.delivery, o.delivery_detail,
+  o.application_id, a.role, a.company_id, co.name, o.contact_id, c.name, c.email
+FROM {outreach} o
+JOIN {applications} a ON a.id = o.application_id
+JOIN {companies} co ON co.id = a.company_id
+LEFT JOIN {contacts} c ON c.id = o.contact_id
+WHERE o.user_id = %(user)s AND (
+  (o.direction = %(outgoing)s AND o.delivery IN ({bounces})
+    AND o.occurred_at >= %(bounced_since)s)
+  OR (o.direction = %(incoming)s AND o.received_while_inactive = %(kept)s)
+)
+ORDER BY o.occurred_at DESC, o.id DESC
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [NoticeRow(*row[:3], _aware(row[3]), *row[4:]) for row in rows]  # type: ignore[misc]

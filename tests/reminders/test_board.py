@@ -175,6 +175,58 @@ def test_the_next_interview_opens_its_application(user, logged_in_client):
     assert sooner.get_absolute_url() in entry and "Sooner role" in entry
 
 
+@time_machine.travel(NOW, tick=False)
+def test_the_notices_list_recent_bounces_and_inactive_replies_escaped(user, logged_in_client):
+    """Bounced or complained-of emails of the last 30 days, and replies kept while the account
+    was inactive, newest first, every value escaped; older bounces, replies already seen and
+    other users' rows stay out."""
+    application = ApplicationFactory(user=user, role='Data <i>"engineer"</i>')
+    contact = ContactFactory(user=user, name="Ana <script>x</script>", email="a&b@x.example")
+
+    def outreach(subject, days, **fields):
+        fields.setdefault("direction", Outreach.Direction.OUTGOING)
+        return OutreachFactory(
+            user=fields.pop("owner", user),
+            application=fields.pop("application", application),
+            contact=fields.pop("contact", contact),
+            subject=subject,
+            occurred_at=NOW - timedelta(days=days),
+            **fields,
+        )
+
+    outreach('<b>"Thanks"</b>', 1, delivery=Outreach.Delivery.BOUNCED)
+    outreach("Spam?", 2, contact=None, delivery=Outreach.Delivery.COMPLAINED)
+    outreach("Too old", 31, delivery=Outreach.Delivery.BOUNCED)
+    outreach("Arrived", 1, delivery=Outreach.Delivery.DELIVERED)
+    kept = outreach(
+        "Re: <em>us</em>", 3, direction=Outreach.Direction.INCOMING, received_while_inactive=True
+    )
+    outreach("Seen", 1, direction=Outreach.Direction.INCOMING)
+    stranger = ApplicationFactory()
+    outreach(
+        "Not yours",
+        1,
+        owner=stranger.user,
+        application=stranger,
+        contact=None,
+        delivery=Outreach.Delivery.BOUNCED,
+    )
+
+    html = logged_in_client.get(DASHBOARD).content.decode()
+
+    notices = html[html.index('id="bounced-emails"') : html.index('id="order-label"')]
+    assert "<script>" not in notices and "<b>" not in notices and "<em>" not in notices
+    assert notices.index("&lt;b&gt;&quot;Thanks&quot;&lt;/b&gt;") < notices.index("Spam?")
+    assert "Ana &lt;script&gt;x&lt;/script&gt; (a&amp;b@x.example)" in notices
+    assert "an interviewer" in notices  # the complaint has no contact
+    assert "Re: &lt;em&gt;us&lt;/em&gt;" in notices
+    assert "Data &lt;i&gt;&quot;engineer&quot;&lt;/i&gt;" in notices
+    assert f"{application.get_absolute_url()}#outreach-{kept.pk}" in notices
+    assert contact.get_absolute_url() in notices
+    for absent in ("Too old", "Arrived", "Seen", "Not yours"):
+        assert absent not in notices
+
+
 # --- Cards ----------------------------------------------------------------------------------
 
 
