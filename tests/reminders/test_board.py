@@ -117,6 +117,59 @@ def test_nothing_due_is_said_only_when_nothing_is_due(zone, client_for):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_today_strip_escapes_what_users_and_their_contacts_wrote(user, client_for):
+    """Titles, company and contact names, roles and subjects come out as text, in every
+    kind of entry; more tasks than a group shows link to the task list."""
+    hostile = '<script>alert("x")</script>'
+    application = ApplicationFactory(user=user, role=f"Role {hostile}")
+    application.company.name = f"Acme {hostile} & 'Co'"
+    application.company.save()
+    ana = ContactFactory(user=user, company=application.company, name=f"Ana {hostile}")
+    for minutes in range(1, 8):  # overdue: five shown, "7 overdue in all"
+        ReminderFactory(
+            user=user,
+            application=application,
+            title=f"Own {hostile}",
+            due_at=NOW - timedelta(minutes=minutes),
+        )
+    ReminderFactory(
+        user=user,
+        application=application,
+        kind=Reminder.Kind.THANK_YOU,
+        contact=ana,
+        title="",
+        due_at=NOW + timedelta(hours=3),
+    )
+    ReminderFactory(user=user, application=application, due_at=NOW + timedelta(hours=2))
+    OutreachFactory(
+        user=user,
+        application=application,
+        contact=ana,
+        direction=Outreach.Direction.INCOMING,
+        subject=f"Re: {hostile}",
+        occurred_at=NOW - timedelta(hours=1),
+    )
+    InterviewFactory(
+        application=application,
+        starts_at=NOW + timedelta(days=1),
+        ends_at=NOW + timedelta(days=1, hours=1),
+    )
+
+    html = client_for(user).get(DASHBOARD).content.decode()
+
+    strip = html[html.index('id="today"') : html.index("</section>", html.index('id="today"'))]
+    assert "<script>" not in strip
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert strip.count(f"Own {escaped}") == 5
+    assert f"Thank Ana {escaped} for the interview" in strip
+    assert strip.count(f"Acme {escaped} &amp; &#x27;Co&#x27;") == 9  # 7 tasks, reply, interview
+    assert f"Ana {escaped} at Acme" in strip and f"“Re: {escaped}”" in strip
+    assert f"Role {escaped} at Acme" in strip
+    assert "7 overdue in all: see them" in strip
+    assert "3 h left" in strip and 'data-today="due-today"' in strip
+
+
+@time_machine.travel(NOW, tick=False)
 def test_replies_show_once_since_the_last_visit(client_for):
     seeker = UserFactory(timezone="Europe/Berlin")
     application = ApplicationFactory(user=seeker)
