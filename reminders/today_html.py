@@ -18,18 +18,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from followup_site.row_urls import id_url_maker
-from reminders.board import TodayStrip, TodayTask, local_text
+from reminders.board import LocalText, TaskLinks, TodayStrip, TodayTask
 
 # How many characters of a reply's subject the strip shows (the ``truncatechars`` it had).
 _SUBJECT_CHARS = 80
 
 
-def _task(task: TodayTask, *, kind: str, badge: str, tail: str) -> str:
+def _task(task: TodayTask, *, link: str, kind: str, badge: str, tail: str) -> str:
     """One task: a link to it with ``badge`` (already HTML) and, after its title and
     company, ``tail`` (already HTML)."""
     company = _fact(task.company_name) if task.company_name else ""
     return f"""<li data-today="{kind}">
-  <a class="today-link" href="{escape(task.link)}">
+  <a class="today-link" href="{escape(link)}">
     {badge}
     <span class="text-break">{escape(task.title)}</span>{company}{tail}
   </a>
@@ -61,10 +61,12 @@ def today_items_html(today: TodayStrip) -> SafeString:
     (each group with a link to the rest), new replies and the next interview."""
     tasks_url = escape(reverse("reminders:task_list"))
     application_url = id_url_maker("application_detail")
-    zone = timezone.get_current_timezone()
+    local_text = LocalText(timezone.get_current_timezone())
+    task_links = TaskLinks()
     items = [
         _task(
             task,
+            link=task_links(task),
             kind="overdue",
             badge='<span class="badge text-bg-danger">Overdue</span>',
             tail=_fact(f"was due {task.due_text}"),
@@ -75,6 +77,7 @@ def today_items_html(today: TodayStrip) -> SafeString:
     items.extend(
         _task(
             task,
+            link=task_links(task),
             kind="thank-you",
             badge=_thank_you_badge(task.hours_left),
             tail=_fact(f"by {task.due_text}"),
@@ -87,6 +90,7 @@ def today_items_html(today: TodayStrip) -> SafeString:
     items.extend(
         _task(
             task,
+            link=task_links(task),
             kind="due-today",
             badge=f'<span class="badge text-bg-primary">Today {escape(task.due_time)}</span>',
             tail="",
@@ -102,7 +106,7 @@ def today_items_html(today: TodayStrip) -> SafeString:
     <span class="badge text-bg-success">Reply</span>
     <span class="text-break">{escape(reply.contact_name or "Someone")} at \
 {escape(reply.company_name)}: “{escape(subject)}”</span>
-    <span class="text-body-secondary small">· {escape(local_text(reply.occurred_at, zone))}</span>
+    <span class="text-body-secondary small">· {escape(local_text(reply.occurred_at))}</span>
   </a>
 </li>""")
     interview = today.next_interview
@@ -110,7 +114,7 @@ def today_items_html(today: TodayStrip) -> SafeString:
         items.append(f"""<li data-today="next-interview">
   <a class="today-link" href="{escape(application_url(interview.application_id))}">
     <span class="badge text-bg-info">Next interview</span>
-    <span>{escape(local_text(interview.starts_at, zone))}</span>
+    <span>{escape(local_text(interview.starts_at))}</span>
     <span class="text-break text-body-secondary small">· {escape(interview.role)} at \
 {escape(interview.company_name)}</span>
   </a>
