@@ -133,8 +133,8 @@ class TaskLinks:
 
 
 class _ReadTask:
-    """What a task read as a plain row (no model) shows: its title (where it opens:
-    :class:`TaskLinks`)."""
+    """What a task read as a plain row (no model) shows: its title. (Where it opens is
+    :class:`TaskLinks`'s, which looks each route up once for all the tasks of a page.)"""
 
     __slots__ = ()
     kind: str
