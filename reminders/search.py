@@ -4,11 +4,13 @@ It reads every app's rows (and the reminders' for the "overdue" filter), so it l
 the app at the top of the dependency chain.
 
 On PostgreSQL each kind is matched with full-text search (``websearch_to_tsquery``: quotes,
-``or`` and ``-word`` work as on a search engine) against a document that a GIN expression
-index of migration ``reminders.0008_search_indexes`` holds; ranked by ``ts_rank``. The
-documents below and the indexes' expressions must stay the same SQL, or the planner cannot
-use the index (tests/reminders/test_search_indexes.py checks with EXPLAIN). On SQLite every
-word of the query must appear (case-insensitively) in one of the kind's fields.
+``or`` and ``-word`` work as on a search engine) against a document that a GIN index holds:
+of an expression for companies and application roles (migration
+``reminders.0008_search_indexes``), of a stored column for the kinds ranked by ``ts_rank``
+(``reminders.0010_search_documents``). The expressions below and the indexes' must stay the
+same SQL, or the planner cannot use the index (tests/reminders/test_search_indexes.py checks
+with EXPLAIN). On SQLite every word of the query must appear (case-insensitively) in one of
+the kind's fields.
 
 The page runs one query per kind, whatever the number of rows or applications: the filters
 become a subquery of application ids inside each kind's query.
@@ -230,7 +232,7 @@ class Kind:
     owner: str
     # Within the filtered applications: ``{scope}`` is their ids' subquery.
     scope: str
-    # The columns matched word for word on SQLite (PostgreSQL matches DOCUMENTS).
+    # The columns matched word for word on SQLite (PostgreSQL matches ``document``).
     like: tuple[str, ...]
     # The order when not ranked: on SQLite, and always for applications.
     newest: str = "m.id DESC"
@@ -240,31 +242,36 @@ class Kind:
     matches: str = ""
 
 
-# The document of each kind: (config, columns of the alias ``m``), the same expressions as
-# the GIN indexes of migration 0008, or the planner cannot use them.
-DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "company": (NAMES, ("m.name",)),
-    "application": (PROSE, ("m.role",)),
-    # The address twice: whole (to find "dana@acme.example") and in words (to find "acme").
-    "contact": (
-        NAMES,
-        ("m.name", "m.email", "translate(m.email, '@.-_', '    ')", "m.job_title"),
-    ),
-    "note": (PROSE, ("m.text", "m.question", "m.better_answer")),
-    "outreach": (PROSE, ("m.subject", "m.body")),
-    "draft": (PROSE, ("m.subject", "m.body")),
+# The text search configuration of each kind's document and query.
+CONFIGS: dict[str, str] = {
+    "company": NAMES,
+    "application": PROSE,
+    "contact": NAMES,
+    "note": PROSE,
+    "outreach": PROSE,
+    "draft": PROSE,
 }
+# The documents of the kinds found but not ranked, expressions over columns of the alias
+# ``m``: the same as the GIN indexes of migration 0008, or the planner cannot use them.
+EXPRESSIONS: dict[str, tuple[str, ...]] = {"company": ("m.name",), "application": ("m.role",)}
 
 
 def document(kind: str) -> str:
-    """``to_tsvector(config, COALESCE(a, '') || ' ' || ...)`` of the kind's columns."""
-    config, parts = DOCUMENTS[kind]
-    joined = " || ' ' || ".join(f"COALESCE({part}, '')" for part in parts)
-    return f"to_tsvector('{config}'::regconfig, {joined})"
+    """The kind's ``tsvector`` on PostgreSQL.
+
+    A ranked kind's is the generated column ``search_document`` (migration 0010, which
+    spells out its expression): the match and ``ts_rank`` both read it, where an expression
+    would be parsed from the text once for each. Another kind's is ``to_tsvector(config,
+    COALESCE(a, '') || ' ' || ...)`` of its columns.
+    """
+    if kind not in EXPRESSIONS:
+        return "m.search_document"
+    joined = " || ' ' || ".join(f"COALESCE({part}, '')" for part in EXPRESSIONS[kind])
+    return f"to_tsvector('{CONFIGS[kind]}'::regconfig, {joined})"
 
 
 def _tsquery(kind: str) -> str:
-    return f"websearch_to_tsquery('{DOCUMENTS[kind][0]}'::regconfig, %s)"
+    return f"websearch_to_tsquery('{CONFIGS[kind]}'::regconfig, %s)"
 
 
 _APPLICATION_COLUMNS = "a.role, co.name"
@@ -352,10 +359,10 @@ def kind_sql(
     1. The user's rows (within the scope) matching the query: on PostgreSQL, whose document
        matches ``websearch_to_tsquery`` (a GIN index serves it); on SQLite, where every word
        appears in one of the kind's columns, case-insensitively.
-    2. On PostgreSQL, ranking reads each row's text again (``ts_rank`` takes the document,
-       not the index), so only the newest ``RANKED_CANDIDATES`` matches are ranked, best
-       first: a common word costs the same as a rare one. Applications and SQLite results
-       come newest first.
+    2. On PostgreSQL, ranking reads each row's stored document (``ts_rank`` takes the
+       document, not the index), so only the newest ``RANKED_CANDIDATES`` matches are
+       ranked, best first: a common word costs the same as a rare one. Applications and
+       SQLite results come newest first.
     """
     spec = KINDS[kind]
     conditions = [spec.owner]
@@ -388,14 +395,15 @@ def kind_sql(
         params.append(query)
         # Each candidate's rank is computed once, after the candidates are cut to the
         # newest ones (PostgreSQL postpones a costly output column past ORDER BY ... LIMIT);
-        # the rows shown are then read by primary key.
+        # only the best of them are then joined to what a result shows, by primary key.
         candidates = (
             f"SELECT m.id, ts_rank({document(kind)}, {_tsquery(kind)}) AS rank "  # noqa: S608
             f"FROM {spec.matches} WHERE {' AND '.join(conditions)} "
             f"ORDER BY m.id DESC LIMIT {RANKED_CANDIDATES:d}"
         )
+        best = f"SELECT * FROM ({candidates}) b ORDER BY b.rank DESC, b.id DESC LIMIT {limit:d}"  # noqa: S608
         ranked = Kind(
-            source=f"({candidates}) k JOIN {spec.source} ON m.id = k.id",
+            source=f"({best}) k JOIN {spec.source} ON m.id = k.id",
             columns=spec.columns,
             owner=spec.owner,
             scope=spec.scope,
@@ -445,8 +453,9 @@ def search(*, user: User, query: str, filters: Filters, now: datetime) -> Result
         return Results(groups=[], searched=True)
     scope = None
     if filters.active:
-        # Compiled once, a subquery of every kind's query.
-        scope_query = applications_matching(user=user, filters=filters, now=now).values("pk")
+        # Compiled once, a subquery of every kind's query, without the applications' order.
+        matching = applications_matching(user=user, filters=filters, now=now)
+        scope_query = matching.order_by().values("pk")
         sql, params = scope_query.query.sql_with_params()
         scope = (sql, list(params))
     found = {
