@@ -140,7 +140,7 @@ def outreaches_with_reply(*, user: User) -> tuple[str, list]:
     module's definition), or None.
 
     Written out rather than built with the ORM: its nested subqueries cost the ORM some
-    1.5 ms to assemble and compile for each of the two queries that read it. The indexed
+    1.5 ms to assemble and compile. The indexed
     columns of ``outreach_app_direction_idx`` (application, direction, time) serve both
     lookups.
     """
@@ -175,15 +175,59 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def reply_rates(*, outreaches: tuple[str, list]) -> tuple[list[Bar], list[Bar]]:
-    """Reply rates by purpose and by channel of ``outreaches`` (from
-    ``outreaches_with_reply``), from one grouped query."""
-    sql, params = outreaches
+@dataclass
+class Replies:
+    """The reply figures of the user's outreaches (see the module's definitions)."""
+
+    by_purpose: list[Bar]
+    by_channel: list[Bar]
+    answered: int
+    median_days: float | None
+
+
+def replies(*, user: User) -> Replies:
+    """Reply rates by purpose and by channel, and the median days to a reply, from one query.
+
+    Each outreach's reply is looked up once (``w``, which PostgreSQL materializes as both
+    parts read it): its rows grouped by purpose and channel, then the middle one or two of
+    the answered outreaches' delays, numbered in order by the database, so no more than two
+    of them come back however many were answered.
+    """
+    sql, params = outreaches_with_reply(user=user)
+    if connection.vendor == "sqlite":
+        # Django's own function for a difference of two timestamps there, in microseconds.
+        delay = "django_timestamp_diff(w.reply_at, w.occurred_at)"
+    else:
+        delay = "w.reply_at - w.occurred_at"
     rows = _fetch(
-        "SELECT w.purpose, w.channel, COUNT(*), COUNT(w.reply_at) "  # noqa: S608 - ours
-        f"FROM ({sql}) w GROUP BY w.purpose, w.channel",
+        f"WITH w AS ({sql}), "  # noqa: S608 - ours
+        f"d AS (SELECT {delay} AS delay, ROW_NUMBER() OVER (ORDER BY {delay}, w.id) AS n, "
+        "COUNT(*) OVER () AS answered FROM w WHERE w.reply_at IS NOT NULL) "
+        "SELECT 'rate', w.purpose, w.channel, COUNT(*), COUNT(w.reply_at), NULL "
+        "FROM w GROUP BY w.purpose, w.channel "
+        "UNION ALL SELECT 'delay', NULL, NULL, NULL, NULL, d.delay FROM d "
+        "WHERE d.n IN ((d.answered + 1) / 2, d.answered / 2 + 1)",
         params,
     )
+    by_purpose, by_channel = _reply_rates([row[1:5] for row in rows if row[0] == "rate"])
+    delays = [
+        (waited if isinstance(waited, timedelta) else timedelta(microseconds=waited))
+        for *_, waited in (row for row in rows if row[0] == "delay")
+    ]
+    return Replies(
+        by_purpose=by_purpose,
+        by_channel=by_channel,
+        # Every outreach has one purpose: the bars by purpose count each answered one once.
+        answered=sum(bar.value for bar in by_purpose),
+        # Of an even number, the mean of the middle two.
+        median_days=sum(d.total_seconds() / 86400 for d in delays) / len(delays)
+        if delays
+        else None,
+    )
+
+
+def _reply_rates(rows: list[tuple]) -> tuple[list[Bar], list[Bar]]:
+    """The bars by purpose and by channel of (purpose, channel, sent, answered) rows."""
     by_purpose: dict[str, Bar] = {}
     by_channel: dict[str, Bar] = {}
     purposes = dict(Outreach.Purpose.choices)
@@ -201,37 +245,6 @@ def reply_rates(*, outreaches: tuple[str, list]) -> tuple[list[Bar], list[Bar]]:
         _scaled([by_purpose[key] for key in purposes if key in by_purpose], by_rate=True),
         _scaled([by_channel[key] for key in channels if key in by_channel], by_rate=True),
     )
-
-
-def median_days_to_reply(*, outreaches: tuple[str, list], answered: int) -> float | None:
-    """The median of the days from each answered outreach of ``outreaches`` (from
-    ``outreaches_with_reply``) to its reply, of ``answered`` such outreaches (counted by
-    ``reply_rates``): the database sorts the delays and returns the
-    middle one or two, so no more than two rows come back however many were answered.
-
-    The delay is the only column and the sort key, so each row's reply is looked up once;
-    the unanswered (no delay) sort last instead of being filtered out, which would look
-    every reply up a second time."""
-    if not answered:
-        return None
-    sql, params = outreaches
-    if connection.vendor == "sqlite":
-        # Django's own function for a difference of two timestamps there, in microseconds.
-        delay = "django_timestamp_diff(w.reply_at, w.occurred_at)"
-    else:
-        delay = "w.reply_at - w.occurred_at"
-    offset = (answered - 1) // 2
-    count = answered // 2 + 1 - offset
-    rows = _fetch(
-        f"SELECT {delay} AS delay FROM ({sql}) w "  # noqa: S608 - ours
-        f"ORDER BY delay NULLS LAST, w.id LIMIT {count:d} OFFSET {offset:d}",
-        params,
-    )
-    delays = [
-        (waited if isinstance(waited, timedelta) else timedelta(microseconds=waited))
-        for (waited,) in rows
-    ]
-    return sum(d.total_seconds() / 86400 for d in delays) / len(delays) if delays else None
 
 
 def thank_yous_in_time(*, user: User, now: datetime) -> tuple[int, int]:
@@ -275,19 +288,15 @@ def outreaches_per_week(*, user: User, now: datetime) -> list[Bar]:
 
 
 def stats_for(*, user: User, now: datetime) -> Stats:
-    # Built once, read by two queries.
-    outreaches = outreaches_with_reply(user=user)
-    by_purpose, by_channel = reply_rates(outreaches=outreaches)
-    # Every outreach has one purpose: the bars by purpose count each answered one once.
-    answered = sum(bar.value for bar in by_purpose)
-    median = median_days_to_reply(outreaches=outreaches, answered=answered)
+    reply = replies(user=user)
+    median = reply.median_days
     in_time, due = thank_yous_in_time(user=user, now=now)
     return Stats(
         funnel=funnel(user=user, now=now),
-        reply_by_purpose=by_purpose,
-        reply_by_channel=by_channel,
+        reply_by_purpose=reply.by_purpose,
+        reply_by_channel=reply.by_channel,
         median_days_to_reply=round(median, 1) if median is not None else None,
-        answered=answered,
+        answered=reply.answered,
         thank_yous_in_time=in_time,
         interviews_due_thanks=due,
         weeks=outreaches_per_week(user=user, now=now),
