@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, DurationField
-from django.db.models.functions import TruncWeek
+from django.db.models import DurationField
 
 from accounts.models import User
 from interviews.models import Application, Interview
@@ -277,18 +276,29 @@ def week_starts(*, user: User, now: datetime) -> list[date]:
 
 
 def outreaches_per_week(*, user: User, now: datetime) -> list[Bar]:
+    """The user's outreaches of each week shown, counted by the database, written out as the
+    funnel is: the week each starts is the backend's own truncation in the user's zone
+    (``DATE_TRUNC`` on PostgreSQL, Django's function on SQLite), as ``TruncWeek`` writes it."""
     mondays = week_starts(user=user, now=now)
     since = datetime.combine(mondays[0], datetime.min.time(), tzinfo=user.zone)
-    rows = (
-        Outreach.objects.filter(
-            user=user, direction=Outreach.Direction.OUTGOING, occurred_at__gte=since
-        )
-        .annotate(week=TruncWeek("occurred_at", tzinfo=user.zone))
-        .values("week")
-        .annotate(count=Count("pk"))
-        .order_by()
+    week, week_params = connection.ops.datetime_trunc_sql(
+        "week", "o.occurred_at", (), user.timezone
     )
-    counts = {row["week"].astimezone(user.zone).date(): row["count"] for row in rows}
+    rows = _fetch(
+        f"SELECT {week} AS week, COUNT(*) FROM {Outreach._meta.db_table} o "  # noqa: S608 - ours
+        "WHERE o.user_id = %s AND o.direction = %s AND o.occurred_at >= %s GROUP BY 1",
+        [
+            *week_params,
+            user.pk,
+            Outreach.Direction.OUTGOING.value,
+            connection.ops.adapt_datetimefield_value(since),
+        ],
+    )
+    # The week's start, in the user's zone: a naive timestamp, or its text on SQLite.
+    counts = {
+        (start if isinstance(start, datetime) else datetime.fromisoformat(start)).date(): count
+        for start, count in rows
+    }
     return _scaled(
         [Bar(f"{monday:%d %b}", counts.get(monday, 0)) for monday in mondays], columns=True
     )
