@@ -24,13 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-    Q,
-)
-from django.db.models.functions import TruncWeek
+from django.db.models import DurationField
 
 from accounts.models import User
 from interviews.models import Application, Interview
@@ -113,24 +107,27 @@ def chart_height(bars: list[Bar]) -> int:
 
 
 def funnel(*, user: User, now: datetime) -> list[Bar]:
-    started = Interview.objects.filter(application=OuterRef("pk"), starts_at__lte=now)
-    # The conditions go straight into the aggregates: an annotation read only by an
-    # aggregate's filter is dropped from Django's subquery (5.2), leaving a dangling name.
-    counts = Application.objects.filter(user=user).aggregate(
-        applied=Count("pk"),
-        interviewed=Count("pk", filter=Exists(started)),
-        offers=Count(
-            "pk",
-            filter=Q(stage=Application.Stage.OFFER)
-            | Q(closed_reason=Application.ClosedReason.OFFER),
-        ),
-    )
-    return _scaled(
+    """The funnel's three counts, from one pass over the user's applications.
+
+    Written out, as the reply lookup is: the ORM took about as long to compile its aggregate
+    as the database to answer it."""
+    counts = _fetch(
+        "SELECT COUNT(*), "  # noqa: S608 - ours
+        "COUNT(CASE WHEN EXISTS (SELECT 1 FROM "
+        f"{Interview._meta.db_table} i WHERE i.application_id = a.id AND i.starts_at <= %s) "
+        "THEN 1 END), "
+        "COUNT(CASE WHEN a.stage = %s OR a.closed_reason = %s THEN 1 END) "
+        f"FROM {Application._meta.db_table} a WHERE a.user_id = %s",
         [
-            Bar("Applied", counts["applied"]),
-            Bar("Interviewed", counts["interviewed"]),
-            Bar("Offers", counts["offers"]),
-        ]
+            connection.ops.adapt_datetimefield_value(now),
+            Application.Stage.OFFER.value,
+            Application.ClosedReason.OFFER.value,
+            user.pk,
+        ],
+    )
+    applied, interviewed, offers = counts[0]
+    return _scaled(
+        [Bar("Applied", applied), Bar("Interviewed", interviewed), Bar("Offers", offers)]
     )
 
 
@@ -140,7 +137,7 @@ def outreaches_with_reply(*, user: User) -> tuple[str, list]:
     module's definition), or None.
 
     Written out rather than built with the ORM: its nested subqueries cost the ORM some
-    1.5 ms to assemble and compile for each of the two queries that read it. The indexed
+    1.5 ms to assemble and compile. The indexed
     columns of ``outreach_app_direction_idx`` (application, direction, time) serve both
     lookups.
     """
@@ -175,15 +172,59 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def reply_rates(*, outreaches: tuple[str, list]) -> tuple[list[Bar], list[Bar]]:
-    """Reply rates by purpose and by channel of ``outreaches`` (from
-    ``outreaches_with_reply``), from one grouped query."""
-    sql, params = outreaches
+@dataclass
+class Replies:
+    """The reply figures of the user's outreaches (see the module's definitions)."""
+
+    by_purpose: list[Bar]
+    by_channel: list[Bar]
+    answered: int
+    median_days: float | None
+
+
+def replies(*, user: User) -> Replies:
+    """Reply rates by purpose and by channel, and the median days to a reply, from one query.
+
+    Each outreach's reply is looked up once (``w``, which PostgreSQL materializes as both
+    parts read it): its rows grouped by purpose and channel, then the middle one or two of
+    the answered outreaches' delays, numbered in order by the database, so no more than two
+    of them come back however many were answered.
+    """
+    sql, params = outreaches_with_reply(user=user)
+    if connection.vendor == "sqlite":
+        # Django's own function for a difference of two timestamps there, in microseconds.
+        delay = "django_timestamp_diff(w.reply_at, w.occurred_at)"
+    else:
+        delay = "w.reply_at - w.occurred_at"
     rows = _fetch(
-        "SELECT w.purpose, w.channel, COUNT(*), COUNT(w.reply_at) "  # noqa: S608 - ours
-        f"FROM ({sql}) w GROUP BY w.purpose, w.channel",
+        f"WITH w AS ({sql}), "  # noqa: S608 - ours
+        f"d AS (SELECT {delay} AS delay, ROW_NUMBER() OVER (ORDER BY {delay}, w.id) AS n, "
+        "COUNT(*) OVER () AS answered FROM w WHERE w.reply_at IS NOT NULL) "
+        "SELECT 'rate', w.purpose, w.channel, COUNT(*), COUNT(w.reply_at), NULL "
+        "FROM w GROUP BY w.purpose, w.channel "
+        "UNION ALL SELECT 'delay', NULL, NULL, NULL, NULL, d.delay FROM d "
+        "WHERE d.n IN ((d.answered + 1) / 2, d.answered / 2 + 1)",
         params,
     )
+    by_purpose, by_channel = _reply_rates([row[1:5] for row in rows if row[0] == "rate"])
+    delays = [
+        (waited if isinstance(waited, timedelta) else timedelta(microseconds=waited))
+        for *_, waited in (row for row in rows if row[0] == "delay")
+    ]
+    return Replies(
+        by_purpose=by_purpose,
+        by_channel=by_channel,
+        # Every outreach has one purpose: the bars by purpose count each answered one once.
+        answered=sum(bar.value for bar in by_purpose),
+        # Of an even number, the mean of the middle two.
+        median_days=sum(d.total_seconds() / 86400 for d in delays) / len(delays)
+        if delays
+        else None,
+    )
+
+
+def _reply_rates(rows: list[tuple]) -> tuple[list[Bar], list[Bar]]:
+    """The bars by purpose and by channel of (purpose, channel, sent, answered) rows."""
     by_purpose: dict[str, Bar] = {}
     by_channel: dict[str, Bar] = {}
     purposes = dict(Outreach.Purpose.choices)
@@ -203,50 +244,28 @@ def reply_rates(*, outreaches: tuple[str, list]) -> tuple[list[Bar], list[Bar]]:
     )
 
 
-def median_days_to_reply(*, outreaches: tuple[str, list], answered: int) -> float | None:
-    """The median of the days from each answered outreach of ``outreaches`` (from
-    ``outreaches_with_reply``) to its reply, of ``answered`` such outreaches (counted by
-    ``reply_rates``): the database sorts the delays and returns the
-    middle one or two, so no more than two rows come back however many were answered.
-
-    The delay is the only column and the sort key, so each row's reply is looked up once;
-    the unanswered (no delay) sort last instead of being filtered out, which would look
-    every reply up a second time."""
-    if not answered:
-        return None
-    sql, params = outreaches
-    if connection.vendor == "sqlite":
-        # Django's own function for a difference of two timestamps there, in microseconds.
-        delay = "django_timestamp_diff(w.reply_at, w.occurred_at)"
-    else:
-        delay = "w.reply_at - w.occurred_at"
-    offset = (answered - 1) // 2
-    count = answered // 2 + 1 - offset
-    rows = _fetch(
-        f"SELECT {delay} AS delay FROM ({sql}) w "  # noqa: S608 - ours
-        f"ORDER BY delay NULLS LAST, w.id LIMIT {count:d} OFFSET {offset:d}",
-        params,
-    )
-    delays = [
-        (waited if isinstance(waited, timedelta) else timedelta(microseconds=waited))
-        for (waited,) in rows
-    ]
-    return sum(d.total_seconds() / 86400 for d in delays) / len(delays) if delays else None
-
-
 def thank_yous_in_time(*, user: User, now: datetime) -> tuple[int, int]:
-    """(interviews thanked within 24 hours, interviews whose 24 hours are over)."""
-    thanked = Outreach.objects.filter(
-        application=OuterRef("application"),
-        direction=Outreach.Direction.OUTGOING,
-        purpose=Outreach.Purpose.THANK_YOU,
-        occurred_at__gte=OuterRef("starts_at"),
-        occurred_at__lte=OuterRef("ends_at") + THANK_YOU_WITHIN,
+    """(interviews thanked within 24 hours, interviews whose 24 hours are over), written out
+    as the funnel is."""
+    ops = connection.ops
+    window_end = ops.combine_duration_expression("+", ["i.ends_at", "%s"])
+    counts = _fetch(
+        "SELECT COUNT(CASE WHEN EXISTS (SELECT 1 FROM "  # noqa: S608 - ours
+        f"{Outreach._meta.db_table} o WHERE o.application_id = i.application_id "
+        "AND o.direction = %s AND o.purpose = %s "
+        f"AND o.occurred_at >= i.starts_at AND o.occurred_at <= {window_end}) THEN 1 END), "
+        f"COUNT(*) FROM {Interview._meta.db_table} i "
+        f"JOIN {Application._meta.db_table} a ON a.id = i.application_id "
+        "WHERE a.user_id = %s AND i.ends_at <= %s",
+        [
+            Outreach.Direction.OUTGOING.value,
+            Outreach.Purpose.THANK_YOU.value,
+            DurationField().get_db_prep_value(THANK_YOU_WITHIN, connection),
+            user.pk,
+            ops.adapt_datetimefield_value(now - THANK_YOU_WITHIN),
+        ],
     )
-    counts = Interview.objects.filter(
-        application__user=user, ends_at__lte=now - THANK_YOU_WITHIN
-    ).aggregate(due=Count("pk"), in_time=Count("pk", filter=Exists(thanked)))
-    return counts["in_time"], counts["due"]
+    return counts[0]
 
 
 def week_starts(*, user: User, now: datetime) -> list[date]:
@@ -257,37 +276,44 @@ def week_starts(*, user: User, now: datetime) -> list[date]:
 
 
 def outreaches_per_week(*, user: User, now: datetime) -> list[Bar]:
+    """The user's outreaches of each week shown, counted by the database, written out as the
+    funnel is: the week each starts is the backend's own truncation in the user's zone
+    (``DATE_TRUNC`` on PostgreSQL, Django's function on SQLite), as ``TruncWeek`` writes it."""
     mondays = week_starts(user=user, now=now)
     since = datetime.combine(mondays[0], datetime.min.time(), tzinfo=user.zone)
-    rows = (
-        Outreach.objects.filter(
-            user=user, direction=Outreach.Direction.OUTGOING, occurred_at__gte=since
-        )
-        .annotate(week=TruncWeek("occurred_at", tzinfo=user.zone))
-        .values("week")
-        .annotate(count=Count("pk"))
-        .order_by()
+    week, week_params = connection.ops.datetime_trunc_sql(
+        "week", "o.occurred_at", (), user.timezone
     )
-    counts = {row["week"].astimezone(user.zone).date(): row["count"] for row in rows}
+    rows = _fetch(
+        f"SELECT {week} AS week, COUNT(*) FROM {Outreach._meta.db_table} o "  # noqa: S608 - ours
+        "WHERE o.user_id = %s AND o.direction = %s AND o.occurred_at >= %s GROUP BY 1",
+        [
+            *week_params,
+            user.pk,
+            Outreach.Direction.OUTGOING.value,
+            connection.ops.adapt_datetimefield_value(since),
+        ],
+    )
+    # The week's start, in the user's zone: a naive timestamp, or its text on SQLite.
+    counts = {
+        (start if isinstance(start, datetime) else datetime.fromisoformat(start)).date(): count
+        for start, count in rows
+    }
     return _scaled(
         [Bar(f"{monday:%d %b}", counts.get(monday, 0)) for monday in mondays], columns=True
     )
 
 
 def stats_for(*, user: User, now: datetime) -> Stats:
-    # Built once, read by two queries.
-    outreaches = outreaches_with_reply(user=user)
-    by_purpose, by_channel = reply_rates(outreaches=outreaches)
-    # Every outreach has one purpose: the bars by purpose count each answered one once.
-    answered = sum(bar.value for bar in by_purpose)
-    median = median_days_to_reply(outreaches=outreaches, answered=answered)
+    reply = replies(user=user)
+    median = reply.median_days
     in_time, due = thank_yous_in_time(user=user, now=now)
     return Stats(
         funnel=funnel(user=user, now=now),
-        reply_by_purpose=by_purpose,
-        reply_by_channel=by_channel,
+        reply_by_purpose=reply.by_purpose,
+        reply_by_channel=reply.by_channel,
         median_days_to_reply=round(median, 1) if median is not None else None,
-        answered=answered,
+        answered=reply.answered,
         thank_yous_in_time=in_time,
         interviews_due_thanks=due,
         weeks=outreaches_per_week(user=user, now=now),

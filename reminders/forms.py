@@ -6,11 +6,12 @@ activates it, and Django's DateTimeField reads and renders in the active zone.
 
 from __future__ import annotations
 
-from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import QuerySet
 
 from followup_site import crispy_layout
+from followup_site.crispy_layout import Column, Field, Layout, Row
 from followup_site.widgets import Choices
 from interviews.models import Application
 from outreach.forms import form_helper, local_datetime_field

@@ -1,6 +1,6 @@
 """GIN indexes for the search page's full-text match, on PostgreSQL only.
 
-Each index holds the same expression as reminders.search.DOCUMENTS builds in its queries
+Each index holds the same expression as reminders.search.document builds in its queries
 (``to_tsvector(config, COALESCE(field, '') || ' ' || ...)``): change one, change the other,
 or the planner can no longer use the index. SQLite has no such index (and its search is a
 plain substring match), so there the migration does nothing.

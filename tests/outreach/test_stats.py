@@ -220,9 +220,9 @@ def test_the_query_count_does_not_grow_with_the_applications(
         )
     client = client_for(user)
     client.get("/stats/")
-    # Session (unless Redis holds it), user, then funnel, reply rates, days to a reply,
+    # Session (unless Redis holds it), user, then funnel, reply rates and days to a reply,
     # thank-yous, weeks.
-    with django_assert_num_queries(6 + session_queries):
+    with django_assert_num_queries(5 + session_queries):
         response = client.get("/stats/")
     assert response.context["stats"].funnel[0].value == rows
 
@@ -252,3 +252,35 @@ def test_unanswered_outreaches_do_not_move_the_median():
 
     assert stats.answered == 4
     assert stats.median_days_to_reply == 3.0
+
+
+@pytest.mark.parametrize(
+    ("after_start", "thanked"),
+    [
+        (timedelta(minutes=-1), False),
+        (timedelta(0), True),
+        (timedelta(hours=25), True),
+        (timedelta(hours=25, microseconds=1), False),
+    ],
+)
+def test_a_thank_you_counts_from_the_interviews_start_to_24_hours_after_its_end(
+    after_start, thanked
+):
+    """The window's two edges, on both databases (SQLite adds the 24 hours to a timestamp
+    stored as text)."""
+    user = UserFactory()
+    interview = InterviewFactory(
+        application__user=user,
+        starts_at=NOW - timedelta(days=5),
+        ends_at=NOW - timedelta(days=5) + timedelta(hours=1),
+    )
+    OutreachFactory(
+        user=user,
+        application=interview.application,
+        purpose=Outreach.Purpose.THANK_YOU,
+        occurred_at=interview.starts_at + after_start,
+    )
+
+    stats = stats_for(user=user, now=NOW)
+
+    assert (stats.thank_yous_in_time, stats.interviews_due_thanks) == (int(thanked), 1)

@@ -154,6 +154,19 @@ def test_user_text_in_a_snippet_is_escaped_and_only_the_match_is_marked(client_f
     )
 
 
+@pytest.mark.parametrize("waiting_days", ["", "not a number"])
+def test_the_words_typed_come_back_escaped_in_the_search_box(waiting_days, client_for):
+    """The form is drawn in Python (followup_site.crispy_layout), valid or not."""
+    typed = "<script>alert(\"x\")</script> 'quoted'"
+
+    response = client_for(UserFactory()).get("/search/", {"q": typed, "waiting_days": waiting_days})
+
+    body = response.content.decode()
+    assert response.status_code == (400 if waiting_days else 200)
+    assert "<script>alert" not in body
+    assert 'value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#x27;quoted&#x27;"' in body
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_filters_narrow_the_results_to_matching_applications(seeker, client_for):
     user = seeker["user"]

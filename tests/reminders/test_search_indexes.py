@@ -1,7 +1,8 @@
 """The search's full-text match can use its GIN indexes on PostgreSQL (and SQLite has none).
 
-Migration reminders.0008 creates one expression index per kind; the search writes the same
-expression in its queries (reminders.search.kind_sql, the page's own SQL). If the two drift
+Migration reminders.0008 creates one expression index per kind, and 0010 moves the ranked
+kinds' to a stored document column; the search writes the same expression (or reads that
+column) in its queries (reminders.search.kind_sql, the page's own SQL). If the two drift
 apart, the planner silently falls back to reading every row: EXPLAIN catches that. Sequential
 scans and plain index scans are switched off for the EXPLAIN so that the plan shows whether
 the GIN index *can* serve the query (it is read by a bitmap scan), whatever the table's size
@@ -136,3 +137,22 @@ def test_the_notes_query_of_the_page_uses_the_index_and_finds_the_one_note(seede
     if connection.vendor != "postgresql":
         return
     assert "search_note_idx" in explain("note", seeded, "interviews_note")
+
+
+def test_a_ranked_kind_is_found_by_its_text_as_last_saved():
+    """On PostgreSQL the ranked kinds match a stored document (migration reminders.0010):
+    the database recomputes it on every write, so an edit is found at once, by its new words
+    and no longer by its old ones; on SQLite the text itself is matched."""
+    user = UserFactory()
+    note = NoteFactory(interview__application__user=user, text="Their migration to Kubernetes")
+    note.text = "Their move to Nomad"
+    note.save()
+
+    def found(word: str) -> list[int]:
+        sql, params = kind_sql("note", user_id=user.pk, query=word)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    assert found("nomad") == [note.pk]
+    assert found("kubernetes") == []
