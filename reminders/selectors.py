@@ -8,18 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    Q,
-    QuerySet,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import RowNumber
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,6 +21,7 @@ from reminders import notify_times, planner
 from reminders.models import PURPOSE_OF_KIND, Reminder
 from reminders.outreach_html import TIMELINE_FIELDS
 from reminders.services.task_actions import snooze_choices
+from reminders.task_list_query import DONE, TaskRow, task_list_rows
 
 # How far back the task list shows finished tasks, and how many at most.
 RECENTLY_DONE_DAYS = 14
@@ -55,8 +45,8 @@ def reminders_of(*, user: User) -> QuerySet[Reminder]:
 
 
 # What a task row shows (reminders/task_rows.py), with what its email line and snoozes read.
-# The lists read only these: a row of every column, with the interview joined in, cost
-# twice as much to load.
+# An application's panel reads only these: a row of every column, with the interview joined
+# in, cost twice as much to load. (The task list reads the same as plain rows, TaskRow.)
 TASK_ROW_FIELDS = (
     "user_id",
     "kind",
@@ -71,15 +61,6 @@ TASK_ROW_FIELDS = (
     "application__company__name",
     "contact__name",
 )
-
-
-def task_rows_of(*, user: User) -> QuerySet[Reminder]:
-    """Every task of the user, with what a task row shows (only that) joined in one query."""
-    return (
-        Reminder.objects.filter(user=user)
-        .select_related("application__company", "contact")
-        .only(*TASK_ROW_FIELDS)
-    )
 
 
 def _local_day_bounds(*, user: User, now: datetime) -> tuple[datetime, datetime]:
@@ -165,13 +146,14 @@ class TaskGroups:
     """The task list: the shown tasks of each group, each group's total, and the page.
 
     ``group`` is None for the overview (the first TASK_GROUP_PREVIEW tasks of every group and
-    the recently done) or the one group shown in full, ``page`` of ``pages``.
+    the recently done) or the one group shown in full, ``page`` of ``pages``; its ``counts``
+    then count that group only.
     """
 
-    overdue: list[Reminder] = field(default_factory=list)
-    today: list[Reminder] = field(default_factory=list)
-    upcoming: list[Reminder] = field(default_factory=list)
-    done: list[Reminder] = field(default_factory=list)
+    overdue: list[TaskRow] = field(default_factory=list)
+    today: list[TaskRow] = field(default_factory=list)
+    upcoming: list[TaskRow] = field(default_factory=list)
+    done: list[TaskRow] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TASK_GROUP_NAMES, 0))
     group: str | None = None
     page: int = 1
@@ -197,69 +179,51 @@ class TaskGroups:
 def task_groups(
     *, user: User, now: datetime | None = None, group: str | None = None, page: int = 1
 ) -> TaskGroups:
-    """The user's tasks as the task list shows them, in the same few queries whatever their
-    number.
+    """The user's tasks as the task list shows them, in one query whatever their number
+    (see reminders.task_list_query).
 
     Overdue: open and due before now. Today: due from now until midnight in the user's zone.
     Upcoming: due after that. Each in due order. Done: finished (or skipped) in the last two
     weeks, newest first, on the overview only.
 
-    1. Overview (``group`` None): one query numbers each group's open tasks in due order
-       and counts them (window functions), and keeps the first TASK_GROUP_PREVIEW of each;
-       a second reads the recently done. (Four queries, a count and one a group, cost a
-       millisecond more to build.)
-    2. One group: count each group's open tasks in one query, then read the group's
-       ``page`` (TASKS_PER_PAGE a page); a page past the last raises TaskPageNotFound.
+    The overview (``group`` None) shows the first TASK_GROUP_PREVIEW tasks of each group;
+    one group is shown ``page`` by page, TASKS_PER_PAGE a page. A page past the last raises
+    TaskPageNotFound: a page after the first with no task on it.
     """
     if group is not None and group not in TASK_GROUP_NAMES:
         raise ValueError(f"unknown task group {group!r}")
     now = now or timezone.now()
     _, end_of_today = _local_day_bounds(user=user, now=now)
-    open_tasks = task_rows_of(user=user).filter(state__in=Reminder.OPEN_STATES)
-    ordered = open_tasks.order_by("due_at", "pk")
+    groups = TaskGroups(group=group, page=page)
     if group is None:
-        groups = TaskGroups()
-        group_of = Case(
-            When(due_at__lt=now, then=Value("overdue")),
-            When(due_at__lt=end_of_today, then=Value("today")),
-            default=Value("upcoming"),
-            output_field=CharField(),
-        )
-        firsts = ordered.annotate(
-            task_group=group_of,
-            rank=Window(
-                RowNumber(), partition_by=group_of, order_by=(F("due_at").asc(), F("pk").asc())
-            ),
-            group_count=Window(Count("pk"), partition_by=group_of),
-        ).filter(rank__lte=TASK_GROUP_PREVIEW)
-        for reminder in firsts:
-            getattr(groups, reminder.task_group).append(reminder)
-            groups.counts[reminder.task_group] = reminder.group_count
-        groups.done = list(
-            task_rows_of(user=user)
-            .filter(
-                state__in=(Reminder.State.DONE, Reminder.State.SKIPPED),
-                completed_at__gte=now - timedelta(days=RECENTLY_DONE_DAYS),
-            )
-            .order_by("-completed_at", "-pk")[:RECENTLY_DONE_LIMIT]
+        rows = task_list_rows(
+            user_id=user.pk,
+            now=now,
+            end_of_today=end_of_today,
+            first=TASK_GROUP_PREVIEW,
+            done_since=now - timedelta(days=RECENTLY_DONE_DAYS),
+            done_limit=RECENTLY_DONE_LIMIT,
         )
     else:
-        bounds = {
-            "overdue": Q(due_at__lt=now),
-            "today": Q(due_at__gte=now, due_at__lt=end_of_today),
-            "upcoming": Q(due_at__gte=end_of_today),
-        }
-        counts = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES).aggregate(
-            **{name: Count("pk", filter=bound) for name, bound in bounds.items()}
-        )
-        groups = TaskGroups(counts={name: counts[name] or 0 for name in TASK_GROUP_NAMES})
-        groups.group = group
-        groups.pages = max(1, -(-groups.counts[group] // TASKS_PER_PAGE))
-        if not 1 <= page <= groups.pages:
-            raise TaskPageNotFound(f"There is no page {page} of these tasks.")
-        groups.page = page
         start = (page - 1) * TASKS_PER_PAGE
-        setattr(groups, group, list(ordered.filter(bounds[group])[start : start + TASKS_PER_PAGE]))
+        rows = task_list_rows(
+            user_id=user.pk,
+            now=now,
+            end_of_today=end_of_today,
+            group=group,
+            start=start,
+            stop=start + TASKS_PER_PAGE,
+        )
+        if page > 1 and not rows:
+            raise TaskPageNotFound(f"There is no page {page} of these tasks.")
+    for row in rows:
+        if row.group == DONE:
+            groups.done.append(row.task)
+        else:
+            getattr(groups, row.group).append(row.task)
+            groups.counts[row.group] = row.group_count
+    if group is not None:
+        groups.pages = max(1, -(-groups.counts[group] // TASKS_PER_PAGE))
     with_email_lines(reminders=groups.overdue + groups.today + groups.upcoming, user=user, now=now)
     return groups
 
