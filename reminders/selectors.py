@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -14,14 +15,14 @@ from django.utils import timezone
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
 from interviews.models import Application, Contact, Note
-from interviews.selectors import notes_about
 from outreach.forms import OUTREACH_FORMS, OutreachForm
 from outreach.models import Outreach
-from reminders import notify_times, planner
+from reminders import notify_times, planner, task_notes
 from reminders.models import PURPOSE_OF_KIND, Reminder
 from reminders.outreach_html import TIMELINE_FIELDS
 from reminders.services.task_actions import snooze_choices
 from reminders.task_list_query import DONE, TaskRow, task_list_rows
+from reminders.task_notes import NoteRow
 
 # How far back the task list shows finished tasks, and how many at most.
 RECENTLY_DONE_DAYS = 14
@@ -228,22 +229,20 @@ def task_groups(
     return groups
 
 
-def helpful_notes(*, reminder: Reminder) -> list[Note]:
-    """The interview notes worth rereading for this task: about its contact, or about no one."""
+def helpful_notes(*, reminder: Reminder) -> list[NoteRow]:
+    """The interview notes worth rereading for this task: about its contact, or about no one;
+    by kind, oldest first within a kind."""
     if reminder.application_id is None:
         return []
-    notes = notes_about(
+    notes = task_notes.notes_about(
         user_id=reminder.user_id,
         application_id=reminder.application_id,
         contact_id=reminder.contact_id,
     )
-    # Only what the task page shows of a note: its interview was joined in unused.
-    notes = (
-        notes.filter(kind__in=HELPFUL_NOTE_KINDS)
-        .select_related("contact")
-        .only("kind", "text", "link", "follow_up_not_before", "contact__name")
+    # A stable sort: the notes come oldest first.
+    return sorted(
+        (note for note in notes if note.kind in HELPFUL_NOTE_KINDS), key=attrgetter("kind")
     )
-    return list(notes.order_by("kind", "created_at", "pk"))
 
 
 def application_contacts(*, user: User, application: Application) -> QuerySet[Contact]:
