@@ -245,6 +245,18 @@ def helpful_notes(*, reminder: Reminder) -> list[NoteRow]:
     )
 
 
+def call_notes(*, reminder: Reminder) -> list[NoteRow] | None:
+    """The notes a call's talking points come from (outreach.selectors.call_talking_points):
+    about the task's contact or about no one; None for a call about no one (it has none)."""
+    if reminder.application_id is None or reminder.contact_id is None:
+        return None
+    return task_notes.notes_about(
+        user_id=reminder.user_id,
+        application_id=reminder.application_id,
+        contact_id=reminder.contact_id,
+    )
+
+
 def application_contacts(*, user: User, application: Application) -> QuerySet[Contact]:
     """The people one can follow up with: its interviewers and the company's contacts."""
     return (

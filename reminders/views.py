@@ -379,6 +379,7 @@ def call_for_reminder(request: HttpRequest, reminder_pk: int) -> HttpResponse:
         application=reminder.application,
         contact=reminder.contact,
         interview=reminder.interview,
+        notes=selectors.call_notes(reminder=reminder),
     )
     return render(
         request,

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from interviews.models import Note
 from interviews.selectors import notes_about as orm_notes_about
+from outreach.selectors import call_talking_points
 from reminders.models import Reminder
+from reminders.selectors import call_notes
 from reminders.task_notes import notes_about
 from tests.factories import (
     ApplicationFactory,
@@ -90,3 +92,39 @@ def test_a_task_about_no_one_shows_every_helpful_note_escaped_with_whom_it_is_ab
     # Grouped by kind, oldest first within a kind.
     headings = ["Follow-up preference", "Skill they noticed", "Topic discussed"]
     assert sorted(headings, key=text.index) == headings
+
+
+def test_a_calls_talking_points_are_those_the_orm_notes_give_and_are_escaped(
+    user, interview, logged_in_client
+):
+    ana = interview.application.company.contacts.get(name="Ana Lima")
+    earlier = InterviewFactory(application=interview.application)
+    for contact in (None, ana):
+        for kind in (Note.Kind.QUESTION, Note.Kind.TOPIC, Note.Kind.ANSWER_TO_FIX):
+            NoteFactory(interview=earlier, contact=contact, kind=kind, text=f"Earlier {kind}")
+    call = ReminderFactory(
+        user=user,
+        application=interview.application,
+        contact=ana,
+        interview=interview,
+        kind=Reminder.Kind.PHONE_CALL,
+    )
+    about = {
+        "user": user,
+        "application": interview.application,
+        "contact": ana,
+        "interview": interview,
+    }
+
+    read_here = call_talking_points(**about, notes=call_notes(reminder=call))
+    read_by_orm = call_talking_points(**about)
+
+    for points in ("topics", "skills", "questions", "answers_to_fix"):
+        assert [n.pk for n in getattr(read_here, points)] == [
+            n.pk for n in getattr(read_by_orm, points)
+        ]
+    assert len(read_here.topics) == 4
+    page = logged_in_client.get(reverse("reminders:call_for_reminder", args=[call.pk]))
+    text = page.content.decode()
+    assert HOSTILE not in text
+    assert f"topic {HOSTILE_ESCAPED}" in text
