@@ -22,7 +22,7 @@ from reminders import notify_times, planner, task_notes
 from reminders.models import PURPOSE_OF_KIND, Reminder
 from reminders.outreach_html import TIMELINE_FIELDS
 from reminders.services.task_actions import snooze_choices
-from reminders.task_list_query import DONE, TaskRow, task_list_rows
+from reminders.task_list_query import DONE, TaskRow, application_task_rows, task_list_rows
 from reminders.task_notes import NoteRow
 
 # How far back the task list shows finished tasks, and how many at most.
@@ -53,25 +53,6 @@ def reminders_with_drafts_flag(*, user: User) -> QuerySet[Reminder]:
     return reminders_of(user=user).annotate(
         has_open_drafts=Exists(open_drafts_of(user=user).filter(reminder=OuterRef("pk")))
     )
-
-
-# What a task row shows (reminders/task_rows.py), with what its email line and snoozes read.
-# An application's panel reads only these: a row of every column, with the interview joined
-# in, cost twice as much to load. (The task list reads the same as plain rows, TaskRow.)
-TASK_ROW_FIELDS = (
-    "user_id",
-    "kind",
-    "state",
-    "custom_title",
-    "due_at",
-    "notify_at",
-    "notified_at",
-    "completed_at",
-    "last_error",
-    "application__role",
-    "application__company__name",
-    "contact__name",
-)
 
 
 def _local_day_bounds(*, user: User, now: datetime) -> tuple[datetime, datetime]:
@@ -326,14 +307,7 @@ def application_panel_data(*, user: User, application: Application) -> dict[str,
     """The open tasks and the outreach timeline of one application (forms not included)."""
     if application.user_id != user.pk:
         raise Application.DoesNotExist
-    # The application is at hand: its tasks need not join it (and its company) in again.
-    tasks = list(
-        Reminder.objects.filter(user=user, application=application, state__in=Reminder.OPEN_STATES)
-        .select_related("contact")
-        .only(*(name for name in TASK_ROW_FIELDS if not name.startswith("application__")))
-    )
-    for task in tasks:
-        task.application = application
+    tasks = application_task_rows(user_id=user.pk, application=application)
     with_email_lines(reminders=tasks, user=user)
     return {
         "application": application,

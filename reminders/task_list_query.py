@@ -1,4 +1,5 @@
-"""The task list's rows, in hand-written queries.
+"""The task list's rows, and an application's open tasks for its follow-up panel, in
+hand-written queries.
 
 Built with the ORM, the overview took two queries (each group's first tasks, numbered by a
 window, and the recently done), and compiling them and turning fifty rows into four model
@@ -31,6 +32,11 @@ _KIND_LABELS = dict(Reminder.Kind.choices)
 _STATE_LABELS = dict(Reminder.State.choices)
 # The group name of the recently done rows; ranked after the open groups' names.
 DONE = "~done"
+# What a task row shows (``r`` the task, ``c`` its contact), in the order _task reads it.
+_TASK_COLUMNS = (
+    "r.id, r.kind, r.state, r.custom_title, r.due_at, r.notify_at, r.notified_at, "
+    "r.completed_at, r.last_error, r.contact_id, c.name"
+)
 
 
 class TaskCompany(NamedTuple):
@@ -62,7 +68,7 @@ class TaskRow:
     notified_at: datetime | None
     completed_at: datetime | None
     last_error: str
-    application: TaskApplication | None
+    application: TaskApplication | Application | None
     contact: TaskContact | None
     email_line: str = ""
     snoozes: list = field(default_factory=list)
@@ -177,9 +183,7 @@ shown AS (
     OR (ranked.task_group = %(group)s AND ranked.position > %(start)s
         AND ranked.position <= %(stop)s){done}
 )
-SELECT shown.task_group, shown.group_count, r.id, r.kind, r.state, r.custom_title, r.due_at,
-  r.notify_at, r.notified_at, r.completed_at, r.last_error, r.application_id, a.role, co.name,
-  r.contact_id, c.name
+SELECT shown.task_group, shown.group_count, r.application_id, a.role, co.name, {_TASK_COLUMNS}
 FROM shown
 JOIN {reminders} r ON r.id = shown.id
 LEFT JOIN {applications} a ON a.id = r.application_id
@@ -194,16 +198,20 @@ ORDER BY shown.task_group, shown.position
 
 
 def _shown(row: tuple) -> ShownTask:
-    (group, group_count, pk, kind, state, custom_title, due_at, notify_at, notified_at,
-     completed_at, last_error, application_id, role, company_name, contact_id,
-     contact_name) = row  # fmt: skip
+    group, group_count, application_id, role, company_name = row[:5]
     application = (
         TaskApplication(application_id, role, TaskCompany(company_name))
         if application_id is not None
         else None
     )
-    contact = TaskContact(contact_id, contact_name) if contact_id is not None else None
-    task = TaskRow(
+    return ShownTask(group, group_count, _task(row[5:], application))
+
+
+def _task(row: tuple, application: TaskApplication | Application | None) -> TaskRow:
+    """The TaskRow of the _TASK_COLUMNS of a row, about ``application``."""
+    (pk, kind, state, custom_title, due_at, notify_at, notified_at, completed_at, last_error,
+     contact_id, contact_name) = row  # fmt: skip
+    return TaskRow(
         pk=pk,
         kind=kind,
         state=state,
@@ -214,6 +222,23 @@ def _shown(row: tuple) -> ShownTask:
         completed_at=_aware(completed_at),
         last_error=last_error,
         application=application,
-        contact=contact,
+        contact=TaskContact(contact_id, contact_name) if contact_id is not None else None,
     )
-    return ShownTask(group, group_count, task)
+
+
+def application_task_rows(*, user_id: int, application: Application) -> list[TaskRow]:
+    """The open tasks of ``application``, in due order, for its follow-up panel: the
+    application (and its company) is at hand, so only the contact's name is joined in."""
+    params: dict = {"user": user_id, "application": application.pk}
+    open_states = _placeholders("open", Reminder.OPEN_STATES, params)
+    sql = f"""
+SELECT {_TASK_COLUMNS}
+FROM {Reminder._meta.db_table} r
+LEFT JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
+WHERE r.user_id = %(user)s AND r.application_id = %(application)s
+  AND r.state IN ({open_states})
+ORDER BY r.due_at, r.id
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_task(row, application) for row in cursor.fetchall()]

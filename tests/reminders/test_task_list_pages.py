@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reminders.models import Reminder
-from reminders.selectors import TASK_GROUP_PREVIEW, TASKS_PER_PAGE, with_email_lines
+from reminders.selectors import (
+    TASK_GROUP_PREVIEW,
+    TASKS_PER_PAGE,
+    application_panel_data,
+    with_email_lines,
+)
 from reminders.task_rows import task_rows_html
 from tests.factories import ApplicationFactory, ContactFactory, ReminderFactory, UserFactory
 
@@ -162,3 +167,26 @@ def test_the_rows_escape_hostile_text_and_read_as_the_tasks_themselves_do(client
                 for task in (row, reminders[row.pk])
             )
             assert as_row == as_reminder
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_applications_panel_rows_read_as_the_tasks_themselves_do(client_for):
+    user = UserFactory(timezone="Europe/Berlin")
+    application = ApplicationFactory(user=user, role=HOSTILE, company__name=HOSTILE)
+    contact = ContactFactory(user=user, company=application.company, name=HOSTILE)
+    about = {"user": user, "application": application, "contact": contact}
+    ReminderFactory(**about, title=HOSTILE, due_at=NOW - timedelta(hours=1))
+    ReminderFactory(**about, kind=Reminder.Kind.CHECK_IN, title="", due_at=NOW + timedelta(days=2))
+    ReminderFactory(**about, title="Done", state=Reminder.State.DONE)
+
+    rows = application_panel_data(user=user, application=application)["panel_tasks"]
+
+    reminders = list(Reminder.objects.filter(user=user, state=Reminder.State.PENDING))
+    with_email_lines(reminders=reminders, user=user, now=NOW)
+    with timezone.override(user.zone):
+        as_rows, as_reminders = (
+            task_rows_html(tasks, next_path="/", csrf_token="token") for tasks in (rows, reminders)
+        )
+    assert as_rows == as_reminders
+    assert HOSTILE not in as_rows
+    assert as_rows.count(HOSTILE_ESCAPED) == 8  # role, company, contact, two titles
