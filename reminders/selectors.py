@@ -16,11 +16,10 @@ from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
 from interviews.models import Application, Contact, Note
 from outreach.forms import OUTREACH_FORMS, OutreachForm
-from outreach.models import Outreach
 from outreach.selectors import open_drafts_of
 from reminders import notify_times, planner, task_notes
 from reminders.models import PURPOSE_OF_KIND, Reminder
-from reminders.outreach_html import TIMELINE_FIELDS
+from reminders.outreach_html import application_timeline
 from reminders.services.task_actions import snooze_choices
 from reminders.task_list_query import DONE, TaskRow, application_task_rows, task_list_rows
 from reminders.task_notes import NoteRow
@@ -312,11 +311,7 @@ def application_panel_data(*, user: User, application: Application) -> dict[str,
     return {
         "application": application,
         "panel_tasks": tasks,
-        "panel_outreaches": list(
-            Outreach.objects.filter(user=user, application=application)
-            .select_related("contact")
-            .only(*TIMELINE_FIELDS)
-        ),
+        "panel_outreaches": application_timeline(user_id=user.pk, application_id=application.pk),
     }
 
 

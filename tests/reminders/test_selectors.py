@@ -82,7 +82,7 @@ def test_the_panel_context_has_open_tasks_the_timeline_and_three_forms():
     context = application_panel_context(user=user, application=application)
 
     assert [row.pk for row in context["panel_tasks"]] == [task.pk]
-    assert context["panel_outreaches"] == [outreach]
+    assert [row.pk for row in context["panel_outreaches"]] == [outreach.pk]
     assert {"sent_form", "call_form", "reply_form"} <= context.keys()
 
 
