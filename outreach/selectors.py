@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import User
 from followup_site.ids import id_or_none
@@ -260,8 +259,13 @@ def occasion_for(
 
 
 def drafts_of(*, user: User) -> QuerySet[Draft]:
+    """The user's drafts, with what a draft's page and its actions read of each.
+
+    Not the timeline entry a sent draft became: only the page of a sent draft shows it, and
+    joining it made PostgreSQL's planning of every draft's page twice as long (0.9 ms).
+    """
     return Draft.objects.filter(user=user).select_related(
-        "application__company", "contact", "reminder", "interview", "outreach"
+        "application__company", "contact", "reminder", "interview"
     )
 
 
@@ -430,35 +434,6 @@ def call_talking_points(
         questions=of(Note.Kind.QUESTION),
         answers_to_fix=of(Note.Kind.ANSWER_TO_FIX),
         last_email=last_email_to(user=user, contact=contact) if contact else None,
-    )
-
-
-# --- Webhook results ------------------------------------------------------------------------
-
-
-def replies_received_while_inactive(*, user: User) -> QuerySet[Outreach]:
-    """Replies kept while the account was deactivated and not yet seen, for the dashboard."""
-    return (
-        Outreach.objects.filter(
-            user=user, direction=Outreach.Direction.INCOMING, received_while_inactive=True
-        )
-        .select_related("contact", "application__company")
-        .order_by("-occurred_at", "-pk")
-    )
-
-
-def bounced_outreaches(*, user: User, now: datetime | None = None) -> QuerySet[Outreach]:
-    """Recent emails that bounced or were marked as spam, for the dashboard."""
-    since = (now or timezone.now()) - timedelta(days=BOUNCE_SHOWN_DAYS)
-    return (
-        Outreach.objects.filter(
-            user=user,
-            direction=Outreach.Direction.OUTGOING,
-            delivery__in=(Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED),
-            occurred_at__gte=since,
-        )
-        .select_related("contact", "application__company")
-        .order_by("-occurred_at", "-pk")
     )
 
 

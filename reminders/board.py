@@ -16,22 +16,24 @@ from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 
 from accounts.models import User
-from followup_site.row_urls import url_for_id
-from interviews.models import Application
-from outreach import selectors as outreach_selectors
+from followup_site.row_urls import id_url_maker
+from interviews.models import Application, Company, Contact
 from outreach.models import Outreach
 from outreach.selectors import BOUNCE_SHOWN_DAYS
 from reminders.board_query import (
     BoardRow,
     NextInterviewRow,
+    NoticeRow,
     TodayReplyRow,
     board_rows,
     next_interview_row,
+    notice_rows,
     today_reply_rows,
     today_task_rows,
 )
@@ -74,12 +76,28 @@ def _date_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]
     return days, months
 
 
-def local_text(moment: datetime, zone: tzinfo) -> str:
-    """``moment`` in ``zone`` as the templates' ``|date:"D j M, H:i"`` writes it, at a
-    fraction of the filter's cost (the dashboard writes a few dozen)."""
-    local = moment.astimezone(zone)
-    days, months = _date_names(get_language())
-    return f"{days[local.weekday()]} {local.day} {months[local.month - 1]}, {local:%H:%M}"
+class LocalText:
+    """Moments in ``zone`` as the templates' ``|date:"D j M, H:i"`` writes them, at a
+    fraction of the filter's cost: the names of days and months are looked up once for the
+    many moments of a page (the dashboard writes a few dozen)."""
+
+    __slots__ = ("days", "months", "zone")
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self.days, self.months = _date_names(get_language())
+
+    def __call__(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone)
+        return (
+            f"{self.days[local.weekday()]} {local.day} {self.months[local.month - 1]}, "
+            f"{local.hour:02d}:{local.minute:02d}"
+        )
+
+    def clock(self, moment: datetime) -> str:
+        """Its time of day alone, as ``|date:"H:i"``."""
+        local = moment.astimezone(self.zone)
+        return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def _local_day_end(*, user: User, now: datetime) -> datetime:
@@ -92,22 +110,31 @@ def _local_day_end(*, user: User, now: datetime) -> datetime:
 # --- Next actions ---------------------------------------------------------------------------
 
 
-def task_link(reminder: Reminder | NextAction | TodayTask) -> str:
+class TaskLinks:
     """Where one click on a task leads: the composer for a thank-you or any email, the call
-    page for a call, the task itself otherwise."""
-    if reminder.kind == Reminder.Kind.PHONE_CALL:
-        return url_for_id("reminders:call_for_reminder", reminder.pk)
-    if reminder.kind in (
-        Reminder.Kind.THANK_YOU,
-        Reminder.Kind.FOLLOW_UP,
-        Reminder.Kind.CHECK_IN,
-    ) and (reminder.contact_id is not None):
-        return url_for_id("reminders:compose_for_reminder", reminder.pk)
-    return url_for_id("reminders:task_detail", reminder.pk)
+    page for a call, the task itself otherwise. Each route is looked up once for the many
+    tasks of a page (``url_for_id`` reads the URL configuration at each call)."""
+
+    __slots__ = ("call", "compose", "detail")
+
+    _EMAILS = (Reminder.Kind.THANK_YOU, Reminder.Kind.FOLLOW_UP, Reminder.Kind.CHECK_IN)
+
+    def __init__(self) -> None:
+        self.call = id_url_maker("reminders:call_for_reminder")
+        self.compose = id_url_maker("reminders:compose_for_reminder")
+        self.detail = id_url_maker("reminders:task_detail")
+
+    def __call__(self, task: NextAction | TodayTask) -> str:
+        if task.kind == Reminder.Kind.PHONE_CALL:
+            return self.call(task.pk)
+        if task.kind in self._EMAILS and task.contact_id is not None:
+            return self.compose(task.pk)
+        return self.detail(task.pk)
 
 
 class _ReadTask:
-    """What a task read as a plain row (no model) shows: its title and where it opens."""
+    """What a task read as a plain row (no model) shows: its title. (Where it opens is
+    :class:`TaskLinks`'s, which looks each route up once for all the tasks of a page.)"""
 
     __slots__ = ()
     kind: str
@@ -119,10 +146,6 @@ class _ReadTask:
         return task_title(
             kind=self.kind, contact_name=self.contact_name, custom_title=self.custom_title
         )
-
-    @property
-    def link(self) -> str:
-        return task_link(self)
 
 
 @dataclass(slots=True)
@@ -336,6 +359,7 @@ def today_strip(*, user: User, now: datetime, replies_since: datetime | None) ->
     groups: dict[str, list[TodayTask]] = {"overdue": [], "thank_you": [], "today": []}
     counts = dict.fromkeys(groups, 0)
     zone = user.zone
+    local_text = LocalText(zone)
     for row in today_task_rows(
         user_id=user.pk,
         now=now,
@@ -354,8 +378,8 @@ def today_strip(*, user: User, now: datetime, replies_since: datetime | None) ->
                 is_overdue=row.due_at < now,
                 # Whole hours left, rounded down; under an hour reads "under 1 h".
                 hours_left=max(int((row.due_at - now).total_seconds() // 3600), 0),
-                due_text=local_text(row.due_at, zone),
-                due_time=f"{row.due_at.astimezone(zone):%H:%M}",
+                due_text=local_text(row.due_at),
+                due_time=local_text.clock(row.due_at),
             )
         )
         counts[row.group] = row.group_count
@@ -383,27 +407,57 @@ class Notices:
     inactive_replies: list[Outreach]
 
 
-def dashboard_notices(*, user: User, now: datetime) -> Notices:
-    """The emails that bounced lately and the replies kept while the account was inactive
-    (see their selectors), read in one query: one is outgoing, the other incoming."""
-    both = (
-        outreach_selectors.bounced_outreaches(user=user, now=now)
-        | outreach_selectors.replies_received_while_inactive(user=user)
-    ).only(  # what the two notices show: fewer columns to read
-        "direction",
-        "subject",
-        "occurred_at",
-        "delivery",
-        "delivery_detail",
-        "contact__name",
-        "contact__email",
-        "application__role",
-        "application__company__name",
+def _notice_outreach(row: NoticeRow) -> Outreach:
+    """A notice's outreach as its template reads it: the models' instances, with its
+    contact, application and company, made from the row as ``select_related`` makes them
+    (any other field is deferred)."""
+    company = Company.from_db(DEFAULT_DB_ALIAS, ["id", "name"], [row.company_id, row.company_name])
+    application = Application.from_db(
+        DEFAULT_DB_ALIAS, ["id", "company_id", "role"], [row.application_id, company.pk, row.role]
     )
+    application.company = company
+    outreach = Outreach.from_db(
+        DEFAULT_DB_ALIAS,
+        [
+            "id",
+            "application_id",
+            "contact_id",
+            "direction",
+            "subject",
+            "occurred_at",
+            "delivery",
+            "delivery_detail",
+        ],
+        [
+            row.pk,
+            row.application_id,
+            row.contact_id,
+            row.direction,
+            row.subject,
+            row.occurred_at,
+            row.delivery,
+            row.delivery_detail,
+        ],
+    )
+    outreach.application = application
+    if row.contact_id is not None:
+        outreach.contact = Contact.from_db(
+            DEFAULT_DB_ALIAS,
+            ["id", "name", "email"],
+            [row.contact_id, row.contact_name, row.contact_email],
+        )
+    return outreach
+
+
+def dashboard_notices(*, user: User, now: datetime) -> Notices:
+    """The emails that bounced lately and the replies kept while the account was inactive,
+    read in one query (:func:`reminders.board_query.notice_rows`): one is outgoing, the
+    other incoming."""
     notices = Notices(bounced=[], inactive_replies=[])
-    for outreach in both:
-        if outreach.direction == Outreach.Direction.OUTGOING:
-            notices.bounced.append(outreach)
+    rows = notice_rows(user_id=user.pk, bounced_since=now - timedelta(days=BOUNCE_SHOWN_DAYS))
+    for row in rows:
+        if row.direction == Outreach.Direction.OUTGOING:
+            notices.bounced.append(_notice_outreach(row))
         else:
-            notices.inactive_replies.append(outreach)
+            notices.inactive_replies.append(_notice_outreach(row))
     return notices

@@ -6,14 +6,14 @@ the page together. The same reads as one statement, compiled once here, run in a
 of that. It runs on PostgreSQL and SQLite alike (window functions, correlated subqueries,
 nothing else), and the tests run it on both.
 
-1. ``apps``: the user's applications with their company name, the latest interview that
-   has started and what the order sorts by (the next open task's due time, or the latest
-   outreach), each a subquery on the application's own rows, by their foreign-key index;
-   ``active``: the latest of the last edit, outreach and interview.
+1. ``apps``: the user's applications with their company name and what the order sorts by
+   (the next open task's due time, or the latest outreach and interview that has started),
+   each a subquery on the application's own rows, by their foreign-key index; ``active``:
+   the latest of the last edit, outreach and interview.
 2. ``ranked``: each stage's applications numbered in the board's order, and counted.
 3. ``kept``: the rows the page shows (see :func:`board_rows`), each with, by subqueries run
-   for those rows only, its latest email or call each way, its recent bounces, its open
-   drafts and its next action's id.
+   for those rows only, its latest interview that has started, its latest email or call
+   each way, its recent bounces, its open drafts and its next action's id.
 4. The next action's row and its contact's name, joined by that id.
 """
 
@@ -135,6 +135,18 @@ def board_rows(
         if order == "activity"
         else "NULL"
     )
+    # The latest interview that has started: what every card shows (the days since contact),
+    # read for the kept rows only, unless the order sorts by it (then for every one, once).
+    last_interview = (
+        f"(SELECT MAX(i.starts_at) FROM {interviews} i "  # noqa: S608 - names from the models
+        "WHERE i.application_id = {app} AND i.starts_at <= %(now)s)"
+    )
+    sorted_interview = last_interview.format(app="a.id") if order == "activity" else "NULL"
+    shown_interview = (
+        "ranked.last_interview_at"
+        if order == "activity"
+        else last_interview.format(app="ranked.id")
+    )
     # The latest of the last edit, outreach and interview (GREATEST, which SQLite lacks).
     last_activity = (
         """CASE
@@ -153,8 +165,7 @@ def board_rows(
     sql = f"""
 WITH apps AS (
   SELECT a.id, a.stage, a.closed_reason, a.role, a.updated_at, c.name AS company_name,
-    (SELECT MAX(i.starts_at) FROM {interviews} i
-      WHERE i.application_id = a.id AND i.starts_at <= %(now)s) AS last_interview_at,
+    {sorted_interview} AS last_interview_at,
     {next_due} AS next_due_at,
     {last_outreach} AS last_outreach_at
   FROM {applications} a JOIN {companies} c ON c.id = a.company_id
@@ -172,10 +183,11 @@ ranked AS (
   FROM active
 )
 SELECT kept.id, kept.stage, kept.closed_reason, kept.company_name, kept.role,
-  kept.last_interview_at, kept.stage_count, kept.last_in, kept.last_out, kept.bounced,
+  kept.interviewed_at, kept.stage_count, kept.last_in, kept.last_out, kept.bounced,
   kept.open_drafts, na.id, na.kind, na.custom_title, na.contact_id, nc.name, na.due_at
 FROM (
   SELECT ranked.*,
+    {shown_interview} AS interviewed_at,
     (SELECT MAX(o.occurred_at) FROM {outreach} o
       WHERE o.application_id = ranked.id AND o.direction = %(incoming)s) AS last_in,
     (SELECT MAX(o.occurred_at) FROM {outreach} o
@@ -363,3 +375,61 @@ LIMIT 1
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return NextInterviewRow(row[0], _aware(row[1]), row[2], row[3]) if row else None
+
+
+# --- The notices ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    pk: int
+    direction: str
+    subject: str
+    occurred_at: datetime
+    delivery: str
+    delivery_detail: str
+    application_id: int
+    role: str
+    company_id: int
+    company_name: str
+    contact_id: int | None
+    contact_name: str | None
+    contact_email: str | None
+
+
+def notice_rows(*, user_id: int, bounced_since: datetime) -> list[NoticeRow]:
+    """The dashboard's two notices in one query, newest first: the emails that bounced or
+    were marked as spam since ``bounced_since`` (as ``outreach.selectors.bounced_outreaches``)
+    and the replies kept while the account was inactive (as
+    ``replies_received_while_inactive``). Nearly always none: written out here, the query
+    costs a tenth of the ORM's compiling of those two querysets' union."""
+    params: dict = {
+        "user": user_id,
+        "bounced_since": connection.ops.adapt_datetimefield_value(bounced_since),
+        "incoming": Outreach.Direction.INCOMING,
+        "outgoing": Outreach.Direction.OUTGOING,
+        "kept": True,
+    }
+    bounces = _placeholders(
+        "delivery", (Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED), params
+    )
+    outreach, contacts = Outreach._meta.db_table, Contact._meta.db_table
+    applications, companies = Application._meta.db_table, Company._meta.db_table
+    sql = f"""
+SELECT o.id, o.direction, o.subject, o.occurred_at, o.delivery, o.delivery_detail,
+  o.application_id, a.role, a.company_id, co.name, o.contact_id, c.name, c.email
+FROM {outreach} o
+JOIN {applications} a ON a.id = o.application_id
+JOIN {companies} co ON co.id = a.company_id
+LEFT JOIN {contacts} c ON c.id = o.contact_id
+WHERE o.user_id = %(user)s AND (
+  (o.direction = %(outgoing)s AND o.delivery IN ({bounces})
+    AND o.occurred_at >= %(bounced_since)s)
+  OR (o.direction = %(incoming)s AND o.received_while_inactive = %(kept)s)
+)
+ORDER BY o.occurred_at DESC, o.id DESC
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [NoticeRow(*row[:3], _aware(row[3]), *row[4:]) for row in rows]  # type: ignore[misc]

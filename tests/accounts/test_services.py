@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from accounts.models import User
-from accounts.services import user_create, user_update_settings
+from accounts.services import user_create, user_dashboard_seen, user_update_settings
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,20 @@ def test_user_update_settings_refuses_zero_length_quiet_hours(user):
         user_update_settings(user=user, quiet_hours_start=time(8, 0))
 
     assert "quiet_hours_end" in caught.value.message_dict
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dashboard_visit_is_stored_and_leaves_the_connections_commits_durable():
+    """Outside a transaction the visit is committed without waiting for the disk (on
+    PostgreSQL): for that statement only, the connection's next commits wait as before."""
+    first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    user = UserFactory(dashboard_seen_at=None)
+
+    assert user_dashboard_seen(user=user, now=first) is None
+    assert user_dashboard_seen(user=user, now=first + timedelta(hours=1)) == first
+
+    assert User.objects.get(pk=user.pk).dashboard_seen_at == first + timedelta(hours=1)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"

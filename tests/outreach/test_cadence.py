@@ -11,7 +11,13 @@ import time_machine
 from interviews.models import Note
 from outreach.cadence import Cadence, allowed_from, not_before_at
 from outreach.models import Occasion
-from outreach.send_guard import gap_allowed_from
+from outreach.send_guard import (
+    contact_history,
+    gap_allowed_from,
+    last_contact,
+    last_outgoing_at,
+    not_before_wish,
+)
 from outreach.services.timeline import outreach_record
 from reminders.models import Reminder
 from tests.factories import ApplicationFactory, NoteFactory
@@ -160,3 +166,51 @@ def test_the_planner_dates_a_follow_up_where_the_send_guard_opens():
     assert follow_up.due_at == local(BERLIN, 2026, 3, 20, 9, 0)
     assert follow_up.due_at.astimezone(BERLIN).date() == guard_day
     assert isinstance(follow_up.due_at, datetime)
+
+
+@pytest.mark.django_db
+def test_the_history_read_in_one_query_carries_their_latest_date_with_or_without_an_exchange(
+    django_assert_num_queries,
+):
+    seeker = user_in(BERLIN)
+    interview, (anna,) = interview_logged(user=seeker, ends_at=local(BERLIN, 2026, 3, 2, 11, 0))
+    for day in (20, 25):
+        NoteFactory(
+            interview=interview,
+            kind=Note.Kind.FOLLOW_UP,
+            contact=anna,
+            follow_up_not_before=date(2026, 3, day),
+        )
+    # Before any exchange too, one query.
+    with django_assert_num_queries(1):
+        history = contact_history(user=seeker, contact=anna)
+        assert history.last is None and history.not_before == date(2026, 3, 25)
+    outreach_record(
+        user=seeker,
+        application=interview.application,
+        direction="out",
+        channel="email",
+        occurred_at=local(BERLIN, 2026, 3, 3, 10, 0),
+        contact=anna,
+    )
+    outreach_record(
+        user=seeker,
+        application=interview.application,
+        direction="in",
+        channel="call",
+        occurred_at=local(BERLIN, 2026, 3, 4, 16, 30),
+        contact=anna,
+    )
+    with django_assert_num_queries(1):
+        history = contact_history(user=seeker, contact=anna)
+    # What the ORM's lookups of each say, on both databases (SQLite gives text for dates).
+    last = last_contact(user=seeker, contact=anna)
+    assert (history.last.pk, history.last.occurred_at) == (last.pk, last.occurred_at)
+    assert history.last.get_channel_display() == last.get_channel_display() == "Phone call"
+    assert history.last.get_direction_display() == last.get_direction_display()
+    assert history.last_outgoing_at == last_outgoing_at(user=seeker, contact=anna)
+    assert history.last_outgoing_at == local(BERLIN, 2026, 3, 3, 10, 0)
+    assert history.not_before == not_before_wish(user=seeker, contact=anna) == date(2026, 3, 25)
+    assert gap_allowed_from(
+        user=seeker, contact=anna, occasion=Occasion.TOPIC_FOLLOW_UP, history=history
+    ) == gap_allowed_from(user=seeker, contact=anna, occasion=Occasion.TOPIC_FOLLOW_UP)

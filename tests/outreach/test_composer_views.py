@@ -489,6 +489,37 @@ def test_a_sent_message_offers_no_snippets(scene, scene_client):
     assert 'id="snippets"' not in page
 
 
+@pytest.mark.parametrize(
+    ("delivery", "says"),
+    [
+        (Outreach.Delivery.NOT_SENT_BY_APP, "Recorded as sent by you on"),
+        (Outreach.Delivery.SENT, "Sent through Followup on"),
+    ],
+)
+def test_a_sent_drafts_page_says_how_and_when_it_went_out(scene, scene_client, delivery, says):
+    # A draft's page reads the timeline entry only for a sent draft (drafts_of leaves it out).
+    entry = OutreachFactory(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        delivery=delivery,
+        occurred_at=timezone.now() - timedelta(days=2),
+    )
+    draft = Draft.objects.create(
+        user=scene.user,
+        application=scene.application,
+        contact=scene.contact,
+        occasion=Occasion.THANK_YOU,
+        subject="Thanks",
+        body="Thank you.",
+        send_state=Draft.SendState.SENT,
+        outreach=entry,
+    )
+    page = scene_client.get(reverse("outreach:draft_edit", args=[draft.pk])).content.decode()
+    local = timezone.localtime(entry.occurred_at, scene.user.zone)
+    assert f"{says} {local:%A} {local.day} {local:%B}, {local:%H:%M}." in page
+
+
 @pytest.mark.parametrize("first_name", ["{{your_email}}", "{{nickname}}"])
 def test_a_name_that_looks_like_a_merge_field_is_merged_once(scene, scene_client, first_name):
     """The filled draft goes back through the merge when saved: the name must stay a name."""
@@ -531,16 +562,16 @@ def test_the_composer_and_a_draft_read_notes_templates_and_history_once(
     )
     url = reverse("outreach:compose_for_interview", args=[scene.interview.pk])
     # Session (unless Redis holds it), user, interview, contact, open draft, last exchange
-    # and last message out, notes, templates, "not before" wishes.
-    with django_assert_num_queries(8 + session_queries):
+    # with the last message out and the "not before" wishes, notes, templates.
+    with django_assert_num_queries(7 + session_queries):
         response = scene_client.get(url, {"contact": scene.contact.pk})
     assert response.context["occasion"] == Occasion.TOPIC_FOLLOW_UP
     assert response.context["form"]["template_key"].value().startswith("user:")
     saved = scene_client.post(
         f"{url}?contact={scene.contact.pk}", {"subject": "Hi", "body": "Hi", "action": "save"}
     )
-    # Session, user, draft, templates, notes, last exchange and message out, wishes.
-    with django_assert_num_queries(6 + session_queries):
+    # Session, user, draft, templates, notes, last exchange with message out and wishes.
+    with django_assert_num_queries(5 + session_queries):
         response = scene_client.get(saved.url)
     assert response.context["draft"].subject == "Hi"
     gap = response.context["facts"].gap_allowed_from

@@ -96,6 +96,31 @@ def test_a_send_to_check_is_marked_and_counted_above_the_list(user, logged_in_cl
     assert "Not sent: failed" in html and "Mailbox unavailable" in html
 
 
+def test_every_text_the_user_or_mail_service_wrote_is_escaped_in_a_row(user, logged_in_client):
+    hostile = "<script>alert('x')</script> & \"q\""
+    escaped = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;"
+    application = ApplicationFactory(user=user, company__name=hostile, role=hostile)
+    contact = ContactFactory(user=user, name=hostile, email="a&b@example.com")
+    draft_of(user, application=application, contact=contact, subject=hostile)
+    draft_of(user, application=application, contact=contact, subject="", body=hostile)
+    draft_of(
+        user,
+        application=application,
+        contact=contact,
+        subject="Hello",
+        send_state=Draft.SendState.FAILED,
+        send_error=hostile,
+    )
+
+    html = logged_in_client.get(DRAFTS).content.decode()
+
+    assert "<script>alert" not in html
+    # The subject, the text, the mail service's error, and in each of the three rows the
+    # person (twice), the role and the company.
+    assert html.count(escaped) == 3 + 3 * 4
+    assert "a&amp;b@example.com" in html
+
+
 def test_with_no_drafts_the_page_says_what_drafts_are_and_how_they_appear(logged_in_client):
     response = logged_in_client.get(DRAFTS)
     html = response.content.decode()

@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import inbound_address
 from outreach.models import Outreach, WebhookEvent
-from outreach.selectors import bounced_outreaches
 from outreach.services.timeline import outreach_record
+from reminders.board import dashboard_notices
 from reminders.models import Reminder
 from reminders.services.plan_apply import plan_apply
 from tests.factories import OutreachFactory
@@ -229,10 +229,9 @@ def test_delivery_then_bounce_update_the_outreach_and_show_on_the_dashboard(
     assert post(live_server, "/anymail/postmark/tracking/", late) == 200
     sent.refresh_from_db()
     assert sent.delivery == Outreach.Delivery.BOUNCED
-    assert list(bounced_outreaches(user=scene.user)) == [sent]
-    html = render_to_string(
-        "outreach/bounces.html", {"bounced": bounced_outreaches(user=scene.user)}
-    )
+    bounced = dashboard_notices(user=scene.user, now=timezone.now()).bounced
+    assert bounced == [sent]
+    html = render_to_string("outreach/bounces.html", {"bounced": bounced})
     assert "Emails that did not arrive" in html and "ana@acme.example" in html
 
 

@@ -117,6 +117,59 @@ def test_nothing_due_is_said_only_when_nothing_is_due(zone, client_for):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_today_strip_escapes_what_users_and_their_contacts_wrote(user, client_for):
+    """Titles, company and contact names, roles and subjects come out as text, in every
+    kind of entry; more tasks than a group shows link to the task list."""
+    hostile = '<script>alert("x")</script>'
+    application = ApplicationFactory(user=user, role=f"Role {hostile}")
+    application.company.name = f"Acme {hostile} & 'Co'"
+    application.company.save()
+    ana = ContactFactory(user=user, company=application.company, name=f"Ana {hostile}")
+    for minutes in range(1, 8):  # overdue: five shown, "7 overdue in all"
+        ReminderFactory(
+            user=user,
+            application=application,
+            title=f"Own {hostile}",
+            due_at=NOW - timedelta(minutes=minutes),
+        )
+    ReminderFactory(
+        user=user,
+        application=application,
+        kind=Reminder.Kind.THANK_YOU,
+        contact=ana,
+        title="",
+        due_at=NOW + timedelta(hours=3),
+    )
+    ReminderFactory(user=user, application=application, due_at=NOW + timedelta(hours=2))
+    OutreachFactory(
+        user=user,
+        application=application,
+        contact=ana,
+        direction=Outreach.Direction.INCOMING,
+        subject=f"Re: {hostile}",
+        occurred_at=NOW - timedelta(hours=1),
+    )
+    InterviewFactory(
+        application=application,
+        starts_at=NOW + timedelta(days=1),
+        ends_at=NOW + timedelta(days=1, hours=1),
+    )
+
+    html = client_for(user).get(DASHBOARD).content.decode()
+
+    strip = html[html.index('id="today"') : html.index("</section>", html.index('id="today"'))]
+    assert "<script>" not in strip
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert strip.count(f"Own {escaped}") == 5
+    assert f"Thank Ana {escaped} for the interview" in strip
+    assert strip.count(f"Acme {escaped} &amp; &#x27;Co&#x27;") == 9  # 7 tasks, reply, interview
+    assert f"Ana {escaped} at Acme" in strip and f"“Re: {escaped}”" in strip
+    assert f"Role {escaped} at Acme" in strip
+    assert "7 overdue in all: see them" in strip
+    assert "3 h left" in strip and 'data-today="due-today"' in strip
+
+
+@time_machine.travel(NOW, tick=False)
 def test_replies_show_once_since_the_last_visit(client_for):
     seeker = UserFactory(timezone="Europe/Berlin")
     application = ApplicationFactory(user=seeker)
@@ -173,6 +226,58 @@ def test_the_next_interview_opens_its_application(user, logged_in_client):
     entry = html[html.index('data-today="next-interview"') :]
     entry = entry[: entry.index("</li>")]
     assert sooner.get_absolute_url() in entry and "Sooner role" in entry
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_notices_list_recent_bounces_and_inactive_replies_escaped(user, logged_in_client):
+    """Bounced or complained-of emails of the last 30 days, and replies kept while the account
+    was inactive, newest first, every value escaped; older bounces, replies already seen and
+    other users' rows stay out."""
+    application = ApplicationFactory(user=user, role='Data <i>"engineer"</i>')
+    contact = ContactFactory(user=user, name="Ana <script>x</script>", email="a&b@x.example")
+
+    def outreach(subject, days, **fields):
+        fields.setdefault("direction", Outreach.Direction.OUTGOING)
+        return OutreachFactory(
+            user=fields.pop("owner", user),
+            application=fields.pop("application", application),
+            contact=fields.pop("contact", contact),
+            subject=subject,
+            occurred_at=NOW - timedelta(days=days),
+            **fields,
+        )
+
+    outreach('<b>"Thanks"</b>', 1, delivery=Outreach.Delivery.BOUNCED)
+    outreach("Spam?", 2, contact=None, delivery=Outreach.Delivery.COMPLAINED)
+    outreach("Too old", 31, delivery=Outreach.Delivery.BOUNCED)
+    outreach("Arrived", 1, delivery=Outreach.Delivery.DELIVERED)
+    kept = outreach(
+        "Re: <em>us</em>", 3, direction=Outreach.Direction.INCOMING, received_while_inactive=True
+    )
+    outreach("Seen", 1, direction=Outreach.Direction.INCOMING)
+    stranger = ApplicationFactory()
+    outreach(
+        "Not yours",
+        1,
+        owner=stranger.user,
+        application=stranger,
+        contact=None,
+        delivery=Outreach.Delivery.BOUNCED,
+    )
+
+    html = logged_in_client.get(DASHBOARD).content.decode()
+
+    notices = html[html.index('id="bounced-emails"') : html.index('id="order-label"')]
+    assert "<script>" not in notices and "<b>" not in notices and "<em>" not in notices
+    assert notices.index("&lt;b&gt;&quot;Thanks&quot;&lt;/b&gt;") < notices.index("Spam?")
+    assert "Ana &lt;script&gt;x&lt;/script&gt; (a&amp;b@x.example)" in notices
+    assert "an interviewer" in notices  # the complaint has no contact
+    assert "Re: &lt;em&gt;us&lt;/em&gt;" in notices
+    assert "Data &lt;i&gt;&quot;engineer&quot;&lt;/i&gt;" in notices
+    assert f"{application.get_absolute_url()}#outreach-{kept.pk}" in notices
+    assert contact.get_absolute_url() in notices
+    for absent in ("Too old", "Arrived", "Seen", "Not yours"):
+        assert absent not in notices
 
 
 # --- Cards ----------------------------------------------------------------------------------
