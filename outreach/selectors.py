@@ -411,10 +411,16 @@ def call_talking_points(
     application: Application | None,
     contact: Contact | None,
     interview: Interview | None = None,
+    notes: list[Note] | None = None,
 ) -> TalkingPoints:
-    """What to mention on a call to ``contact``, from the notes, and the email it follows."""
+    """What to mention on a call to ``contact``, from the notes, and the email it follows.
+
+    ``notes``: the application's notes about ``contact`` or about no one, oldest first, if
+    the caller has read them already (see notes_for)."""
     notes = (
-        notes_for(user=user, application=application, contact=contact, interview=interview)
+        notes_for(
+            user=user, application=application, contact=contact, interview=interview, notes=notes
+        )
         if application and contact
         else []
     )

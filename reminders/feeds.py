@@ -15,14 +15,12 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet, TextField
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, Todo
 
 from accounts.models import User
-from interviews.models import Interview
+from interviews.models import Application, Company, Contact, Interview
 from reminders.models import Reminder
 from reminders.titles import task_title
 
@@ -141,91 +139,96 @@ def _interview_event(interview: _InterviewRow) -> Event:
 
 
 def _instant(text: str | None) -> datetime | None:
-    """A timestamp read as text (see _feed_querysets) back as an aware UTC datetime."""
+    """A timestamp read as text (see _TASKS_SQL) back as an aware UTC datetime."""
     if text is None:
         return None
     instant = datetime.fromisoformat(text)
     return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
 
 
-def _as_text(field: str) -> Cast:
-    # Timestamps are read as text: parsing a thousand of them into datetimes is most of the
-    # cost of a poll, and only a feed that has to be built again needs them as datetimes.
-    # Both databases write them in UTC (Django's PostgreSQL connections run in UTC).
-    return Cast(field, output_field=TextField())
+# The three reads of every value the feed shows, as plain tuples (cheap to read and hash):
+# open tasks, recent and upcoming interviews, and those interviews' people. Written out once
+# here: built with the ORM, assembling and compiling them cost more processor time than the
+# rest of a poll. Timestamps are read as text: parsing a thousand of them into datetimes is
+# most of the cost of a poll, and only a feed that has to be built again needs them as
+# datetimes. Both databases write them in UTC (Django's PostgreSQL connections run in UTC).
+_TASKS_SQL = f"""
+SELECT r.id, r.kind, r.custom_title, r.note, CAST(r.due_at AS text),
+  CAST(r.notify_at AS text), CAST(r.updated_at AS text), a.role, co.name, c.name
+FROM {Reminder._meta.db_table} r
+LEFT JOIN {Application._meta.db_table} a ON a.id = r.application_id
+LEFT JOIN {Company._meta.db_table} co ON co.id = a.company_id
+LEFT JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
+WHERE r.user_id = %(user)s AND r.state IN (%(pending)s, %(notified)s, %(snoozed)s, %(failed)s)
+ORDER BY r.due_at, r.id
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+_INTERVIEWS_SQL = f"""
+SELECT i.id, CAST(i.starts_at AS text), CAST(i.ends_at AS text), i.format, i.location,
+  CAST(i.updated_at AS text), a.role, co.name
+FROM {Interview._meta.db_table} i
+JOIN {Application._meta.db_table} a ON a.id = i.application_id
+JOIN {Company._meta.db_table} co ON co.id = a.company_id
+WHERE a.user_id = %(user)s AND i.ends_at >= %(since)s
+ORDER BY i.starts_at, i.id
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+_INTERVIEWERS_SQL = f"""
+SELECT ii.interview_id, c.name
+FROM {Interview.interviewers.through._meta.db_table} ii
+JOIN {Interview._meta.db_table} i ON i.id = ii.interview_id
+JOIN {Application._meta.db_table} a ON a.id = i.application_id
+JOIN {Contact._meta.db_table} c ON c.id = ii.contact_id
+WHERE a.user_id = %(user)s AND i.ends_at >= %(since)s
+ORDER BY ii.interview_id, c.name, ii.contact_id
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+_FEED_SQL = (_TASKS_SQL, _INTERVIEWS_SQL, _INTERVIEWERS_SQL)
 
 
-def _feed_querysets(*, user: User, now: datetime) -> tuple[QuerySet, QuerySet, QuerySet]:
-    """The three queries of every value the feed shows, as plain tuples (cheap to read and
-    hash): open tasks, recent and upcoming interviews, and those interviews' people."""
-    tasks = (
-        Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES)
-        .order_by("due_at", "pk")
-        .values_list(
-            "pk",
-            "kind",
-            "custom_title",
-            "note",
-            _as_text("due_at"),
-            _as_text("notify_at"),
-            _as_text("updated_at"),
-            "application__role",
-            "application__company__name",
-            "contact__name",
-        )
-    )
-    interviews = (
-        Interview.objects.filter(application__user=user, ends_at__gte=now - PAST_INTERVIEWS)
-        .order_by("starts_at", "pk")
-        .values_list(
-            "pk",
-            _as_text("starts_at"),
-            _as_text("ends_at"),
-            "format",
-            "location",
-            _as_text("updated_at"),
-            "application__role",
-            "application__company__name",
-        )
-    )
-    interviewers = (
-        Interview.interviewers.through.objects.filter(
-            interview__application__user=user, interview__ends_at__gte=now - PAST_INTERVIEWS
-        )
-        .order_by("interview_id", "contact__name", "contact_id")
-        .values_list("interview_id", "contact__name")
-    )
-    return tasks, interviews, interviewers
+def _feed_params(*, user: User, now: datetime) -> dict[str, object]:
+    """The values of the feed's reads: the user, the open states, the interviews' window."""
+    return {
+        "user": user.pk,
+        "pending": Reminder.State.PENDING,
+        "notified": Reminder.State.NOTIFIED,
+        "snoozed": Reminder.State.SNOOZED,
+        "failed": Reminder.State.FAILED,
+        "since": connection.ops.adapt_datetimefield_value(now - PAST_INTERVIEWS),
+    }
 
 
-# The md5 of a query's rows, each as its record text, one a line ({rows}: Django's SQL).
+def _feed_rows(params: dict[str, object]) -> tuple[list[tuple], ...]:
+    """The rows of the feed's three reads."""
+    with connection.cursor() as cursor:
+        rows = []
+        for sql in _FEED_SQL:
+            cursor.execute(sql, params)
+            rows.append(cursor.fetchall())
+    return tuple(rows)
+
+
+# The md5 of a query's rows, each as its record text, one a line ({rows}: a read's SQL).
 _HASH_OF_ROWS = (
     "(SELECT md5(coalesce(string_agg(row_values::text, E'\\n'), '')) FROM ({rows}) AS row_values)"
 )
+_FINGERPRINT_SQL = "SELECT " + ", ".join(_HASH_OF_ROWS.format(rows=sql) for sql in _FEED_SQL)
 
 
-def _database_fingerprint(querysets: tuple[QuerySet, ...]) -> tuple[str, ...]:
-    """A hash of each query's rows, computed by PostgreSQL in one statement: a poll of an
+def _database_fingerprint(params: dict[str, object]) -> tuple[str, ...]:
+    """A hash of each read's rows, computed by PostgreSQL in one statement: a poll of an
     unchanged feed reads three short strings instead of a thousand rows.
 
     Each row is hashed as its record text, which quotes every field, so different values
     never read the same. Should the rows ever come in another order, the hash differs and the
     feed is built again: slower, never stale.
     """
-    selects, params = [], []
-    for queryset in querysets:
-        sql, query_params = queryset.query.sql_with_params()
-        selects.append(_HASH_OF_ROWS.format(rows=sql))
-        params.extend(query_params)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(selects), params)
+        cursor.execute(_FINGERPRINT_SQL, params)
         return tuple(cursor.fetchone())
 
 
 def _events(
     tasks: list[tuple], interviews: list[tuple], interviewers: list[tuple]
 ) -> tuple[list[_TaskRow], list[_InterviewRow]]:
-    """The rows of _feed_querysets as the events' values, timestamps as datetimes."""
+    """The rows of _feed_rows as the events' values, timestamps as datetimes."""
     names: dict[int, list[str]] = {}
     for interview_id, name in interviewers:
         names.setdefault(interview_id, []).append(name)
@@ -364,13 +367,12 @@ def calendar_feed_build(*, user: User, now: datetime | None = None) -> bytes:
     3. Serve the cached feed only if it was built from the same fingerprint; else build it
        from the values read in step 1 and cache it with its fingerprint.
     """
-    now = now or timezone.now()
-    querysets = _feed_querysets(user=user, now=now)
+    params = _feed_params(user=user, now=now or timezone.now())
     rows = None
     if connection.vendor == "postgresql":
-        values = _database_fingerprint(querysets)
+        values = _database_fingerprint(params)
     else:
-        rows = tuple(list(queryset) for queryset in querysets)
+        rows = _feed_rows(params)
         values = rows
     digest = hashlib.blake2b(
         repr((FEED_FORMAT, settings.SITE_URL, values)).encode(), digest_size=20
@@ -380,7 +382,7 @@ def calendar_feed_build(*, user: User, now: datetime | None = None) -> bytes:
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == digest:
         return cached[1]
     if rows is None:
-        rows = tuple(list(queryset) for queryset in querysets)
+        rows = _feed_rows(params)
     tasks, interviews = _events(*rows)
     feed = _build(tasks=tasks, interviews=interviews)
     cache.set(key, (digest, feed), CACHE_TIMEOUT)

@@ -1,5 +1,6 @@
-"""An application's outreach timeline ("Contact so far" in the follow-up panel), rendered in
-Python: each message or call with its direction, channel, outcome and delivery state.
+"""An application's outreach timeline ("Contact so far" in the follow-up panel), read as
+plain rows (TimelineRow) and rendered in Python: each message or call with its direction,
+channel, outcome and delivery state.
 
 As a template loop with a dozen conditions an entry, it was a third of the panel's markup
 time. This writes the same markup from the same fields; times come out as the template's
@@ -10,28 +11,101 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
+from django.db import connection
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from interviews.models import Contact
 from outreach.models import Outreach
+from reminders.board_query import _aware
+from reminders.task_list_query import TaskContact
 
 # The delivery states worth a red badge; "uncertain" gets a yellow one, the rest grey.
 _DELIVERY_FAILED = ("failed", "bounced", "complained")
-# Outreach columns the timeline shows (and the contact's name).
-TIMELINE_FIELDS = (
-    "direction",
-    "channel",
-    "call_outcome",
-    "delivery",
-    "delivery_detail",
-    "received_while_inactive",
-    "occurred_at",
-    "subject",
-    "body",
-    "contact__name",
-)
+
+# What an entry shows (``o`` the outreach, ``c`` its contact), in the order _timeline_row
+# reads it.
+_TIMELINE_SQL = f"""
+SELECT o.id, o.direction, o.channel, o.call_outcome, o.delivery, o.delivery_detail,
+  o.received_while_inactive, o.occurred_at, o.subject, o.body, o.contact_id, c.name
+FROM {Outreach._meta.db_table} o
+LEFT JOIN {Contact._meta.db_table} c ON c.id = o.contact_id
+WHERE o.user_id = %(user)s AND o.application_id = %(application)s
+ORDER BY o.occurred_at DESC, o.id DESC
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+_LABELS = {
+    "direction": dict(Outreach.Direction.choices),
+    "channel": dict(Outreach.Channel.choices),
+    "call_outcome": dict(Outreach.CallOutcome.choices),
+    "delivery": dict(Outreach.Delivery.choices),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """An outreach as the timeline shows it: the Outreach fields _entry reads, under the
+    same names."""
+
+    pk: int
+    direction: str
+    channel: str
+    call_outcome: str
+    delivery: str
+    delivery_detail: str
+    received_while_inactive: bool
+    occurred_at: datetime
+    subject: str
+    body: str
+    contact: TaskContact | None
+
+    @property
+    def contact_id(self) -> int | None:
+        return self.contact.pk if self.contact is not None else None
+
+    def get_direction_display(self) -> str:
+        return _LABELS["direction"].get(self.direction, self.direction)
+
+    def get_channel_display(self) -> str:
+        return _LABELS["channel"].get(self.channel, self.channel)
+
+    def get_call_outcome_display(self) -> str:
+        return _LABELS["call_outcome"].get(self.call_outcome, self.call_outcome)
+
+    def get_delivery_display(self) -> str:
+        return _LABELS["delivery"].get(self.delivery, self.delivery)
+
+
+def application_timeline(*, user_id: int, application_id: int) -> list[TimelineRow]:
+    """The application's outreach, newest first, in one hand-written query: built with the
+    ORM, the read cost more processor time to compile and load as models than the
+    timeline's markup."""
+    params = {"user": user_id, "application": application_id}
+    with connection.cursor() as cursor:
+        cursor.execute(_TIMELINE_SQL, params)
+        rows = cursor.fetchall()
+    return [_timeline_row(row) for row in rows]
+
+
+def _timeline_row(row: tuple) -> TimelineRow:
+    (pk, direction, channel, call_outcome, delivery, delivery_detail, received_while_inactive,
+     occurred_at, subject, body, contact_id, contact_name) = row  # fmt: skip
+    return TimelineRow(
+        pk=pk,
+        direction=direction,
+        channel=channel,
+        call_outcome=call_outcome,
+        delivery=delivery,
+        delivery_detail=delivery_detail,
+        received_while_inactive=bool(received_while_inactive),
+        occurred_at=_aware(occurred_at),
+        subject=subject,
+        body=body,
+        contact=TaskContact(contact_id, contact_name) if contact_id is not None else None,
+    )
 
 
 def _e(value: object) -> str:
@@ -41,12 +115,12 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-def outreach_timeline_html(outreaches: Iterable[Outreach]) -> SafeString:
+def outreach_timeline_html(outreaches: Iterable[Outreach | TimelineRow]) -> SafeString:
     """The entries of the timeline, newest first as given."""
     return mark_safe("".join(_entry(outreach) for outreach in outreaches))  # noqa: S308
 
 
-def _entry(outreach: Outreach) -> str:
+def _entry(outreach: Outreach | TimelineRow) -> str:
     incoming = outreach.direction == "in"
     contact = outreach.contact if outreach.contact_id is not None else None
     channel = outreach.get_channel_display()

@@ -7,31 +7,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    Q,
-    QuerySet,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
 from interviews.models import Application, Contact, Note
-from interviews.selectors import notes_about
 from outreach.forms import OUTREACH_FORMS, OutreachForm
-from outreach.models import Outreach
-from reminders import notify_times, planner
+from outreach.selectors import open_drafts_of
+from reminders import notify_times, planner, task_notes
 from reminders.models import PURPOSE_OF_KIND, Reminder
-from reminders.outreach_html import TIMELINE_FIELDS
+from reminders.outreach_html import application_timeline
 from reminders.services.task_actions import snooze_choices
+from reminders.task_list_query import DONE, TaskRow, application_task_rows, task_list_rows
+from reminders.task_notes import NoteRow
 
 # How far back the task list shows finished tasks, and how many at most.
 RECENTLY_DONE_DAYS = 14
@@ -54,31 +45,12 @@ def reminders_of(*, user: User) -> QuerySet[Reminder]:
     )
 
 
-# What a task row shows (reminders/task_rows.py), with what its email line and snoozes read.
-# The lists read only these: a row of every column, with the interview joined in, cost
-# twice as much to load.
-TASK_ROW_FIELDS = (
-    "user_id",
-    "kind",
-    "state",
-    "custom_title",
-    "due_at",
-    "notify_at",
-    "notified_at",
-    "completed_at",
-    "last_error",
-    "application__role",
-    "application__company__name",
-    "contact__name",
-)
-
-
-def task_rows_of(*, user: User) -> QuerySet[Reminder]:
-    """Every task of the user, with what a task row shows (only that) joined in one query."""
-    return (
-        Reminder.objects.filter(user=user)
-        .select_related("application__company", "contact")
-        .only(*TASK_ROW_FIELDS)
+def reminders_with_drafts_flag(*, user: User) -> QuerySet[Reminder]:
+    """reminders_of, each with ``has_open_drafts``: whether a draft written for it waits to
+    be sent (see outreach.selectors.open_drafts_of). Most tasks have none, and the task page
+    then need not read them."""
+    return reminders_of(user=user).annotate(
+        has_open_drafts=Exists(open_drafts_of(user=user).filter(reminder=OuterRef("pk")))
     )
 
 
@@ -165,13 +137,14 @@ class TaskGroups:
     """The task list: the shown tasks of each group, each group's total, and the page.
 
     ``group`` is None for the overview (the first TASK_GROUP_PREVIEW tasks of every group and
-    the recently done) or the one group shown in full, ``page`` of ``pages``.
+    the recently done) or the one group shown in full, ``page`` of ``pages``; its ``counts``
+    then count that group only.
     """
 
-    overdue: list[Reminder] = field(default_factory=list)
-    today: list[Reminder] = field(default_factory=list)
-    upcoming: list[Reminder] = field(default_factory=list)
-    done: list[Reminder] = field(default_factory=list)
+    overdue: list[TaskRow] = field(default_factory=list)
+    today: list[TaskRow] = field(default_factory=list)
+    upcoming: list[TaskRow] = field(default_factory=list)
+    done: list[TaskRow] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TASK_GROUP_NAMES, 0))
     group: str | None = None
     page: int = 1
@@ -197,89 +170,81 @@ class TaskGroups:
 def task_groups(
     *, user: User, now: datetime | None = None, group: str | None = None, page: int = 1
 ) -> TaskGroups:
-    """The user's tasks as the task list shows them, in the same few queries whatever their
-    number.
+    """The user's tasks as the task list shows them, in one query whatever their number
+    (see reminders.task_list_query).
 
     Overdue: open and due before now. Today: due from now until midnight in the user's zone.
     Upcoming: due after that. Each in due order. Done: finished (or skipped) in the last two
     weeks, newest first, on the overview only.
 
-    1. Overview (``group`` None): one query numbers each group's open tasks in due order
-       and counts them (window functions), and keeps the first TASK_GROUP_PREVIEW of each;
-       a second reads the recently done. (Four queries, a count and one a group, cost a
-       millisecond more to build.)
-    2. One group: count each group's open tasks in one query, then read the group's
-       ``page`` (TASKS_PER_PAGE a page); a page past the last raises TaskPageNotFound.
+    The overview (``group`` None) shows the first TASK_GROUP_PREVIEW tasks of each group;
+    one group is shown ``page`` by page, TASKS_PER_PAGE a page. A page past the last raises
+    TaskPageNotFound: a page after the first with no task on it.
     """
     if group is not None and group not in TASK_GROUP_NAMES:
         raise ValueError(f"unknown task group {group!r}")
     now = now or timezone.now()
     _, end_of_today = _local_day_bounds(user=user, now=now)
-    open_tasks = task_rows_of(user=user).filter(state__in=Reminder.OPEN_STATES)
-    ordered = open_tasks.order_by("due_at", "pk")
+    groups = TaskGroups(group=group, page=page)
     if group is None:
-        groups = TaskGroups()
-        group_of = Case(
-            When(due_at__lt=now, then=Value("overdue")),
-            When(due_at__lt=end_of_today, then=Value("today")),
-            default=Value("upcoming"),
-            output_field=CharField(),
-        )
-        firsts = ordered.annotate(
-            task_group=group_of,
-            rank=Window(
-                RowNumber(), partition_by=group_of, order_by=(F("due_at").asc(), F("pk").asc())
-            ),
-            group_count=Window(Count("pk"), partition_by=group_of),
-        ).filter(rank__lte=TASK_GROUP_PREVIEW)
-        for reminder in firsts:
-            getattr(groups, reminder.task_group).append(reminder)
-            groups.counts[reminder.task_group] = reminder.group_count
-        groups.done = list(
-            task_rows_of(user=user)
-            .filter(
-                state__in=(Reminder.State.DONE, Reminder.State.SKIPPED),
-                completed_at__gte=now - timedelta(days=RECENTLY_DONE_DAYS),
-            )
-            .order_by("-completed_at", "-pk")[:RECENTLY_DONE_LIMIT]
+        rows = task_list_rows(
+            user_id=user.pk,
+            now=now,
+            end_of_today=end_of_today,
+            first=TASK_GROUP_PREVIEW,
+            done_since=now - timedelta(days=RECENTLY_DONE_DAYS),
+            done_limit=RECENTLY_DONE_LIMIT,
         )
     else:
-        bounds = {
-            "overdue": Q(due_at__lt=now),
-            "today": Q(due_at__gte=now, due_at__lt=end_of_today),
-            "upcoming": Q(due_at__gte=end_of_today),
-        }
-        counts = Reminder.objects.filter(user=user, state__in=Reminder.OPEN_STATES).aggregate(
-            **{name: Count("pk", filter=bound) for name, bound in bounds.items()}
-        )
-        groups = TaskGroups(counts={name: counts[name] or 0 for name in TASK_GROUP_NAMES})
-        groups.group = group
-        groups.pages = max(1, -(-groups.counts[group] // TASKS_PER_PAGE))
-        if not 1 <= page <= groups.pages:
-            raise TaskPageNotFound(f"There is no page {page} of these tasks.")
-        groups.page = page
         start = (page - 1) * TASKS_PER_PAGE
-        setattr(groups, group, list(ordered.filter(bounds[group])[start : start + TASKS_PER_PAGE]))
+        rows = task_list_rows(
+            user_id=user.pk,
+            now=now,
+            end_of_today=end_of_today,
+            group=group,
+            start=start,
+            stop=start + TASKS_PER_PAGE,
+        )
+        if page > 1 and not rows:
+            raise TaskPageNotFound(f"There is no page {page} of these tasks.")
+    for row in rows:
+        if row.group == DONE:
+            groups.done.append(row.task)
+        else:
+            getattr(groups, row.group).append(row.task)
+            groups.counts[row.group] = row.group_count
+    if group is not None:
+        groups.pages = max(1, -(-groups.counts[group] // TASKS_PER_PAGE))
     with_email_lines(reminders=groups.overdue + groups.today + groups.upcoming, user=user, now=now)
     return groups
 
 
-def helpful_notes(*, reminder: Reminder) -> list[Note]:
-    """The interview notes worth rereading for this task: about its contact, or about no one."""
+def helpful_notes(*, reminder: Reminder) -> list[NoteRow]:
+    """The interview notes worth rereading for this task: about its contact, or about no one;
+    by kind, oldest first within a kind."""
     if reminder.application_id is None:
         return []
-    notes = notes_about(
+    notes = task_notes.notes_about(
         user_id=reminder.user_id,
         application_id=reminder.application_id,
         contact_id=reminder.contact_id,
     )
-    # Only what the task page shows of a note: its interview was joined in unused.
-    notes = (
-        notes.filter(kind__in=HELPFUL_NOTE_KINDS)
-        .select_related("contact")
-        .only("kind", "text", "link", "follow_up_not_before", "contact__name")
+    # A stable sort: the notes come oldest first.
+    return sorted(
+        (note for note in notes if note.kind in HELPFUL_NOTE_KINDS), key=attrgetter("kind")
     )
-    return list(notes.order_by("kind", "created_at", "pk"))
+
+
+def call_notes(*, reminder: Reminder) -> list[NoteRow] | None:
+    """The notes a call's talking points come from (outreach.selectors.call_talking_points):
+    about the task's contact or about no one; None for a call about no one (it has none)."""
+    if reminder.application_id is None or reminder.contact_id is None:
+        return None
+    return task_notes.notes_about(
+        user_id=reminder.user_id,
+        application_id=reminder.application_id,
+        contact_id=reminder.contact_id,
+    )
 
 
 def application_contacts(*, user: User, application: Application) -> QuerySet[Contact]:
@@ -341,23 +306,12 @@ def application_panel_data(*, user: User, application: Application) -> dict[str,
     """The open tasks and the outreach timeline of one application (forms not included)."""
     if application.user_id != user.pk:
         raise Application.DoesNotExist
-    # The application is at hand: its tasks need not join it (and its company) in again.
-    tasks = list(
-        Reminder.objects.filter(user=user, application=application, state__in=Reminder.OPEN_STATES)
-        .select_related("contact")
-        .only(*(name for name in TASK_ROW_FIELDS if not name.startswith("application__")))
-    )
-    for task in tasks:
-        task.application = application
+    tasks = application_task_rows(user_id=user.pk, application=application)
     with_email_lines(reminders=tasks, user=user)
     return {
         "application": application,
         "panel_tasks": tasks,
-        "panel_outreaches": list(
-            Outreach.objects.filter(user=user, application=application)
-            .select_related("contact")
-            .only(*TIMELINE_FIELDS)
-        ),
+        "panel_outreaches": application_timeline(user_id=user.pk, application_id=application.pk),
     }
 
 

@@ -92,10 +92,22 @@ class _Shared:
         return self._settings_url
 
 
+def _badge(kind: str, label: str) -> str:
+    css = _KIND_BADGE_CLASSES.get(kind, "text-bg-primary")
+    return f'<span class="badge {css}">{_e(label)}</span>'
+
+
+# Each kind's label, written once: a row looks its kind up instead of writing it again.
+_KIND_BADGES = {kind: _badge(kind, label) for kind, label in Reminder.Kind.choices}
+
+
 def kind_badge_html(reminder: Reminder) -> SafeString:
     """A task's kind as a small coloured label."""
-    css = _KIND_BADGE_CLASSES.get(reminder.kind, "text-bg-primary")
-    return mark_safe(f'<span class="badge {css}">{_e(reminder.get_kind_display())}</span>')  # noqa: S308
+    return mark_safe(_kind_badge(reminder.kind))  # noqa: S308 - written by _badge, escaped
+
+
+def _kind_badge(kind: str) -> str:
+    return _KIND_BADGES.get(kind) or _badge(kind, kind)
 
 
 def failed_notice_html(reminder: Reminder, settings_url: str | None = None) -> SafeString:
@@ -172,7 +184,7 @@ def task_rows_html(
 
 
 def _row(reminder: Reminder, shared: _Shared, *, overdue: bool) -> str:
-    badges = [kind_badge_html(reminder)]
+    badges = [_kind_badge(reminder.kind)]
     if reminder.state == Reminder.State.SNOOZED:
         badges.append('<span class="badge bg-body-secondary text-body border">Snoozed</span>')
     if reminder.state == Reminder.State.DONE:
@@ -209,7 +221,7 @@ def _row(reminder: Reminder, shared: _Shared, *, overdue: bool) -> str:
     )
     small_class = "text-danger fw-semibold" if overdue else "text-body-secondary"
     return (
-        f'\n<div class="list-group-item py-3" id="task-{_e(reminder.pk)}">\n'
+        f'\n<div class="list-group-item py-3" id="task-{reminder.pk:d}">\n'
         '  <div class="d-flex flex-wrap justify-content-between gap-2 mb-1">\n'
         "    <div>\n      " + "\n      ".join(badges) + "\n"
         f'      <a class="fw-semibold ms-1" href="{_e(shared.task_url(reminder.pk))}">'

@@ -189,11 +189,15 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reminder = _own_reminder(request, pk)
+    reminder = get_object_or_404(selectors.reminders_with_drafts_flag(user=request.user), pk=pk)
     context = _detail_context(request, reminder)
-    context["open_drafts"] = outreach_selectors.open_drafts_of(
-        user=request.user, reminder=reminder
-    ).only(*outreach_selectors.DRAFT_ROW_FIELDS)
+    context["open_drafts"] = (
+        outreach_selectors.open_drafts_of(user=request.user, reminder=reminder).only(
+            *outreach_selectors.DRAFT_ROW_FIELDS
+        )
+        if reminder.has_open_drafts
+        else []
+    )
     return render(request, "reminders/task_detail.html", context)
 
 
@@ -379,6 +383,7 @@ def call_for_reminder(request: HttpRequest, reminder_pk: int) -> HttpResponse:
         application=reminder.application,
         contact=reminder.contact,
         interview=reminder.interview,
+        notes=selectors.call_notes(reminder=reminder),
     )
     return render(
         request,

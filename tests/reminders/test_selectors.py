@@ -81,8 +81,8 @@ def test_the_panel_context_has_open_tasks_the_timeline_and_three_forms():
 
     context = application_panel_context(user=user, application=application)
 
-    assert context["panel_tasks"] == [task]
-    assert context["panel_outreaches"] == [outreach]
+    assert [row.pk for row in context["panel_tasks"]] == [task.pk]
+    assert [row.pk for row in context["panel_outreaches"]] == [outreach.pk]
     assert {"sent_form", "call_form", "reply_form"} <= context.keys()
 
 
@@ -99,7 +99,7 @@ def test_the_panel_on_a_task_page_lists_only_the_other_open_tasks():
 
     context = application_panel_context(user=user, application=application, reminder=this_one)
 
-    assert context["panel_tasks"] == [other]
+    assert [row.pk for row in context["panel_tasks"]] == [other.pk]
     assert context["panel_reminder"] == this_one
 
 

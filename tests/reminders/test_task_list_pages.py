@@ -7,9 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
-from reminders.selectors import TASK_GROUP_PREVIEW, TASKS_PER_PAGE
-from tests.factories import ReminderFactory, UserFactory
+from reminders.models import Reminder
+from reminders.selectors import (
+    TASK_GROUP_PREVIEW,
+    TASKS_PER_PAGE,
+    application_panel_data,
+    with_email_lines,
+)
+from reminders.task_rows import task_rows_html
+from tests.factories import ApplicationFactory, ContactFactory, ReminderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +120,73 @@ def test_a_page_past_the_last_is_not_found(user, logged_in_client):
     assert logged_in_client.get(TASKS, {"group": "upcoming", "page": "2"}).status_code == 404
     # An empty group still has its one (empty) page.
     assert logged_in_client.get(TASKS, {"group": "overdue"}).status_code == 200
+
+
+HOSTILE = "<script>alert(\"x\")</script> & 'quoted'"
+HOSTILE_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_rows_escape_hostile_text_and_read_as_the_tasks_themselves_do(client_for):
+    """The list reads its rows as plain values (TaskRow): they render exactly as the
+    Reminder rows they come from, every user's text escaped."""
+    user = UserFactory(timezone="Europe/Berlin")
+    application = ApplicationFactory(user=user, role=HOSTILE, company__name=HOSTILE)
+    contact = ContactFactory(user=user, company=application.company, name=HOSTILE)
+    about = {"user": user, "application": application, "contact": contact}
+    ReminderFactory(**about, title=HOSTILE, due_at=NOW - timedelta(hours=1))
+    ReminderFactory(
+        **about, kind=Reminder.Kind.THANK_YOU, title="", due_at=NOW + timedelta(hours=20)
+    )
+    ReminderFactory(
+        user=user,
+        application=None,
+        title=HOSTILE,
+        state=Reminder.State.FAILED,
+        last_error=HOSTILE,
+        due_at=NOW + timedelta(days=3),
+    )
+    ReminderFactory(
+        **about, title="Sent", state=Reminder.State.DONE, completed_at=NOW - timedelta(days=1)
+    )
+
+    response = client_for(user).get(TASKS)
+
+    page = response.content.decode()
+    assert HOSTILE not in page
+    assert page.count(HOSTILE_ESCAPED) >= 6
+    groups = response.context["groups"]
+    shown = groups.overdue + groups.today + groups.upcoming + groups.done
+    assert len(shown) == 4
+    reminders = {reminder.pk: reminder for reminder in Reminder.objects.filter(user=user)}
+    with_email_lines(reminders=reminders.values(), user=user, now=NOW)
+    with timezone.override(user.zone):
+        for row in shown:
+            as_row, as_reminder = (
+                task_rows_html([task], next_path="/tasks/", csrf_token="token")
+                for task in (row, reminders[row.pk])
+            )
+            assert as_row == as_reminder
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_applications_panel_rows_read_as_the_tasks_themselves_do(client_for):
+    user = UserFactory(timezone="Europe/Berlin")
+    application = ApplicationFactory(user=user, role=HOSTILE, company__name=HOSTILE)
+    contact = ContactFactory(user=user, company=application.company, name=HOSTILE)
+    about = {"user": user, "application": application, "contact": contact}
+    ReminderFactory(**about, title=HOSTILE, due_at=NOW - timedelta(hours=1))
+    ReminderFactory(**about, kind=Reminder.Kind.CHECK_IN, title="", due_at=NOW + timedelta(days=2))
+    ReminderFactory(**about, title="Done", state=Reminder.State.DONE)
+
+    rows = application_panel_data(user=user, application=application)["panel_tasks"]
+
+    reminders = list(Reminder.objects.filter(user=user, state=Reminder.State.PENDING))
+    with_email_lines(reminders=reminders, user=user, now=NOW)
+    with timezone.override(user.zone):
+        as_rows, as_reminders = (
+            task_rows_html(tasks, next_path="/", csrf_token="token") for tasks in (rows, reminders)
+        )
+    assert as_rows == as_reminders
+    assert HOSTILE not in as_rows
+    assert as_rows.count(HOSTILE_ESCAPED) == 8  # role, company, contact, two titles

@@ -1,0 +1,244 @@
+"""The task list's rows, and an application's open tasks for its follow-up panel, in
+hand-written queries.
+
+Built with the ORM, the overview took two queries (each group's first tasks, numbered by a
+window, and the recently done), and compiling them and turning fifty rows into four model
+instances each cost more processor time than the rest of the page together. The same reads
+as one statement, written once here, come back as plain rows. It runs on PostgreSQL and
+SQLite alike (window functions, nothing else), and the tests run it on both.
+
+1. ``grouped``: the user's open tasks, each with its group: overdue (due before now), today
+   (due before the user's midnight) or upcoming.
+2. ``ranked``: each group's tasks numbered in due order, and counted.
+3. The rows shown (the first few of each group on the overview, one page of one group
+   otherwise; and on the overview the recently done, newest first), with their
+   application's role, company name and contact's name joined in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from django.db import connection
+
+from interviews.models import Application, Company, Contact
+from reminders.board_query import _aware, _placeholders
+from reminders.models import Reminder
+from reminders.titles import task_title
+
+_KIND_LABELS = dict(Reminder.Kind.choices)
+_STATE_LABELS = dict(Reminder.State.choices)
+# The group name of the recently done rows; ranked after the open groups' names.
+DONE = "~done"
+# What a task row shows (``r`` the task, ``c`` its contact), in the order _task reads it.
+_TASK_COLUMNS = (
+    "r.id, r.kind, r.state, r.custom_title, r.due_at, r.notify_at, r.notified_at, "
+    "r.completed_at, r.last_error, r.contact_id, c.name"
+)
+
+
+class TaskCompany(NamedTuple):
+    name: str
+
+
+class TaskApplication(NamedTuple):
+    pk: int
+    role: str
+    company: TaskCompany
+
+
+class TaskContact(NamedTuple):
+    pk: int
+    name: str
+
+
+@dataclass(slots=True)
+class TaskRow:
+    """A task as a list shows it: the Reminder fields a task row reads (task_rows.py, the
+    email line, the snoozes), under the same names, so that they render it as a Reminder."""
+
+    pk: int
+    kind: str
+    state: str
+    custom_title: str
+    due_at: datetime
+    notify_at: datetime | None
+    notified_at: datetime | None
+    completed_at: datetime | None
+    last_error: str
+    application: TaskApplication | Application | None
+    contact: TaskContact | None
+    email_line: str = ""
+    snoozes: list = field(default_factory=list)
+
+    @property
+    def application_id(self) -> int | None:
+        return self.application.pk if self.application is not None else None
+
+    @property
+    def contact_id(self) -> int | None:
+        return self.contact.pk if self.contact is not None else None
+
+    @property
+    def title(self) -> str:
+        return task_title(
+            kind=self.kind,
+            contact_name=self.contact.name if self.contact is not None else None,
+            custom_title=self.custom_title,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in Reminder.OPEN_STATES
+
+    def get_kind_display(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+    def get_state_display(self) -> str:
+        return _STATE_LABELS.get(self.state, self.state)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownTask:
+    """One row of :func:`task_list_rows`: the task, its group and the group's open count
+    (0 for a done task)."""
+
+    group: str
+    group_count: int
+    task: TaskRow
+
+
+def task_list_rows(
+    *,
+    user_id: int,
+    now: datetime,
+    end_of_today: datetime,
+    first: int = 0,
+    group: str | None = None,
+    start: int = 0,
+    stop: int = 0,
+    done_since: datetime | None = None,
+    done_limit: int = 0,
+) -> list[ShownTask]:
+    """The task list's rows in one query, each group's in due order, then the done ones.
+
+    The first ``first`` tasks of each group, or those of ``group`` numbered ``start`` + 1 to
+    ``stop``; and, with ``done_since``, the last ``done_limit`` tasks done or skipped since
+    then. Every value goes in as a parameter; the text holds only the models' table names
+    and the placeholders.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    params: dict = {
+        "user": user_id,
+        "now": adapt(now),
+        "end": adapt(end_of_today),
+        "first": first,
+        "group": group or "",
+        "start": start,
+        "stop": stop,
+        "done_since": adapt(done_since) if done_since is not None else None,
+        "done_limit": done_limit,
+        "done": DONE,
+    }
+    open_states = _placeholders("open", Reminder.OPEN_STATES, params)
+    done_states = _placeholders("finished", (Reminder.State.DONE, Reminder.State.SKIPPED), params)
+    reminders, contacts = Reminder._meta.db_table, Contact._meta.db_table
+    applications, companies = Application._meta.db_table, Company._meta.db_table
+    done = (
+        f"""
+  UNION ALL
+  SELECT shown_done.* FROM (
+    SELECT r.id, %(done)s AS task_group,
+      ROW_NUMBER() OVER (ORDER BY r.completed_at DESC, r.id DESC) AS position, 0 AS group_count
+    FROM {reminders} r
+    WHERE r.user_id = %(user)s AND r.state IN ({done_states}) AND r.completed_at >= %(done_since)s
+  ) shown_done
+  WHERE shown_done.position <= %(done_limit)s"""  # noqa: S608 - names from the models
+        if done_since is not None
+        else ""
+    )
+    sql = f"""
+WITH grouped AS (
+  SELECT r.id, r.due_at,
+    CASE
+      WHEN r.due_at < %(now)s THEN 'overdue'
+      WHEN r.due_at < %(end)s THEN 'today'
+      ELSE 'upcoming'
+    END AS task_group
+  FROM {reminders} r
+  WHERE r.user_id = %(user)s AND r.state IN ({open_states})
+),
+ranked AS (
+  SELECT grouped.id, grouped.task_group,
+    ROW_NUMBER() OVER (PARTITION BY grouped.task_group ORDER BY grouped.due_at, grouped.id)
+      AS position,
+    COUNT(*) OVER (PARTITION BY grouped.task_group) AS group_count
+  FROM grouped
+),
+shown AS (
+  SELECT ranked.* FROM ranked
+  WHERE ranked.position <= %(first)s
+    OR (ranked.task_group = %(group)s AND ranked.position > %(start)s
+        AND ranked.position <= %(stop)s){done}
+)
+SELECT shown.task_group, shown.group_count, r.application_id, a.role, co.name, {_TASK_COLUMNS}
+FROM shown
+JOIN {reminders} r ON r.id = shown.id
+LEFT JOIN {applications} a ON a.id = r.application_id
+LEFT JOIN {companies} co ON co.id = a.company_id
+LEFT JOIN {contacts} c ON c.id = r.contact_id
+ORDER BY shown.task_group, shown.position
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [_shown(row) for row in rows]
+
+
+def _shown(row: tuple) -> ShownTask:
+    group, group_count, application_id, role, company_name = row[:5]
+    application = (
+        TaskApplication(application_id, role, TaskCompany(company_name))
+        if application_id is not None
+        else None
+    )
+    return ShownTask(group, group_count, _task(row[5:], application))
+
+
+def _task(row: tuple, application: TaskApplication | Application | None) -> TaskRow:
+    """The TaskRow of the _TASK_COLUMNS of a row, about ``application``."""
+    (pk, kind, state, custom_title, due_at, notify_at, notified_at, completed_at, last_error,
+     contact_id, contact_name) = row  # fmt: skip
+    return TaskRow(
+        pk=pk,
+        kind=kind,
+        state=state,
+        custom_title=custom_title,
+        due_at=_aware(due_at),
+        notify_at=_aware(notify_at),
+        notified_at=_aware(notified_at),
+        completed_at=_aware(completed_at),
+        last_error=last_error,
+        application=application,
+        contact=TaskContact(contact_id, contact_name) if contact_id is not None else None,
+    )
+
+
+def application_task_rows(*, user_id: int, application: Application) -> list[TaskRow]:
+    """The open tasks of ``application``, in due order, for its follow-up panel: the
+    application (and its company) is at hand, so only the contact's name is joined in."""
+    params: dict = {"user": user_id, "application": application.pk}
+    open_states = _placeholders("open", Reminder.OPEN_STATES, params)
+    sql = f"""
+SELECT {_TASK_COLUMNS}
+FROM {Reminder._meta.db_table} r
+LEFT JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
+WHERE r.user_id = %(user)s AND r.application_id = %(application)s
+  AND r.state IN ({open_states})
+ORDER BY r.due_at, r.id
+"""  # noqa: S608 - only the models' table names and placeholders are written in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_task(row, application) for row in cursor.fetchall()]
