@@ -223,9 +223,7 @@ def test_interviewer_choices_are_the_companys_people_plus_current_ones(user):
     interview.interviewers.add(elsewhere)
     other_interview = InterviewFactory(application=application)
     other_interview.interviewers.add(colleague)
-    choices = selectors.contact_choices(
-        user=user, company=application.company, interview=interview
-    )
+    choices = selectors.contact_choices(user=user, company=application.company, interview=interview)
     assert {contact: contact.is_interviewer for contact in choices} == {
         colleague: False,
         elsewhere: True,
