@@ -600,6 +600,18 @@ class FormHelper(helper.FormHelper):
     """crispy's FormHelper, whose fields left out of the layout (``render_unmentioned_fields``
     and the like) are drawn here too."""
 
+    @property
+    def form_action(self) -> str:
+        # crispy's looks every action up as a URL name first, the empty one too: a failed
+        # reverse() each time a form is drawn, for the forms that post back where they are.
+        if not self._form_action:
+            return ""
+        return helper.FormHelper.form_action.fget(self)
+
+    @form_action.setter
+    def form_action(self, action: str) -> None:
+        self._form_action = action
+
     def render_layout(
         self, form: forms.BaseForm, context: Any, template_pack: Any = TEMPLATE_PACK
     ) -> SafeString:

@@ -299,3 +299,14 @@ def test_python_crispy_leaves_a_formset_to_crispy():
         return template.render(Context({"formset": formset}))
 
     assert drawn("python_crispy") == drawn("crispy")
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"), [("", ""), ("dashboard", "/"), ("/elsewhere/?a=1", "/elsewhere/?a=1")]
+)
+def test_a_helpers_action_is_a_url_name_or_a_path_as_crispy_reads_it(action, expected):
+    ours, theirs = python.FormHelper(), crispy_helper.FormHelper()
+    ours.form_action = theirs.form_action = action
+
+    assert ours.form_action == theirs.form_action == expected
+    assert ours.get_attributes() == theirs.get_attributes()
