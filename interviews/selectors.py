@@ -287,7 +287,7 @@ def contact_choices(
     With ``interview``, its interviewers are offered too (someone from another company may
     have sat in), each contact marked ``is_interviewer``: the edit form reads the people it
     offers and the ones it shows on its cards in one query."""
-    contacts = Contact.objects.filter(user=user).select_related("company")
+    contacts = Contact.objects.filter(user=user)
     if interview is not None:
         sat_in = Interview.interviewers.through.objects.filter(
             interview=interview, contact=OuterRef("pk")
