@@ -27,8 +27,14 @@ def python_hidden_form(form: forms.BaseForm) -> SafeString:
 
 
 class _PythonCrispyFormNode(CrispyFormNode):
+    """crispy's node, which draws a form of ours (one its template would only wrap) without
+    that template; any other form, or a missing one, the way crispy does."""
+
     def render(self, context: template.Context) -> str:
-        form = template.Variable(self.form).resolve(context)
+        try:
+            form = template.Variable(self.form).resolve(context)
+        except template.VariableDoesNotExist:
+            return super().render(context)
         helper = getattr(form, "helper", None)
         if (
             isinstance(form, forms.BaseForm)

@@ -290,6 +290,15 @@ def test_python_crispy_escapes_the_text_around_the_fields():
     assert 'src="/static/js/%3Codd%3E.js"' in ours
 
 
+def test_python_crispy_draws_a_missing_form_as_crispy_does():
+    def drawn(tag):
+        return Template(
+            "{% load crispy_forms_tags python_forms %}{% " + tag + " nothing %}"
+        ).render(Context({}))
+
+    assert drawn("python_crispy") == drawn("crispy") == ""
+
+
 def test_python_crispy_leaves_a_formset_to_crispy():
     formset = forms.formset_factory(EverythingForm)(prefix="cards")
     formset.helper = helper_of(python)
