@@ -22,6 +22,7 @@ from typing import Any
 
 from crispy_forms import bootstrap, helper, layout
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from crispy_forms.utils import TEMPLATE_PACK, flatatt, list_difference
 from crispy_forms.utils import render_field as crispy_render_field
 from django import forms
@@ -30,6 +31,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.forms.boundfield import BoundField
 from django.forms.widgets import Input
+from django.template.defaultfilters import slugify, unordered_list
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
@@ -420,6 +422,89 @@ def hidden_form_html(form: forms.BaseForm) -> SafeString:
     return mark_safe("".join(widget_html(bound) for bound in bound_fields))  # noqa: S308
 
 
+# --- What {% crispy %} writes around the fields ---------------------------------------------
+
+
+def _csrf_html(token: Any) -> str:
+    """``{% csrf_token %}``'s hidden input (nothing without a token)."""
+    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's marker for no token
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(str(token))}">'
+
+
+def _non_field_errors_html(form: forms.BaseForm, title: Any) -> str:
+    """crispy-bootstrap5's ``errors.html``."""
+    errors = form.non_field_errors()
+    if not errors:
+        return "\n"
+    heading = f'<h4 class="alert-heading">{esc(title)}</h4>' if title else ""
+    return (
+        '\n    <div class="alert alert-block alert-danger">\n'
+        f'        {heading}\n        <ul class="m-0">\n'
+        f"            {unordered_list(errors, autoescape=True)}\n"
+        "        </ul>\n    </div>\n\n"
+    )
+
+
+def _input_html(button: Any) -> str:
+    """crispy-bootstrap5's ``layout/baseinput.html``: a submit (or other) button."""
+    name = slugify(button.name) if len(button.name.split()) > 1 else button.name
+    shown = ""
+    if button.input_type != "hidden":
+        ident = button.id or f"{button.input_type}-id-{slugify(button.name)}"
+        shown = f'\n        class="{esc(button.field_classes)}"\n        id="{esc(ident)}"\n    '
+    return (
+        f'<input type="{esc(button.input_type)}"\n    name="{esc(name)}"\n'
+        f'    value="{esc(button.value)}"\n    {shown}\n    {esc(button.flat_attrs)}\n    />\n'
+    )
+
+
+def _inputs_html(context: Any) -> str:
+    """crispy-bootstrap5's ``inputs.html``: the helper's buttons."""
+    inputs = context.get("inputs")
+    if not inputs:
+        return "\n"
+    row = " row" if "form-horizontal" in (context.get("form_class") or "") else ""
+    label_class = context.get("label_class")
+    label = (
+        f'\n            <div class="aab {esc(label_class)}"></div>\n        ' if label_class else ""
+    )
+    buttons = "".join(f"\n                {_input_html(button)}\n            " for button in inputs)
+    return (
+        f'\n    <div class="mb-3{row}">\n        {label}\n\n'
+        f'        <div class="{esc(context.get("field_class") or "")}">\n'
+        f"            {buttons}\n        </div>\n    </div>\n\n"
+    )
+
+
+def crispy_form_html(context: Any) -> SafeString | None:
+    """What crispy-bootstrap5's ``whole_uni_form.html`` writes for a form without a <form> tag
+    whose helper drew it by its layout, from the context ``{% crispy %}`` builds for it
+    (``CrispyFormNode.get_render``): the CSRF input, the form's media and non-field errors,
+    its fields and the helper's buttons, spaced as crispy's ``specialspaceless`` leaves them.
+
+    Rendering that template and its four includes took as long as drawing a short form's
+    fields. None where the template would do more (a <form> tag, a form without a layout,
+    a formset): crispy's template draws those.
+    """
+    form = context.get("form")
+    if context.get("form_tag") or context.get("is_formset") or not form.form_html:
+        return None
+    csrf = ""
+    if str(context.get("form_method")).lower() == "post" and not context.get("disable_csrf"):
+        csrf = f"\n        {_csrf_html(context.get('csrf_token'))}\n    "
+    media = str(form.media) if context.get("include_media") else ""
+    errors = ""
+    if context.get("form_show_errors"):
+        errors = f"\n        {_non_field_errors_html(form, context.get('form_error_title'))}\n    "
+    html = (
+        f"\n\n    {csrf}\n\n    \n    {media}\n    {errors}\n    {form.form_html}\n\n"
+        f"\n\n    {_inputs_html(context)}\n\n\n"
+    )
+    # The lines around are the template's own, outside its {% specialspaceless %}.
+    return mark_safe(f"\n\n{remove_spaces(html.strip())}\n")  # noqa: S308 - escaped parts
+
+
 # --- Layout objects -------------------------------------------------------------------------
 
 
@@ -514,6 +599,18 @@ def render_name(
 class FormHelper(helper.FormHelper):
     """crispy's FormHelper, whose fields left out of the layout (``render_unmentioned_fields``
     and the like) are drawn here too."""
+
+    @property
+    def form_action(self) -> str:
+        # crispy's looks every action up as a URL name first, the empty one too: a failed
+        # reverse() each time a form is drawn, for the forms that post back where they are.
+        if not self._form_action:
+            return ""
+        return helper.FormHelper.form_action.fget(self)
+
+    @form_action.setter
+    def form_action(self, action: str) -> None:
+        self._form_action = action
 
     def render_layout(
         self, form: forms.BaseForm, context: Any, template_pack: Any = TEMPLATE_PACK

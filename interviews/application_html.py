@@ -1,4 +1,5 @@
-"""The rows of the applications list, and an application's stage badge, rendered in Python.
+"""The rows of the applications list, an application's stage badge and its page's
+interviews, rendered in Python.
 
 As a template loop with an include for the badge, each of the fifty rows of a page cost
 some 80 microseconds; these functions write the same markup from the same fields. Dates
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.row_urls import id_url_maker
 from interviews.models import Application
+from interviews.note_html import interview_people_html
+from interviews.selectors import InterviewSummary
 
 _STAGE_BADGE_CLASSES = {
     Application.Stage.OFFER: "text-bg-success",
@@ -71,3 +75,44 @@ def application_rows_html(applications: Iterable[Application]) -> SafeString:
             '\n      <tr><td colspan="5" class="text-body-secondary">Nothing here yet.</td></tr>\n'
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped by _e
+
+
+def interview_timeline_html(timeline: Iterable[InterviewSummary], *, now: datetime) -> SafeString:
+    """The application page's interviews: each one's time, format and place (and whether it
+    is still to come), its edit and delete links, then its people and their notes."""
+    detail = id_url_maker("interviews:interview_detail")
+    edit = id_url_maker("interviews:interview_edit")
+    delete = id_url_maker("interviews:interview_delete")
+    zone = timezone.get_current_timezone()
+    parts = []
+    for summary in timeline:
+        interview = summary.interview
+        starts = formats.date_format(interview.starts_at.astimezone(zone), "l j F Y, H:i")
+        ends = formats.date_format(interview.ends_at.astimezone(zone), "H:i T")
+        upcoming = (
+            '<span class="badge text-bg-info">upcoming</span>' if interview.starts_at > now else ""
+        )
+        location = (
+            f'<div class="small text-body-secondary text-break">{_e(interview.location)}</div>'
+            if interview.location
+            else ""
+        )
+        parts.append(
+            f'\n      <section class="timeline-item" id="interview-{_e(interview.pk)}">\n'
+            '        <div class="d-flex flex-wrap justify-content-between gap-2 mb-2">\n'
+            "          <div>\n"
+            f'            <a class="fw-semibold" href="{_e(detail(interview.pk))}">'
+            f"{_e(starts)}\u2013{_e(ends)}</a>\n"  # an en dash between
+            '            <span class="badge bg-body-secondary text-body border">'
+            f"{_e(interview.get_format_display())}</span>\n"
+            f"            {upcoming}\n            {location}\n"
+            "          </div>\n"
+            '          <div class="small text-nowrap">\n'
+            f'            <a href="{_e(edit(interview.pk))}">Edit</a> ·\n'
+            f'            <a href="{_e(delete(interview.pk))}" class="link-danger">Delete</a>\n'
+            "          </div>\n"
+            "        </div>\n"
+            f"        {interview_people_html(summary, compose_link='follow_up')}\n"
+            "      </section>\n      "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped by _e

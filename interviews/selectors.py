@@ -7,7 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, Count, IntegerField, Max, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -267,12 +280,23 @@ def contact_get(*, user: User, pk: int) -> Contact:
 
 
 def contact_choices(
-    *, user: User, company: Company | None = None, including: Sequence[Contact] = ()
+    *, user: User, company: Company | None = None, interview: Interview | None = None
 ) -> QuerySet:
-    """Contacts to pick from: the company's people (and ``including``), or all of the user's."""
-    contacts = Contact.objects.filter(user=user).select_related("company")
-    if company is not None:
-        contacts = contacts.filter(Q(company=company) | Q(pk__in=[c.pk for c in including]))
+    """Contacts to pick from: the company's people, or all of the user's.
+
+    With ``interview``, its interviewers are offered too (someone from another company may
+    have sat in), each contact marked ``is_interviewer``: the edit form reads the people it
+    offers and the ones it shows on its cards in one query."""
+    contacts = Contact.objects.filter(user=user)
+    if interview is not None:
+        sat_in = Interview.interviewers.through.objects.filter(
+            interview=interview, contact=OuterRef("pk")
+        )
+        contacts = contacts.annotate(is_interviewer=Exists(sat_in))
+        if company is not None:
+            contacts = contacts.filter(Q(company=company) | Q(is_interviewer=True))
+    elif company is not None:
+        contacts = contacts.filter(company=company)
     return contacts.order_by("name", "pk")
 
 
@@ -535,12 +559,9 @@ def contacts_for_export(*, user: User) -> QuerySet[Contact]:
 
 
 def interview_get_for_form(*, user: User, pk: int) -> Interview:
-    """The user's interview with what its edit form shows (its application and company, who
-    was there), or 404; without the notes that ``interview_get`` reads for its page."""
+    """The user's interview with its application and company, or 404; without the notes that
+    ``interview_get`` reads for its page, and without who was there, which the edit form
+    reads with the people it offers (``contact_choices``)."""
     return get_object_or_404(
-        Interview.objects.select_related("application__company").prefetch_related(
-            Prefetch("interviewers", queryset=Contact.objects.order_by("name", "pk"))
-        ),
-        pk=pk,
-        application__user=user,
+        Interview.objects.select_related("application__company"), pk=pk, application__user=user
     )

@@ -265,15 +265,17 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
     interview = selectors.interview_get_for_form(user=request.user, pk=pk)
     application = interview.application
-    current = list(interview.interviewers.all())
+    choices = selectors.contact_choices(
+        user=request.user, company=application.company, interview=interview
+    )
     form, formset, ready = _interview_forms(
         request,
         formset_class=InterviewerEditFormSet,
-        contact_queryset=selectors.contact_choices(
-            user=request.user, company=application.company, including=current
-        ),
+        contact_queryset=choices,
         initial=InterviewForm.initial_for(interview),
-        interviewers_initial=[{"contact": contact.pk} for contact in current],
+        interviewers_initial=[
+            {"contact": contact.pk} for contact in choices if contact.is_interviewer
+        ],
     )
     if ready:
         try:

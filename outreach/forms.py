@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from followup_site import crispy_layout
+from followup_site.widgets import Choices
 from interviews.models import Contact
 from outreach.merge import FIELDS, merge_fields_unknown, one_line
 from outreach.models import MessageTemplate, Outreach
@@ -223,24 +224,28 @@ class OutreachSentForm(OutreachForm):
 
     channel = forms.ChoiceField(
         label="How",
-        choices=[
-            (Outreach.Channel.EMAIL, "Email"),
-            (Outreach.Channel.CARD, "Handwritten card"),
-        ],
+        choices=Choices(
+            [
+                (Outreach.Channel.EMAIL, "Email"),
+                (Outreach.Channel.CARD, "Handwritten card"),
+            ]
+        ),
         initial=Outreach.Channel.EMAIL,
         widget=forms.RadioSelect,
     )
     purpose = forms.ChoiceField(
         label="What it was",
         required=False,
-        choices=[
-            ("", "Let Followup work it out"),
-            (Outreach.Purpose.THANK_YOU, "A thank-you"),
-            (Outreach.Purpose.FOLLOW_UP, "A follow-up (asking how it stands)"),
-            (Outreach.Purpose.REPAIR, "Repairing an answer"),
-            (Outreach.Purpose.CHECK_IN, "A check-in"),
-            (Outreach.Purpose.OTHER, "Something else"),
-        ],
+        choices=Choices(
+            [
+                ("", "Let Followup work it out"),
+                (Outreach.Purpose.THANK_YOU, "A thank-you"),
+                (Outreach.Purpose.FOLLOW_UP, "A follow-up (asking how it stands)"),
+                (Outreach.Purpose.REPAIR, "Repairing an answer"),
+                (Outreach.Purpose.CHECK_IN, "A check-in"),
+                (Outreach.Purpose.OTHER, "Something else"),
+            ]
+        ),
         help_text="Followup closes the matching task and plans what comes next from it.",
     )
     subject = forms.CharField(required=False, max_length=300)
@@ -260,7 +265,7 @@ class OutreachCallForm(OutreachForm):
 
     call_outcome = forms.ChoiceField(
         label="How it went",
-        choices=Outreach.CallOutcome.choices,
+        choices=Choices(Outreach.CallOutcome.choices),
         widget=forms.RadioSelect,
     )
     body = forms.CharField(
@@ -279,11 +284,13 @@ class OutreachReplyForm(OutreachForm):
 
     channel = forms.ChoiceField(
         label="How they answered",
-        choices=[
-            (Outreach.Channel.EMAIL, "Email"),
-            (Outreach.Channel.CALL, "Phone call"),
-            (Outreach.Channel.OTHER, "Other"),
-        ],
+        choices=Choices(
+            [
+                (Outreach.Channel.EMAIL, "Email"),
+                (Outreach.Channel.CALL, "Phone call"),
+                (Outreach.Channel.OTHER, "Other"),
+            ]
+        ),
         initial=Outreach.Channel.EMAIL,
         widget=forms.RadioSelect,
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
+from followup_site.widgets import Choices
 from interviews.models import Application, Contact, Note
 from outreach.forms import OUTREACH_FORMS, OutreachForm
 from outreach.selectors import open_drafts_of
@@ -346,17 +347,20 @@ def application_panel_context(
         for what, form_class in OUTREACH_FORMS.items()
     }
     # The three blank forms offer the same people: read them once, not once a form (a model
-    # choice field reads its queryset each time it renders).
+    # choice field reads its queryset each time it renders), and normalise the list and
+    # write its options once for the three selects.
     contact_field = forms_by_what["sent"].fields["contact"]
-    people = [
-        ("", contact_field.empty_label),
-        *(
-            (contact.pk, contact_field.label_from_instance(contact))
-            for contact in (
-                people if people is not None else contacts.only("pk", "name", "job_title")
-            )
-        ),
-    ]
+    people = Choices(
+        [
+            ("", contact_field.empty_label),
+            *(
+                (contact.pk, contact_field.label_from_instance(contact))
+                for contact in (
+                    people if people is not None else contacts.only("pk", "name", "job_title")
+                )
+            ),
+        ]
+    )
     for form in forms_by_what.values():
         form.fields["contact"].choices = people
     if bound_form is not None:

@@ -159,9 +159,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 application=application, interviewers=people.interviewers
             ),
             "now": timezone.now(),
-            "open_drafts": outreach_selectors.open_drafts_of(
+            "open_drafts": outreach_selectors.application_open_drafts(
                 user=request.user, application=application
-            ).only(*outreach_selectors.DRAFT_ROW_FIELDS),
+            ),
             **selectors.application_panel_context(
                 user=request.user, application=application, people=people.contacts
             ),

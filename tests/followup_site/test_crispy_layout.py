@@ -9,6 +9,7 @@ from crispy_forms import layout as crispy
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.template import Context, Template
 from django.test.html import parse_html
 
 from followup_site import crispy_layout as python
@@ -224,3 +225,97 @@ def test_a_management_form_is_drawn_as_django_draws_it(data):
 
     assert parse_html(ours) == parse_html(str(formset.management_form))
     assert 'name="cards-TOTAL_FORMS"' in ours
+
+
+class _Hostile(forms.Form):
+    """A form whose every text around its fields is hostile: the wrapper must escape it."""
+
+    name = forms.CharField(widget=forms.TextInput(attrs={"class": "x"}))
+
+    class Media:
+        js = ("js/<odd>.js",)
+
+    def clean(self):
+        raise forms.ValidationError("Whole form: <script>alert(\"x\")</script> & 'quotes'")
+
+
+def _wrapped(data=None, *, form_type=EverythingForm, **options):
+    """A form with a helper of ours, as ``{% crispy %}`` and ``{% python_crispy %}`` draw it."""
+
+    def drawn(tag):
+        form = form_type(data)
+        form.helper = helper_of(python, **options)
+        form.helper.add_input(crispy.Submit("save", 'Save "it" <now>', css_class="wide"))
+        form.helper.add_input(crispy.Submit("two words", "Go", css_id="go-<1>", data_x="a&b"))
+        template = Template("{% load crispy_forms_tags python_forms %}{% " + tag + " form %}")
+        return template.render(Context({"form": form, "csrf_token": 'tok"en<'}))
+
+    return drawn("python_crispy"), drawn("crispy")
+
+
+@pytest.mark.parametrize("data", [None, VALID, INVALID])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"form_method": "get"},
+        {"disable_csrf": True},
+        {"include_media": False},
+        {"form_show_errors": False},
+        {"form_error_title": "Fix <these> & 'those'"},
+        {"label_class": "col-3", "field_class": "col-<9>", "form_class": "form-horizontal"},
+        {"form_tag": True, "form_id": "whole"},
+    ],
+)
+def test_python_crispy_writes_what_the_crispy_tag_writes(data, options):
+    ours, theirs = _wrapped(data, **options)
+
+    assert ours == theirs
+
+
+def test_python_crispy_escapes_the_text_around_the_fields():
+    ours, theirs = _wrapped(
+        {"name": "<b>"},
+        form_type=_Hostile,
+        layout=python.Layout("name"),
+        form_error_title="<script>t</script>",
+    )
+
+    assert ours == theirs
+    assert "<script>" not in ours
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quotes&#x27;" in ours
+    assert 'value="Save &quot;it&quot; &lt;now&gt;"' in ours
+    assert 'id="go-&lt;1&gt;"' in ours
+    assert 'value="tok&quot;en&lt;"' in ours
+    assert 'src="/static/js/%3Codd%3E.js"' in ours
+
+
+def test_python_crispy_draws_a_missing_form_as_crispy_does():
+    def drawn(tag):
+        return Template(
+            "{% load crispy_forms_tags python_forms %}{% " + tag + " nothing %}"
+        ).render(Context({}))
+
+    assert drawn("python_crispy") == drawn("crispy") == ""
+
+
+def test_python_crispy_leaves_a_formset_to_crispy():
+    formset = forms.formset_factory(EverythingForm)(prefix="cards")
+    formset.helper = helper_of(python)
+
+    def drawn(tag):
+        template = Template("{% load crispy_forms_tags python_forms %}{% " + tag + " formset %}")
+        return template.render(Context({"formset": formset}))
+
+    assert drawn("python_crispy") == drawn("crispy")
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"), [("", ""), ("dashboard", "/"), ("/elsewhere/?a=1", "/elsewhere/?a=1")]
+)
+def test_a_helpers_action_is_a_url_name_or_a_path_as_crispy_reads_it(action, expected):
+    ours, theirs = python.FormHelper(), crispy_helper.FormHelper()
+    ours.form_action = theirs.form_action = action
+
+    assert ours.form_action == theirs.form_action == expected
+    assert ours.get_attributes() == theirs.get_attributes()

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from interviews.application_html import application_rows_html, stage_badge_html
+from interviews.application_html import (
+    application_rows_html,
+    interview_timeline_html,
+    stage_badge_html,
+)
 from interviews.contact_html import contact_rows_html
-from interviews.models import Application, Company, Contact
+from interviews.models import Application, Company, Contact, Interview, Note
+from interviews.selectors import application_timeline
+from tests.factories import ApplicationFactory, ContactFactory, InterviewFactory, NoteFactory
 
 
 @pytest.mark.parametrize("stage", Application.Stage.values)
@@ -56,3 +63,61 @@ def test_a_contact_row_shows_title_company_and_a_pluralized_count():
     assert ">1 interview</span>" in html
     assert '<div class="small text-body-secondary"></div>' in html
     assert ">0 interviews</span>" in html
+
+
+# The application page's interview loop as a template, before it was written in Python.
+_TIMELINE_TEMPLATE = Template(
+    """{% load interview_notes row_links %}{% for summary in timeline %}
+      <section class="timeline-item" id="interview-{{ summary.interview.pk }}">
+        <div class="d-flex flex-wrap justify-content-between gap-2 mb-2">
+          <div>
+            <a class="fw-semibold" href="{{ summary.interview.get_absolute_url }}">"""
+    """{{ summary.interview.starts_at|date:"l j F Y, H:i" }}\u2013"""
+    """{{ summary.interview.ends_at|date:"H:i T" }}</a>
+            <span class="badge bg-body-secondary text-body border">"""
+    """{{ summary.interview.get_format_display }}</span>
+            {% if summary.interview.starts_at > now %}"""
+    """<span class="badge text-bg-info">upcoming</span>{% endif %}
+            {% if summary.interview.location %}<div class="small text-body-secondary text-break">"""
+    """{{ summary.interview.location }}</div>{% endif %}
+          </div>
+          <div class="small text-nowrap">
+            <a href="{% id_url 'interviews:interview_edit' summary.interview.pk %}">Edit</a> ·
+            <a href="{% id_url 'interviews:interview_delete' summary.interview.pk %}" """
+    """class="link-danger">Delete</a>
+          </div>
+        </div>
+        {% interview_people summary compose_link="follow_up" %}
+      </section>
+      {% endfor %}"""
+)
+
+
+@pytest.mark.django_db
+def test_the_interview_timeline_is_the_template_loop_it_replaces_with_every_value_escaped():
+    application = ApplicationFactory()
+    now = timezone.now()
+    upcoming = InterviewFactory(
+        application=application,
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=1),
+        format=Interview.Format.ONSITE,
+        location="Room <script>alert(\"x\")</script> & 'B'",
+    )
+    InterviewFactory(
+        application=application,
+        starts_at=now - timedelta(days=3),
+        ends_at=now - timedelta(days=3) + timedelta(hours=1),
+        location="",
+    )
+    person = ContactFactory(user=application.user, name="<b>Ana</b>")
+    upcoming.interviewers.add(person)
+    NoteFactory(interview=upcoming, contact=person, kind=Note.Kind.TOPIC, text="<i>x</i>")
+    timeline = application_timeline(application=application)
+    with timezone.override(ZoneInfo("America/New_York")):
+        ours = interview_timeline_html(timeline, now=now)
+        theirs = _TIMELINE_TEMPLATE.render(Context({"timeline": timeline, "now": now}))
+    assert ours == theirs
+    assert ours.count('<span class="badge text-bg-info">upcoming</span>') == 1
+    assert "Room &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;B&#x27;" in ours
+    assert "<script>" not in ours and "<b>Ana" not in ours

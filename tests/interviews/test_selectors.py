@@ -215,10 +215,16 @@ def test_interviewer_choices_are_the_companys_people_plus_current_ones(user):
     application = ApplicationFactory(user=user)
     colleague = ContactFactory(user=user, company=application.company)
     elsewhere = ContactFactory(user=user)
+    ContactFactory(user=user)  # another company's, not at this interview
     ContactFactory(company=None)  # someone else's
     choices = selectors.contact_choices(user=user, company=application.company)
     assert list(choices) == [colleague]
-    choices = selectors.contact_choices(
-        user=user, company=application.company, including=[elsewhere]
-    )
-    assert set(choices) == {colleague, elsewhere}
+    interview = InterviewFactory(application=application)
+    interview.interviewers.add(elsewhere)
+    other_interview = InterviewFactory(application=application)
+    other_interview.interviewers.add(colleague)
+    choices = selectors.contact_choices(user=user, company=application.company, interview=interview)
+    assert {contact: contact.is_interviewer for contact in choices} == {
+        colleague: False,
+        elsewhere: True,
+    }
