@@ -9,7 +9,6 @@ signed-in user's).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -17,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.row_urls import id_url_maker
+from followup_site.widgets import esc
 from interviews.models import Application
 from interviews.note_html import interview_people_html
 from interviews.selectors import InterviewSummary
@@ -28,24 +28,17 @@ _STAGE_BADGE_CLASSES = {
 }
 
 
-def _e(value: object) -> str:
-    """``conditional_escape`` without its lazy-text wrapper: the value's text, HTML-escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
 def stage_badge_html(application: Application) -> SafeString:
     """The application's stage as a pill, with the reason if it is closed (the markup of
     interviews/includes/stage_badge.html)."""
     css = _STAGE_BADGE_CLASSES.get(application.stage, "text-bg-secondary")
     reason = (
-        f": {_e(application.get_closed_reason_display().lower())}"
+        f": {esc(application.get_closed_reason_display().lower())}"
         if application.closed_reason
         else ""
     )
     return mark_safe(  # noqa: S308 - every value in it is escaped by _e
-        f'<span class="badge rounded-pill {css}">{_e(application.get_stage_display())}'
+        f'<span class="badge rounded-pill {css}">{esc(application.get_stage_display())}'
         f"{reason}</span>"
     )
 
@@ -63,11 +56,11 @@ def application_rows_html(applications: Iterable[Application]) -> SafeString:
         )
         rows.append(
             "\n      <tr>\n"
-            f'        <td><a href="{_e(url(application.pk))}">{_e(application.role)}</a></td>\n'
-            f"        <td>{_e(application.company.name)}</td>\n"
+            f'        <td><a href="{esc(url(application.pk))}">{esc(application.role)}</a></td>\n'
+            f"        <td>{esc(application.company.name)}</td>\n"
             f"        <td>{stage_badge_html(application)}\n</td>\n"
-            f'        <td class="d-none d-md-table-cell">{_e(application.interview_count)}</td>\n'
-            f'        <td class="d-none d-md-table-cell">{_e(next_interview)}</td>\n'
+            f'        <td class="d-none d-md-table-cell">{esc(application.interview_count)}</td>\n'
+            f'        <td class="d-none d-md-table-cell">{esc(next_interview)}</td>\n'
             "      </tr>\n      "
         )
     if not rows:
@@ -93,23 +86,23 @@ def interview_timeline_html(timeline: Iterable[InterviewSummary], *, now: dateti
             '<span class="badge text-bg-info">upcoming</span>' if interview.starts_at > now else ""
         )
         location = (
-            f'<div class="small text-body-secondary text-break">{_e(interview.location)}</div>'
+            f'<div class="small text-body-secondary text-break">{esc(interview.location)}</div>'
             if interview.location
             else ""
         )
         parts.append(
-            f'\n      <section class="timeline-item" id="interview-{_e(interview.pk)}">\n'
+            f'\n      <section class="timeline-item" id="interview-{esc(interview.pk)}">\n'
             '        <div class="d-flex flex-wrap justify-content-between gap-2 mb-2">\n'
             "          <div>\n"
-            f'            <a class="fw-semibold" href="{_e(detail(interview.pk))}">'
-            f"{_e(starts)}\u2013{_e(ends)}</a>\n"  # an en dash between
+            f'            <a class="fw-semibold" href="{esc(detail(interview.pk))}">'
+            f"{esc(starts)}\u2013{esc(ends)}</a>\n"  # an en dash between
             '            <span class="badge bg-body-secondary text-body border">'
-            f"{_e(interview.get_format_display())}</span>\n"
+            f"{esc(interview.get_format_display())}</span>\n"
             f"            {upcoming}\n            {location}\n"
             "          </div>\n"
             '          <div class="small text-nowrap">\n'
-            f'            <a href="{_e(edit(interview.pk))}">Edit</a> ·\n'
-            f'            <a href="{_e(delete(interview.pk))}" class="link-danger">Delete</a>\n'
+            f'            <a href="{esc(edit(interview.pk))}">Edit</a> ·\n'
+            f'            <a href="{esc(delete(interview.pk))}" class="link-danger">Delete</a>\n'
             "          </div>\n"
             "        </div>\n"
             f"        {interview_people_html(summary, compose_link='follow_up')}\n"

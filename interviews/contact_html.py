@@ -3,20 +3,13 @@ was most of the page's time. The same markup from the same fields."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.row_urls import id_url_maker
+from followup_site.widgets import esc
 from interviews.models import Contact
-
-
-def _e(value: object) -> str:
-    """``conditional_escape`` without its lazy-text wrapper: the value's text, HTML-escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def contact_rows_html(contacts: Iterable[Contact]) -> SafeString:
@@ -26,21 +19,21 @@ def contact_rows_html(contacts: Iterable[Contact]) -> SafeString:
     rows = []
     for contact in contacts:
         company = contact.company if contact.company_id is not None else None
-        about = _e(contact.job_title) if contact.job_title else ""
+        about = esc(contact.job_title) if contact.job_title else ""
         if contact.job_title and company is not None:
             about += " · "
         if company is not None:
-            about += _e(company.name)
+            about += esc(company.name)
         count = contact.interview_count
         rows.append(
-            f'\n  <a href="{_e(url(contact.pk))}" class="list-group-item list-group-item-action '
+            f'\n  <a href="{esc(url(contact.pk))}" class="list-group-item list-group-item-action '
             'd-flex justify-content-between align-items-start gap-2">\n'
             '    <div class="text-break">\n'
-            f'      <div class="fw-semibold">{_e(contact.name)}</div>\n'
+            f'      <div class="fw-semibold">{esc(contact.name)}</div>\n'
             f'      <div class="small text-body-secondary">{about}</div>\n'
             "    </div>\n"
             '    <span class="badge bg-body-secondary text-body border text-nowrap">'
-            f"{_e(count)} interview{'' if count == 1 else 's'}</span>\n"
+            f"{esc(count)} interview{'' if count == 1 else 's'}</span>\n"
             "  </a>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped by _e

@@ -18,16 +18,8 @@ from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.row_urls import id_url_maker
+from followup_site.widgets import esc
 from interviews.selectors import InterviewSummary, NoteGroup
-
-
-def _e(value: object) -> str:
-    """``conditional_escape`` without its lazy-text wrapper: the value's text, HTML-escaped
-    (already safe text as it is)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
 
 # Django's urlize splits a text into words at these and treats each piece on its own; a piece
 # becomes a link only if it holds an address ("@"), starts (after punctuation) with http:// or
@@ -76,7 +68,7 @@ def _groups(
     for group in groups:
         parts.append(
             '\n<div class="mb-2">\n'
-            f'  <div class="small fw-semibold text-body-secondary">{_e(group.label)}</div>\n'
+            f'  <div class="small fw-semibold text-body-secondary">{esc(group.label)}</div>\n'
             '  <ul class="list-unstyled mb-0 ms-2">\n    '
         )
         for note in group.notes:
@@ -94,18 +86,18 @@ def _note(note: object, *, links: _Links, show_source: bool, show_note_actions: 
     text = [urlized(note.text)]
     if note.follow_up_not_before:
         not_before = formats.date_format(note.follow_up_not_before, "j M Y")
-        text.append(f' <span class="badge text-bg-warning">not before {_e(not_before)}</span>')
+        text.append(f' <span class="badge text-bg-warning">not before {esc(not_before)}</span>')
     if note.link and note.link not in note.text:
         text.append(
-            f' <a href="{_e(note.link)}" rel="noopener noreferrer" target="_blank">link</a>'
+            f' <a href="{esc(note.link)}" rel="noopener noreferrer" target="_blank">link</a>'
         )
     if show_source:
         interview = note.interview
         started = formats.date_format(timezone.localtime(interview.starts_at), "j M Y")
         text.append(
             ' <span class="small text-body-secondary">· '
-            f'<a href="{_e(interview.get_absolute_url())}">'
-            f"{_e(interview.application.company)}, {_e(started)}</a></span>"
+            f'<a href="{esc(interview.get_absolute_url())}">'
+            f"{esc(interview.application.company)}, {esc(started)}</a></span>"
         )
     body = [f'<span class="text-pre">{"".join(text)}</span>']
     if note.is_answer_to_fix:
@@ -116,29 +108,30 @@ def _note(note: object, *, links: _Links, show_source: bool, show_note_actions: 
         if note.question:
             body.append(
                 '<div class="small"><span class="text-body-secondary">Their question:</span> '
-                f"{_e(note.question)}</div>"
+                f"{esc(note.question)}</div>"
             )
         if note.better_answer:
             body.append(
                 '<div class="small"><span class="text-body-secondary">What you would say now:'
-                f'</span> <span class="text-pre">{_e(note.better_answer)}</span></div>'
+                f'</span> <span class="text-pre">{esc(note.better_answer)}</span></div>'
             )
         if show_note_actions and not note.question and not note.better_answer:
             body.append(
-                f'<div class="small"><a href="{_e(links.note_edit(note.pk))}">Add their '
+                f'<div class="small"><a href="{esc(links.note_edit(note.pk))}">Add their '
                 "question and what you would say now</a> for a short correction email.</div>"
             )
     actions = (
         '\n      <span class="text-nowrap small">\n'
-        f'        <a href="{_e(links.note_edit(note.pk))}" aria-label="Edit note">Edit</a> ·\n'
-        f'        <a href="{_e(links.note_delete(note.pk))}" class="link-danger" '
+        f'        <a href="{esc(links.note_edit(note.pk))}" aria-label="Edit note">Edit</a> ·\n'
+        f'        <a href="{esc(links.note_delete(note.pk))}" class="link-danger" '
         'aria-label="Delete note">Delete</a>\n'
         "      </span>"
         if show_note_actions
         else ""
     )
     return (
-        f'\n    <li class="d-flex gap-2 align-items-start search-target" id="note-{_e(note.pk)}">\n'
+        '\n    <li class="d-flex gap-2 align-items-start search-target" '
+        f'id="note-{esc(note.pk)}">\n'
         '      <div class="flex-grow-1 note-body">\n        '
         + "\n        ".join(body)
         + f"\n      </div>{actions}\n    </li>"
@@ -162,19 +155,19 @@ def interview_people_html(
     for person in summary.interviewers:
         contact = person.contact
         job = (
-            f' <span class="text-body-secondary">· {_e(contact.job_title)}</span>'
+            f' <span class="text-body-secondary">· {esc(contact.job_title)}</span>'
             if contact.job_title
             else ""
         )
         if compose_link == "thank_you":
             button = (
-                f'\n    <a class="btn btn-outline-primary btn-sm" href="{_e(thank_you)}'
-                f'?contact={_e(contact.pk)}">Write thank-you</a>'
+                f'\n    <a class="btn btn-outline-primary btn-sm" href="{esc(thank_you)}'
+                f'?contact={esc(contact.pk)}">Write thank-you</a>'
             )
         elif compose_link == "follow_up":
             button = (
                 '\n    <a class="btn btn-outline-primary btn-sm" '
-                f'href="{_e(follow_up(contact.pk))}?application={_e(interview.application_id)}">'
+                f'href="{esc(follow_up(contact.pk))}?application={esc(interview.application_id)}">'
                 "Write a follow-up</a>"
             )
         else:
@@ -186,8 +179,8 @@ def interview_people_html(
             '\n<div class="border rounded p-2 mb-2 bg-body">\n'
             '  <div class="d-flex flex-wrap justify-content-between align-items-baseline gap-2 '
             'mb-1">\n    <div>\n'
-            f'      <a class="fw-semibold" href="{_e(contact_url(contact.pk))}">'
-            f"{_e(contact.name)}</a>{job}\n    </div>{button}\n  </div>\n  {groups}\n  "
+            f'      <a class="fw-semibold" href="{esc(contact_url(contact.pk))}">'
+            f"{esc(contact.name)}</a>{job}\n    </div>{button}\n  </div>\n  {groups}\n  "
             + (
                 ""
                 if person.groups

@@ -19,13 +19,12 @@ nothing else), and the tests run it on both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
-from django.utils.dateparse import parse_datetime
 
+from followup_site.raw_sql import in_list, utc_moment
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft, Outreach
 from reminders.models import Reminder
@@ -64,24 +63,6 @@ class BoardRow:
     action_due_at: datetime | None
 
 
-def _aware(value: datetime | str | None) -> datetime | None:
-    """A datetime read from the database, in UTC. PostgreSQL gives aware datetimes; SQLite
-    naive ones in UTC for a table's column, UTC text for a computed one."""
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else parse_datetime(value)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _placeholders(name: str, values: Iterable[str], params: dict) -> str:
-    """``%(name0)s, %(name1)s, ...`` for an IN list, its values added to ``params``."""
-    names = []
-    for index, value in enumerate(values):
-        params[f"{name}{index}"] = value
-        names.append(f"%({name}{index})s")
-    return ", ".join(names) or "NULL"
-
-
 def board_rows(
     *,
     user_id: int,
@@ -112,11 +93,9 @@ def board_rows(
         "outgoing": Outreach.Direction.OUTGOING,
         "sent": Draft.SendState.SENT,
     }
-    open_states = _placeholders("state", Reminder.OPEN_STATES, params)
-    shown_stages = _placeholders("shown", sorted(shown), params)
-    bounces = _placeholders(
-        "delivery", (Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED), params
-    )
+    open_states = in_list("state", Reminder.OPEN_STATES, params)
+    shown_stages = in_list("shown", sorted(shown), params)
+    bounces = in_list("delivery", (Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED), params)
     applications, companies = Application._meta.db_table, Company._meta.db_table
     interviews, reminders = Interview._meta.db_table, Reminder._meta.db_table
     outreach, drafts = Outreach._meta.db_table, Draft._meta.db_table
@@ -219,10 +198,10 @@ ORDER BY kept.position, kept.id
             closed_reason=row[2],
             company_name=row[3],
             role=row[4],
-            last_interview_at=_aware(row[5]),
+            last_interview_at=utc_moment(row[5]),
             stage_count=row[6],
-            last_in=_aware(row[7]),
-            last_out=_aware(row[8]),
+            last_in=utc_moment(row[7]),
+            last_out=utc_moment(row[8]),
             bounced=row[9],
             open_drafts=row[10],
             action_pk=row[11],
@@ -230,7 +209,7 @@ ORDER BY kept.position, kept.id
             action_custom_title=row[13],
             action_contact_id=row[14],
             action_contact_name=row[15],
-            action_due_at=_aware(row[16]),
+            action_due_at=utc_moment(row[16]),
         )
         for row in rows
     ]
@@ -271,7 +250,7 @@ def today_task_rows(
         "limit": limit,
         "thank_you": Reminder.Kind.THANK_YOU,
     }
-    open_states = _placeholders("state", Reminder.OPEN_STATES, params)
+    open_states = in_list("state", Reminder.OPEN_STATES, params)
     reminders, contacts = Reminder._meta.db_table, Contact._meta.db_table
     applications, companies = Application._meta.db_table, Company._meta.db_table
     sql = f"""
@@ -303,7 +282,7 @@ ORDER BY t.due_at, t.id
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        TodayTaskRow(*row[:6], _aware(row[6]), row[7], row[8])  # type: ignore[arg-type]
+        TodayTaskRow(*row[:6], utc_moment(row[6]), row[7], row[8])  # type: ignore[arg-type]
         for row in rows
     ]
 
@@ -342,7 +321,9 @@ LIMIT %(limit)s
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [TodayReplyRow(row[0], row[1], row[2], _aware(row[3]), row[4], row[5]) for row in rows]
+    return [
+        TodayReplyRow(row[0], row[1], row[2], utc_moment(row[3]), row[4], row[5]) for row in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +355,7 @@ LIMIT 1
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return NextInterviewRow(row[0], _aware(row[1]), row[2], row[3]) if row else None
+    return NextInterviewRow(row[0], utc_moment(row[1]), row[2], row[3]) if row else None
 
 
 # --- The notices ----------------------------------------------------------------------------
@@ -410,9 +391,7 @@ def notice_rows(*, user_id: int, bounced_since: datetime) -> list[NoticeRow]:
         "outgoing": Outreach.Direction.OUTGOING,
         "kept": True,
     }
-    bounces = _placeholders(
-        "delivery", (Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED), params
-    )
+    bounces = in_list("delivery", (Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED), params)
     outreach, contacts = Outreach._meta.db_table, Contact._meta.db_table
     applications, companies = Application._meta.db_table, Company._meta.db_table
     sql = f"""
@@ -432,4 +411,4 @@ ORDER BY o.occurred_at DESC, o.id DESC
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [NoticeRow(*row[:3], _aware(row[3]), *row[4:]) for row in rows]  # type: ignore[misc]
+    return [NoticeRow(*row[:3], utc_moment(row[3]), *row[4:]) for row in rows]  # type: ignore[misc]

@@ -9,7 +9,6 @@ time. This writes the same markup from the same fields; times come out as the te
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +18,10 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from followup_site.raw_sql import utc_moment
+from followup_site.widgets import esc
 from interviews.models import Contact
 from outreach.models import Outreach
-from reminders.board_query import _aware
 from reminders.task_list_query import TaskContact
 
 # The delivery states worth a red badge; "uncertain" gets a yellow one, the rest grey.
@@ -101,18 +101,11 @@ def _timeline_row(row: tuple) -> TimelineRow:
         delivery=delivery,
         delivery_detail=delivery_detail,
         received_while_inactive=bool(received_while_inactive),
-        occurred_at=_aware(occurred_at),
+        occurred_at=utc_moment(occurred_at),
         subject=subject,
         body=body,
         contact=TaskContact(contact_id, contact_name) if contact_id is not None else None,
     )
-
-
-def _e(value: object) -> str:
-    """``conditional_escape`` without its lazy-text wrapper: the value's text, HTML-escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def outreach_timeline_html(outreaches: Iterable[Outreach | TimelineRow]) -> SafeString:
@@ -125,20 +118,20 @@ def _entry(outreach: Outreach | TimelineRow) -> str:
     contact = outreach.contact if outreach.contact_id is not None else None
     channel = outreach.get_channel_display()
     if incoming:
-        heading = "Reply" + (f" from {_e(contact.name)}" if contact is not None else "")
+        heading = "Reply" + (f" from {esc(contact.name)}" if contact is not None else "")
     else:
-        heading = _e(channel) + (f" to {_e(contact.name)}" if contact is not None else "")
+        heading = esc(channel) + (f" to {esc(contact.name)}" if contact is not None else "")
     direction_class = "text-bg-success" if incoming else "bg-body-secondary text-body border"
     badges = [
-        f'<span class="badge {direction_class}">{_e(outreach.get_direction_display())}</span>'
+        f'<span class="badge {direction_class}">{esc(outreach.get_direction_display())}</span>'
     ]
     if incoming:
         badges.append(
-            f'<span class="badge bg-body-secondary text-body border">{_e(channel)}</span>'
+            f'<span class="badge bg-body-secondary text-body border">{esc(channel)}</span>'
         )
     if outreach.call_outcome:
         badges.append(
-            f'<span class="badge text-bg-info">{_e(outreach.get_call_outcome_display())}</span>'
+            f'<span class="badge text-bg-info">{esc(outreach.get_call_outcome_display())}</span>'
         )
     delivery = outreach.delivery
     if delivery:
@@ -150,7 +143,7 @@ def _entry(outreach: Outreach | TimelineRow) -> str:
             else "text-bg-secondary"
         )
         badges.append(
-            f'<span class="badge {delivery_class}">{_e(outreach.get_delivery_display())}</span>'
+            f'<span class="badge {delivery_class}">{esc(outreach.get_delivery_display())}</span>'
         )
     occurred = formats.date_format(timezone.localtime(outreach.occurred_at), "D j M Y, H:i")
     lines = []
@@ -165,18 +158,18 @@ def _entry(outreach: Outreach | TimelineRow) -> str:
         )
     if outreach.delivery_detail and delivery not in ("delivered", "sent"):
         lines.append(
-            f'<div class="small text-body-secondary text-pre">{_e(outreach.delivery_detail)}</div>'
+            f'<div class="small text-body-secondary text-pre">{esc(outreach.delivery_detail)}</div>'
         )
     if outreach.subject:
-        lines.append(f'<div class="small">{_e(outreach.subject)}</div>')
+        lines.append(f'<div class="small">{esc(outreach.subject)}</div>')
     if outreach.body:
         body = Truncator(outreach.body).chars(400)
-        lines.append(f'<div class="small text-body-secondary text-pre">{_e(body)}</div>')
+        lines.append(f'<div class="small text-body-secondary text-pre">{esc(body)}</div>')
     return (
-        f'\n      <div class="timeline-item" id="outreach-{_e(outreach.pk)}">\n'
+        f'\n      <div class="timeline-item" id="outreach-{esc(outreach.pk)}">\n'
         '        <div class="d-flex flex-wrap gap-2 align-items-baseline">\n'
         f"          <strong>{heading}</strong>\n          "
         + "\n          ".join(badges)
-        + f'\n          <small class="text-body-secondary">{_e(occurred)}</small>\n'
+        + f'\n          <small class="text-body-secondary">{esc(occurred)}</small>\n'
         "        </div>\n        " + "\n        ".join(lines) + "\n      </div>\n      "
     )

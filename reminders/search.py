@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from followup_site.raw_sql import utc_moment
 from followup_site.row_urls import url_for_id
 from interviews.models import Application, Interview, Note
 from outreach.models import Draft, Outreach
@@ -473,13 +474,6 @@ def _rows(kind: str, **arguments: object) -> tuple[list[tuple], bool]:
     return rows[:RESULTS_PER_KIND], len(rows) > RESULTS_PER_KIND
 
 
-def _moment(value: datetime | str) -> datetime:
-    """A timestamp read by raw SQL: aware on PostgreSQL, naive UTC (or text) on SQLite."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def search(*, user: User, query: str, filters: Filters, now: datetime) -> Results:
     """Everything of the user's that matches ``query`` within the filtered applications.
 
@@ -564,7 +558,7 @@ def _note_group(rows: list[tuple], more: bool, terms: list[str], zone: tzinfo) -
                 url=f"{url_for_id('interviews:interview_detail', interview)}#note-{pk}",
                 snippet=highlight(joined, terms),
                 context=f"{role} at {company}, "
-                f"interview of {_moment(starts_at).astimezone(zone):%d %b %Y}",
+                f"interview of {utc_moment(starts_at).astimezone(zone):%d %b %Y}",
                 label=kinds.get(kind, kind),
             )
         )
@@ -589,7 +583,7 @@ def _outreach_group(rows: list[tuple], more: bool, terms: list[str], zone: tzinf
                 title=title,
                 url=f"{url_for_id('application_detail', application)}#outreach-{pk}",
                 snippet=highlight(text, terms),
-                context=f"{role} at {company}, {_moment(occurred_at).astimezone(zone):%d %b %Y}",
+                context=f"{role} at {company}, {utc_moment(occurred_at).astimezone(zone):%d %b %Y}",
                 label=channels.get(channel, channel),
             )
         )

@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from followup_site.raw_sql import in_list, utc_moment
 from interviews.models import Application, Company, Contact
-from reminders.board_query import _aware, _placeholders
 from reminders.models import Reminder
 from reminders.titles import task_title
 
@@ -142,8 +142,8 @@ def task_list_rows(
         "done_limit": done_limit,
         "done": DONE,
     }
-    open_states = _placeholders("open", Reminder.OPEN_STATES, params)
-    done_states = _placeholders("finished", (Reminder.State.DONE, Reminder.State.SKIPPED), params)
+    open_states = in_list("open", Reminder.OPEN_STATES, params)
+    done_states = in_list("finished", (Reminder.State.DONE, Reminder.State.SKIPPED), params)
     reminders, contacts = Reminder._meta.db_table, Contact._meta.db_table
     applications, companies = Application._meta.db_table, Company._meta.db_table
     done = (
@@ -216,10 +216,10 @@ def _task(row: tuple, application: TaskApplication | Application | None) -> Task
         kind=kind,
         state=state,
         custom_title=custom_title,
-        due_at=_aware(due_at),
-        notify_at=_aware(notify_at),
-        notified_at=_aware(notified_at),
-        completed_at=_aware(completed_at),
+        due_at=utc_moment(due_at),
+        notify_at=utc_moment(notify_at),
+        notified_at=utc_moment(notified_at),
+        completed_at=utc_moment(completed_at),
         last_error=last_error,
         application=application,
         contact=TaskContact(contact_id, contact_name) if contact_id is not None else None,
@@ -230,7 +230,7 @@ def application_task_rows(*, user_id: int, application: Application) -> list[Tas
     """The open tasks of ``application``, in due order, for its follow-up panel: the
     application (and its company) is at hand, so only the contact's name is joined in."""
     params: dict = {"user": user_id, "application": application.pk}
-    open_states = _placeholders("open", Reminder.OPEN_STATES, params)
+    open_states = in_list("open", Reminder.OPEN_STATES, params)
     sql = f"""
 SELECT {_TASK_COLUMNS}
 FROM {Reminder._meta.db_table} r

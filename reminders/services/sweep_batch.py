@@ -23,15 +23,15 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
+from followup_site.raw_sql import utc_moment
 from interviews.models import Application
 from outreach.mail_errors import MailErrorKind, classify
 from reminders import notify_times
@@ -499,23 +499,13 @@ def _current_state(pks: list[int]) -> dict[int, tuple]:
     for pk, state, notify_at, lease_until, active, verified_at, stage in rows:
         result[pk] = (
             state,
-            _as_datetime(notify_at),
-            _as_datetime(lease_until),
+            utc_moment(notify_at),
+            utc_moment(lease_until),
             bool(active),
-            _as_datetime(verified_at),
+            utc_moment(verified_at),
             stage,
         )
     return result
-
-
-def _as_datetime(value):
-    """SQLite hands back naive UTC (or text); PostgreSQL an aware datetime. Compare like
-    with like."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
 
 
 def _pks(rows: Sequence[Reminder]) -> list[int]:
