@@ -158,8 +158,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "interviews/application_detail.html",
         {
             "application": application,
-            "timeline": interview_selectors.application_timeline(
-                application=application, interviewers=people.interviewers
+            "timeline": application_query.application_timeline(
+                application_id=application.pk, interviewers=people.interviewers
             ),
             "now": timezone.now(),
             "open_drafts": outreach_selectors.application_open_drafts(
