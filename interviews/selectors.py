@@ -161,39 +161,6 @@ _SHOWN_NOTE_FIELDS = (
 )
 
 
-def application_timeline(
-    *, application: Application, interviewers: dict[int, list[Contact]] | None = None
-) -> list[InterviewSummary]:
-    """The application's interviews, newest first, with interviewers and their notes.
-
-    ``interviewers``, each interview's interviewers by name (with name and job title) if the
-    caller has read them already, saves reading them again.
-
-    Reads only the columns the application page shows: whole rows of every contact and note,
-    with each note's contact joined in again, were a fifth of the page's time."""
-    prefetches = [Prefetch("notes", queryset=Note.objects.only(*_SHOWN_NOTE_FIELDS))]
-    if interviewers is None:
-        prefetches.append(
-            Prefetch(
-                "interviewers",
-                queryset=Contact.objects.only("name", "job_title").order_by("name", "pk"),
-            )
-        )
-    interviews = (
-        Interview.objects.filter(application=application)
-        .only("application_id", "starts_at", "ends_at", "format", "location")
-        .prefetch_related(*prefetches)
-        .order_by("-starts_at", "-pk")
-    )
-    return [
-        interview_summarize(
-            interview=interview,
-            interviewers=None if interviewers is None else interviewers.get(interview.pk, []),
-        )
-        for interview in interviews
-    ]
-
-
 def interview_summarize(
     *, interview: Interview, interviewers: list[Contact] | None = None
 ) -> InterviewSummary:
@@ -201,7 +168,16 @@ def interview_summarize(
     ``interviewers`` if given, else its (prefetched) ones."""
     if interviewers is None:
         interviewers = list(interview.interviewers.all())
-    notes = list(interview.notes.all())
+    return interview_summary(
+        interview=interview, interviewers=interviewers, notes=list(interview.notes.all())
+    )
+
+
+def interview_summary(
+    *, interview: Interview, interviewers: Sequence[Contact], notes: Sequence[Note]
+) -> InterviewSummary:
+    """Group an interview's notes, oldest first, per interviewer and kind: a note about no
+    one, or about someone no longer on the interview, goes with the interview's own."""
     by_contact: dict[int, list[Note]] = {contact.pk: [] for contact in interviewers}
     others = []
     for note in notes:

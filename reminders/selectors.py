@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -258,42 +258,6 @@ def application_contacts(*, user: User, application: Application) -> QuerySet[Co
     )
 
 
-@dataclass
-class ApplicationPeople:
-    """What one query tells of an application's people: the interviewers of each of its
-    interviews, and the user's people one can follow up with (see application_contacts),
-    both in (name, pk) order, with only their name and job title read."""
-
-    interviewers: dict[int, list[Contact]]
-    contacts: list[Contact]
-
-
-def application_people(*, user: User, application: Application) -> ApplicationPeople:
-    """The application page's interviewers and follow-up contacts in one query: a row is a
-    person and one of their interviews, of this application (an interviewer) or of any (a
-    contact of the company), or none."""
-    rows = (
-        Contact.objects.filter(
-            Q(interviews__application=application) | Q(user=user, company_id=application.company_id)
-        )
-        # After the filter, these reuse its join: the interview each row matched.
-        .annotate(
-            interview_pk=F("interviews__pk"),
-            interview_application_pk=F("interviews__application_id"),
-        )
-        .only("user_id", "name", "job_title")
-        .order_by("name", "pk", "interview_pk")
-    )
-    interviewers: dict[int, list[Contact]] = {}
-    contacts: list[Contact] = []
-    for contact in rows:
-        if contact.interview_application_pk == application.pk:
-            interviewers.setdefault(contact.interview_pk, []).append(contact)
-        if contact.user_id == user.pk and (not contacts or contacts[-1].pk != contact.pk):
-            contacts.append(contact)
-    return ApplicationPeople(interviewers=interviewers, contacts=contacts)
-
-
 def open_applications(*, user: User) -> QuerySet[Application]:
     return (
         Application.objects.filter(user=user)
@@ -331,7 +295,8 @@ def application_panel_context(
     timeline, newest first) and ``sent_form``, ``call_form``, ``reply_form``.
     ``bound_form`` replaces its unbound twin, so that a form that failed validation shows
     again with its errors. ``people``, the contacts in application_contacts' order if the
-    caller has them already (see application_people), saves reading them again.
+    caller has them already (see interviews.application_query.application_people), saves
+    reading them again.
     """
     context = application_panel_data(user=user, application=application)
     if reminder is not None:

@@ -28,6 +28,7 @@ from django.views.decorators.http import (
 from accounts.models import User
 from accounts.services import user_dashboard_seen
 from followup_site.ids import id_or_none
+from interviews import application_query
 from interviews import selectors as interview_selectors
 from interviews import services as interview_services
 from interviews.forms import ApplicationStageForm
@@ -149,14 +150,16 @@ def application_stage(request: HttpRequest, pk: int) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = interview_selectors.application_get(user=request.user, pk=pk)
     # The interviewers and the people the panel's forms offer, read together.
-    people = selectors.application_people(user=request.user, application=application)
+    people = application_query.application_people(
+        user_id=request.user.pk, application_id=application.pk, company_id=application.company_id
+    )
     return render(
         request,
         "interviews/application_detail.html",
         {
             "application": application,
-            "timeline": interview_selectors.application_timeline(
-                application=application, interviewers=people.interviewers
+            "timeline": application_query.application_timeline(
+                application_id=application.pk, interviewers=people.interviewers
             ),
             "now": timezone.now(),
             "open_drafts": outreach_selectors.application_open_drafts(

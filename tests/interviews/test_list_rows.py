@@ -15,9 +15,10 @@ from interviews.application_html import (
     interview_timeline_html,
     stage_badge_html,
 )
+from interviews.application_query import application_people, application_timeline
 from interviews.contact_html import contact_rows_html
 from interviews.models import Application, Company, Contact, Interview, Note
-from interviews.selectors import application_timeline
+from interviews.selectors import interview_summarize
 from tests.factories import ApplicationFactory, ContactFactory, InterviewFactory, NoteFactory
 
 
@@ -113,11 +114,30 @@ def test_the_interview_timeline_is_the_template_loop_it_replaces_with_every_valu
     person = ContactFactory(user=application.user, name="<b>Ana</b>")
     upcoming.interviewers.add(person)
     NoteFactory(interview=upcoming, contact=person, kind=Note.Kind.TOPIC, text="<i>x</i>")
-    timeline = application_timeline(application=application)
+    NoteFactory(
+        interview=upcoming,
+        contact=None,
+        kind=Note.Kind.ANSWER_TO_FIX,
+        text="I said <u>",
+        question='"Why?" <q>',
+        better_answer="<em>because</em>",
+    )
+    people = application_people(
+        user_id=application.user_id,
+        application_id=application.pk,
+        company_id=application.company_id,
+    )
+    timeline = application_timeline(application_id=application.pk, interviewers=people.interviewers)
+    # The loop drew the interviews and notes the ORM read; ours draws the rows read in SQL.
+    models = [
+        interview_summarize(interview=interview)
+        for interview in application.interviews.order_by("-starts_at", "-pk")
+    ]
     with timezone.override(ZoneInfo("America/New_York")):
         ours = interview_timeline_html(timeline, now=now)
-        theirs = _TIMELINE_TEMPLATE.render(Context({"timeline": timeline, "now": now}))
+        theirs = _TIMELINE_TEMPLATE.render(Context({"timeline": models, "now": now}))
     assert ours == theirs
     assert ours.count('<span class="badge text-bg-info">upcoming</span>') == 1
     assert "Room &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;B&#x27;" in ours
     assert "<script>" not in ours and "<b>Ana" not in ours
+    assert "&quot;Why?&quot; &lt;q&gt;" in ours and "&lt;em&gt;because&lt;/em&gt;" in ours

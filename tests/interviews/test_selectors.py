@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interviews import selectors
+from interviews.application_query import application_people, application_timeline
 from interviews.models import Application
 from outreach.models import Outreach
 from tests.factories import (
@@ -174,15 +175,18 @@ def test_the_timeline_is_newest_first_with_notes_grouped_per_interviewer_and_kin
     stray = NoteFactory(
         interview=application.interviews.order_by("starts_at").first(), contact=None
     )
-    timeline = selectors.application_timeline(application=application)
+    people = application_people(
+        user_id=user.pk, application_id=application.pk, company_id=application.company_id
+    )
+    timeline = application_timeline(application_id=application.pk, interviewers=people.interviewers)
     assert [s.interview.starts_at for s in timeline] == [
         NOW + timedelta(days=2),
         NOW - timedelta(days=3),
     ]
     person = timeline[0].interviewers[0]
     assert [group.kind for group in person.groups] == ["topic", "skill"]
-    assert all(note.contact == person.contact for g in person.groups for note in g.notes)
-    assert timeline[1].other_groups[0].notes == [stray]
+    assert all(note.contact_id == person.contact.pk for g in person.groups for note in g.notes)
+    assert [note.pk for note in timeline[1].other_groups[0].notes] == [stray.pk]
 
 
 def test_a_contacts_notes_are_grouped_by_kind_across_interviews(user):

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from interviews.application_query import application_people
 from interviews.models import Application
 from reminders.board import board_applications, today_strip
 from reminders.models import Reminder
-from reminders.selectors import application_contacts, application_panel_context, application_people
+from reminders.selectors import application_contacts, application_panel_context
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -122,7 +123,9 @@ def test_application_people_reads_the_interviewers_and_the_contacts_in_one_query
     InterviewFactory(application=other_application).interviewers.add(dee, ana)
 
     with django_assert_num_queries(1):
-        people = application_people(user=user, application=application)
+        people = application_people(
+            user_id=user.pk, application_id=application.pk, company_id=company.pk
+        )
 
     assert {pk: [c.name for c in cs] for pk, cs in people.interviewers.items()} == {
         first.pk: ["Ana", "Bo"],
