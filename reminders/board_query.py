@@ -14,7 +14,10 @@ nothing else), and the tests run it on both.
 3. ``kept``: the rows the page shows (see :func:`board_rows`), each with, by subqueries run
    for those rows only, its latest interview that has started, its latest email or call
    each way, its recent bounces, its open drafts and its next action's id.
-4. The next action's row and its contact's name, joined by that id.
+4. The next action's row and its contact's name, joined by that id among the application's
+   open tasks: by the id alone, the planner hashed all the user's tasks (3,000 for the bench
+   user) to find a few dozen; among the open ones it reads and hashes only those (about
+   0.5 ms less a page on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -184,7 +187,8 @@ FROM (
     ELSE %(limit)s
   END
 ) kept
-LEFT JOIN {reminders} na ON na.id = kept.next_action_id
+LEFT JOIN {reminders} na ON na.application_id = kept.id AND na.state IN ({open_states})
+  AND na.id = kept.next_action_id
 LEFT JOIN {contacts} nc ON nc.id = na.contact_id
 ORDER BY kept.position, kept.id
 """  # noqa: S608 - only the models' table names, placeholders and _ORDER_BY are written in
