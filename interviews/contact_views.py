@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from followup_site.paging import LIST_PAGE_SIZE, BadPageNumber, page_of
-from interviews import selectors, services
+from interviews import list_query, selectors, services
 from interviews.card_forms import CardUploadForm
 from interviews.forms import ContactForm
 from interviews.views import GET_POST, confirm_page
@@ -29,7 +29,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         request,
         "interviews/contact_list.html",
         {
-            "contacts": selectors.contact_list_rows(page=page.object_list),
+            "contacts": list_query.contact_list_rows(
+                user_id=request.user.pk,
+                offset=(page.number - 1) * LIST_PAGE_SIZE,
+                limit=LIST_PAGE_SIZE,
+            ),
             "page": page,
             "card_form": CardUploadForm(),
         },

@@ -113,33 +113,13 @@ def _closed_last() -> Case:
 def application_list(*, user: User, stage: str = "") -> QuerySet[Application]:
     """The user's applications in the list page's order (open ones first, then the most
     recently active), of one stage if given; without the per-row figures, so that counting
-    them for the pager reads the applications alone. Add the figures to one page with
-    :func:`application_list_rows`."""
+    them for the pager reads the applications alone. One page's rows, with the figures, come
+    from :func:`interviews.list_query.application_list_rows`."""
     applications = Application.objects.filter(user=user)
     if stage:
         applications = applications.filter(stage=stage)
     return applications.annotate(closed_last=_closed_last()).order_by(
         "closed_last", "-updated_at", "-pk"
-    )
-
-
-def application_list_rows(
-    *, page: QuerySet[Application], now: datetime | None = None
-) -> list[Application]:
-    """One page of :func:`application_list` as the list shows it, in one query: each row with
-    its company's name, ``interview_count`` and ``next_interview_at`` (the earliest interview
-    still to come). The interviews are counted for the page's applications only."""
-    now = now or timezone.now()
-    return list(
-        Application.objects.filter(pk__in=page.values("pk"))
-        .select_related("company")
-        .only("role", "stage", "closed_reason", "updated_at", "company__name")
-        .annotate(
-            next_interview_at=Min("interviews__starts_at", filter=Q(interviews__starts_at__gt=now)),
-            interview_count=Count("interviews"),
-            closed_last=_closed_last(),
-        )
-        .order_by("closed_last", "-updated_at", "-pk")
     )
 
 
@@ -257,22 +237,9 @@ def contact_list(*, user: User) -> QuerySet:
 
 def contacts_of(*, user: User) -> QuerySet[Contact]:
     """The user's contacts in the list page's order, without figures: counting them for the
-    pager reads the contacts alone. Add the figures to one page with
-    :func:`contact_list_rows`."""
+    pager reads the contacts alone. One page's rows, with the figures, come from
+    :func:`interviews.list_query.contact_list_rows`."""
     return Contact.objects.filter(user=user).order_by("name", "pk")
-
-
-def contact_list_rows(*, page: QuerySet[Contact]) -> list[Contact]:
-    """One page of :func:`contacts_of` as the list shows it, in one query: name, job title,
-    company name and ``interview_count``, the interviews counted for the page's contacts
-    only."""
-    return list(
-        Contact.objects.filter(pk__in=page.values("pk"))
-        .select_related("company")
-        .only("name", "job_title", "company__name")
-        .annotate(interview_count=Count("interviews", distinct=True))
-        .order_by("name", "pk")
-    )
 
 
 def contact_get(*, user: User, pk: int) -> Contact:
