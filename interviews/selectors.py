@@ -267,31 +267,6 @@ def contact_choices(
     return contacts.order_by("name", "pk")
 
 
-def contact_interviews(*, contact: Contact) -> QuerySet:
-    """The interviews a contact sat in, newest first."""
-    return (
-        Interview.objects.filter(interviewers=contact, application__user=contact.user_id)
-        .select_related("application__company")
-        .only("starts_at", "format", "application__role", "application__company__name")
-        .order_by("-starts_at", "-pk")
-    )
-
-
-def contact_note_groups(*, contact: Contact) -> list[NoteGroup]:
-    """Everything noted about a contact, across interviews, grouped by kind."""
-    notes = list(
-        Note.objects.filter(contact=contact, interview__application__user=contact.user_id)
-        .select_related("interview__application__company")
-        .only(
-            *_SHOWN_NOTE_FIELDS,
-            "interview__starts_at",
-            "interview__application__company__name",
-        )
-        .order_by("interview__starts_at", "created_at", "pk")
-    )
-    return notes_group_by_kind(notes=notes)
-
-
 def notes_about(*, user_id: int, application_id: int, contact_id: int | None) -> QuerySet[Note]:
     """Notes of the application's interviews about this person, or about no one in particular.
 
