@@ -10,9 +10,9 @@ their ``render`` is Python. It writes what those templates write (elements, clas
 order), escaping labels, values and errors and leaving help text as declared, as the
 templates do; only the whitespace between tags differs.
 
-What this module does not draw goes through crispy's templates as before: a file input, a
-multi-widget, a horizontal form, a helper with label or field classes, inline help or
-errors, a field named twice.
+What this module does not draw goes through crispy's templates as before: a file input that
+shows a file already uploaded or has text before or after it, a multi-widget, a horizontal
+form, a helper with label or field classes, inline help or errors, a field named twice.
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ _APPENDED_TEMPLATES = frozenset(
 _ASTERISK = '<span class="asteriskField">*</span>'
 # Widgets crispy-bootstrap5 draws with templates of their own, or as several inputs.
 _NOT_DRAWN = (forms.FileInput, forms.MultiWidget, forms.CheckboxSelectMultiple)
+# Except in an input group, crispy-bootstrap5 draws these file inputs as field_html does.
+_FILE_INPUTS = (forms.FileInput, forms.ClearableFileInput)
 
 
 def _is_bootstrap5(template_pack: Any) -> bool:
@@ -285,6 +287,33 @@ def _radios_html(
     return "".join(parts)
 
 
+def _file_html(bound: BoundField, errors: Any, ident: str, *, invalid: bool) -> str | None:
+    """crispy-bootstrap5's layout/field_file.html, for a file input without a file already
+    uploaded (None for one with: crispy draws its link and "clear" box). crispy writes the
+    input itself, from the widget's context: ``form-control`` before the widget's classes,
+    the other attributes as they come, ``disabled`` once more for a disabled field.
+    ``ident`` is the field's id, escaped."""
+    widget = bound.field.widget
+    widget_id = widget.attrs.get("id") or bound.auto_id
+    attrs = bound.build_widget_attrs({"id": widget_id} if widget_id else {})
+    context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    if context.get("is_initial"):
+        return None
+    shown = context["attrs"]
+    css = "form-control" + (f" {shown['class']}" if shown.get("class") else "")
+    css += " is-invalid" if invalid else ""
+    disabled = " disabled" if bound.field.disabled else ""
+    others = attrs_html({name: value for name, value in shown.items() if name != "class"})
+    return (
+        ('<div class="is-invalid">' if invalid else "<div>")
+        + f'<input type="{esc(context["type"])}" name="{esc(context["name"])}" '
+        + f'class="{esc(css)}"{disabled}{others}>'
+        + (_errors_html(errors, ident, tag="span") if errors else "")
+        + _help_html(bound, ident)
+        + "</div>"
+    )
+
+
 def _css_classes(bound: BoundField) -> str:
     form = bound.form
     if hasattr(form, "error_css_class") or hasattr(form, "required_css_class"):
@@ -302,7 +331,7 @@ def field_html(
     if bound.is_hidden:
         return widget_html(bound, all_errors, auto_id)
     widget = bound.field.widget
-    if isinstance(widget, _NOT_DRAWN):
+    if isinstance(widget, _NOT_DRAWN) and type(widget) not in _FILE_INPUTS:
         return None
     errors = all_errors if show_errors else None
     ident = esc(auto_id)
@@ -333,6 +362,11 @@ def field_html(
         parts.append(
             _radios_html(bound, errors, ident, invalid=bool(all_errors), flat_attrs=flat_attrs)
         )
+    elif isinstance(widget, forms.FileInput):
+        file_html = _file_html(bound, errors, ident, invalid=bool(all_errors))
+        if file_html is None:
+            return None
+        parts.append(file_html)
     else:
         bootstrap_class = "form-select" if isinstance(widget, forms.Select) else "form-control"
         _add_classes(widget, f"{bootstrap_class} is-invalid" if all_errors else bootstrap_class)

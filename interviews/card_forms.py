@@ -3,9 +3,9 @@ confirmation, where the user says what to do with each card whose person is alre
 
 from __future__ import annotations
 
-from crispy_forms.layout import Field, Layout
 from django import forms
 
+from followup_site.crispy_layout import Field, Layout
 from interviews.forms import crispy_helper
 from interviews.selectors import ImportRow
 

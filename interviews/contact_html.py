@@ -9,16 +9,17 @@ from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.row_urls import id_url_maker
 from followup_site.widgets import esc
+from interviews.list_query import ContactRow
 from interviews.models import Contact
 
 
-def contact_rows_html(contacts: Iterable[Contact]) -> SafeString:
+def contact_rows_html(contacts: Iterable[Contact | ContactRow]) -> SafeString:
     """Each contact as a link to its page: name, job title and company, and how many logged
     interviews they sat in (``contact.interview_count``)."""
     url = id_url_maker("interviews:contact_detail")
     rows = []
     for contact in contacts:
-        company = contact.company if contact.company_id is not None else None
+        company = contact.company
         about = esc(contact.job_title) if contact.job_title else ""
         if contact.job_title and company is not None:
             about += " · "

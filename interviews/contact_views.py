@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from followup_site.paging import LIST_PAGE_SIZE, BadPageNumber, page_of
-from interviews import selectors, services
+from interviews import contact_query, list_query, selectors, services
 from interviews.card_forms import CardUploadForm
 from interviews.forms import ContactForm
 from interviews.views import GET_POST, confirm_page
@@ -29,7 +29,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         request,
         "interviews/contact_list.html",
         {
-            "contacts": selectors.contact_list_rows(page=page.object_list),
+            "contacts": list_query.contact_list_rows(
+                user_id=request.user.pk,
+                offset=(page.number - 1) * LIST_PAGE_SIZE,
+                limit=LIST_PAGE_SIZE,
+            ),
             "page": page,
             "card_form": CardUploadForm(),
         },
@@ -49,20 +53,22 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = selectors.contact_get(user=request.user, pk=pk)
+    contact = contact_query.contact_page_get(user_id=request.user.pk, pk=pk)
     return render(
         request,
         "interviews/contact_detail.html",
         {
             "contact": contact,
-            "interviews": selectors.contact_interviews(contact=contact),
-            "note_groups": selectors.contact_note_groups(contact=contact),
+            "interviews": contact_query.contact_interviews(contact=contact),
+            "note_groups": contact_query.contact_note_groups(contact=contact),
             # Drafts belong to outreach, an app above this one that it must not import: read
             # through the contact's reverse relation, as outreach.selectors.open_drafts_of does.
             "open_drafts": contact.drafts.filter(user=request.user)
             .exclude(send_state="sent")
             .select_related("application__company", "contact")
-            .order_by("-updated_at", "-pk"),
+            .order_by("-updated_at", "-pk")
+            if contact.has_open_drafts
+            else [],
         },
     )
 

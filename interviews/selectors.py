@@ -113,33 +113,13 @@ def _closed_last() -> Case:
 def application_list(*, user: User, stage: str = "") -> QuerySet[Application]:
     """The user's applications in the list page's order (open ones first, then the most
     recently active), of one stage if given; without the per-row figures, so that counting
-    them for the pager reads the applications alone. Add the figures to one page with
-    :func:`application_list_rows`."""
+    them for the pager reads the applications alone. One page's rows, with the figures, come
+    from :func:`interviews.list_query.application_list_rows`."""
     applications = Application.objects.filter(user=user)
     if stage:
         applications = applications.filter(stage=stage)
     return applications.annotate(closed_last=_closed_last()).order_by(
         "closed_last", "-updated_at", "-pk"
-    )
-
-
-def application_list_rows(
-    *, page: QuerySet[Application], now: datetime | None = None
-) -> list[Application]:
-    """One page of :func:`application_list` as the list shows it, in one query: each row with
-    its company's name, ``interview_count`` and ``next_interview_at`` (the earliest interview
-    still to come). The interviews are counted for the page's applications only."""
-    now = now or timezone.now()
-    return list(
-        Application.objects.filter(pk__in=page.values("pk"))
-        .select_related("company")
-        .only("role", "stage", "closed_reason", "updated_at", "company__name")
-        .annotate(
-            next_interview_at=Min("interviews__starts_at", filter=Q(interviews__starts_at__gt=now)),
-            interview_count=Count("interviews"),
-            closed_last=_closed_last(),
-        )
-        .order_by("closed_last", "-updated_at", "-pk")
     )
 
 
@@ -233,22 +213,9 @@ def contact_list(*, user: User) -> QuerySet:
 
 def contacts_of(*, user: User) -> QuerySet[Contact]:
     """The user's contacts in the list page's order, without figures: counting them for the
-    pager reads the contacts alone. Add the figures to one page with
-    :func:`contact_list_rows`."""
+    pager reads the contacts alone. One page's rows, with the figures, come from
+    :func:`interviews.list_query.contact_list_rows`."""
     return Contact.objects.filter(user=user).order_by("name", "pk")
-
-
-def contact_list_rows(*, page: QuerySet[Contact]) -> list[Contact]:
-    """One page of :func:`contacts_of` as the list shows it, in one query: name, job title,
-    company name and ``interview_count``, the interviews counted for the page's contacts
-    only."""
-    return list(
-        Contact.objects.filter(pk__in=page.values("pk"))
-        .select_related("company")
-        .only("name", "job_title", "company__name")
-        .annotate(interview_count=Count("interviews", distinct=True))
-        .order_by("name", "pk")
-    )
 
 
 def contact_get(*, user: User, pk: int) -> Contact:
@@ -274,31 +241,6 @@ def contact_choices(
     elif company is not None:
         contacts = contacts.filter(company=company)
     return contacts.order_by("name", "pk")
-
-
-def contact_interviews(*, contact: Contact) -> QuerySet:
-    """The interviews a contact sat in, newest first."""
-    return (
-        Interview.objects.filter(interviewers=contact, application__user=contact.user_id)
-        .select_related("application__company")
-        .only("starts_at", "format", "application__role", "application__company__name")
-        .order_by("-starts_at", "-pk")
-    )
-
-
-def contact_note_groups(*, contact: Contact) -> list[NoteGroup]:
-    """Everything noted about a contact, across interviews, grouped by kind."""
-    notes = list(
-        Note.objects.filter(contact=contact, interview__application__user=contact.user_id)
-        .select_related("interview__application__company")
-        .only(
-            *_SHOWN_NOTE_FIELDS,
-            "interview__starts_at",
-            "interview__application__company__name",
-        )
-        .order_by("interview__starts_at", "created_at", "pk")
-    )
-    return notes_group_by_kind(notes=notes)
 
 
 def notes_about(*, user_id: int, application_id: int, contact_id: int | None) -> QuerySet[Note]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from followup_site.paging import LIST_PAGE_SIZE, BadPageNumber, page_of
-from interviews import selectors, services
+from interviews import list_query, selectors, services
 from interviews.forms import ApplicationCloseForm, ApplicationForm, ApplicationReopenForm, NoteForm
 from interviews.interview_forms import (
     INTERVIEWER_PREFIX,
@@ -60,7 +60,13 @@ def application_list(request: HttpRequest) -> HttpResponse:
         request,
         "interviews/application_list.html",
         {
-            "applications": selectors.application_list_rows(page=page.object_list),
+            "applications": list_query.application_list_rows(
+                user_id=request.user.pk,
+                stage=stage,
+                offset=(page.number - 1) * LIST_PAGE_SIZE,
+                limit=LIST_PAGE_SIZE,
+                now=timezone.now(),
+            ),
             "page": page,
             "stage": stage,
             "stages": Application.Stage.choices,

@@ -11,6 +11,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from interviews import application_html
+from interviews.list_query import ApplicationRow
 from interviews.models import Application
 from interviews.selectors import InterviewSummary
 
@@ -18,7 +19,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def application_rows(applications: Iterable[Application]) -> SafeString:
+def application_rows(applications: Iterable[Application | ApplicationRow]) -> SafeString:
     return application_html.application_rows_html(applications)
 
 

@@ -41,6 +41,13 @@ class EverythingForm(forms.Form):
     secret = forms.CharField(required=False, widget=forms.HiddenInput)
     locked = forms.CharField(required=False, disabled=True, initial="fixed")
     upload = forms.FileField(required=False)
+    photo = forms.FileField(
+        label="Photo <of the card>",
+        help_text="On a phone this opens the <em>camera</em>.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*", "class": "narrow", "data-note": 'say "cheese" & <go>'}
+        ),
+    )
     when = forms.SplitDateTimeField(required=False)
     minutes = forms.IntegerField(required=False)
 
@@ -77,6 +84,7 @@ def layout_of(module, *, appended=True):
         "secret",
         "locked",
         "upload",
+        "photo",
         "when",
         *([appended_text] if appended else []),
     )
@@ -143,6 +151,42 @@ INVALID = {
 def test_it_draws_what_crispys_templates_draw(make_form):
     ours, theirs = both(make_form)
 
+    assert parse_html(ours) == parse_html(theirs)
+
+
+class _StoredFile:
+    """A file already uploaded, as a model's FileField gives it to a form."""
+
+    url = "/media/card.jpg"
+    name = "card <1>.jpg"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FileForm(forms.Form):
+    card = forms.FileField(help_text="A photo.", required=False)
+    locked = forms.FileField(disabled=True, required=False, widget=forms.FileInput)
+
+
+@pytest.mark.parametrize(
+    "make_form",
+    [
+        lambda: FileForm(),
+        lambda: FileForm(initial={"card": _StoredFile()}),
+        lambda: FileForm({}, {}),
+    ],
+    ids=["empty", "a-file-uploaded", "bound"],
+)
+def test_file_inputs_are_drawn_as_crispy_draws_them(make_form):
+    def helper_for(module):
+        helper = (python.FormHelper if module is python else crispy_helper.FormHelper)()
+        helper.form_tag = False
+        helper.layout = module.Layout("card", module.Field("locked"))
+        return helper
+
+    ours = render_crispy_form(make_form(), helper_for(python))
+    theirs = render_crispy_form(make_form(), helper_for(crispy))
     assert parse_html(ours) == parse_html(theirs)
 
 

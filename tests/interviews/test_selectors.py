@@ -189,18 +189,6 @@ def test_the_timeline_is_newest_first_with_notes_grouped_per_interviewer_and_kin
     assert [note.pk for note in timeline[1].other_groups[0].notes] == [stray.pk]
 
 
-def test_a_contacts_notes_are_grouped_by_kind_across_interviews(user):
-    contact = ContactFactory(user=user)
-    for kind in ("interest", "topic", "interest"):
-        NoteFactory(
-            interview=InterviewFactory(application=ApplicationFactory(user=user)),
-            contact=contact,
-            kind=kind,
-        )
-    groups = selectors.contact_note_groups(contact=contact)
-    assert [(g.kind, len(g.notes)) for g in groups] == [("topic", 1), ("interest", 2)]
-
-
 @pytest.mark.parametrize(
     ("getter", "factory"),
     [
