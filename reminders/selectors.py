@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,7 +19,6 @@ from interviews.models import Application, Contact, Note
 from outreach import notes_query
 from outreach.forms import OUTREACH_FORMS, OutreachForm
 from outreach.notes_query import NoteRow
-from outreach.selectors import open_drafts_of
 from reminders import notify_times, planner
 from reminders.models import PURPOSE_OF_KIND, Reminder
 from reminders.outreach_html import application_timeline
@@ -44,15 +43,6 @@ def reminders_of(*, user: User) -> QuerySet[Reminder]:
     """Every task of the user, with what a task row shows joined in one query."""
     return Reminder.objects.filter(user=user).select_related(
         "application__company", "contact", "interview"
-    )
-
-
-def reminders_with_drafts_flag(*, user: User) -> QuerySet[Reminder]:
-    """reminders_of, each with ``has_open_drafts``: whether a draft written for it waits to
-    be sent (see outreach.selectors.open_drafts_of). Most tasks have none, and the task page
-    then need not read them."""
-    return reminders_of(user=user).annotate(
-        has_open_drafts=Exists(open_drafts_of(user=user).filter(reminder=OuterRef("pk")))
     )
 
 
