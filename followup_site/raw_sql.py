@@ -73,3 +73,15 @@ class ModelColumns:
             for converter in converters:
                 values[position] = converter(values[position], column, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
+
+
+def build_instances(
+    row: Sequence[object], columns: Sequence[ModelColumns], connection: BaseDatabaseWrapper
+) -> list[Model | None]:
+    """The instances of a row that selects each ``columns``' ``sql`` in turn."""
+    instances = []
+    start = 0
+    for model_columns in columns:
+        instances.append(model_columns.build(row[start : start + len(model_columns)], connection))
+        start += len(model_columns)
+    return instances

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import Http404
 
-from followup_site.raw_sql import ModelColumns
+from followup_site.raw_sql import ModelColumns, build_instances
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft
 from reminders.models import Reminder
@@ -26,10 +26,9 @@ _INTERVIEW = ModelColumns(Interview, "i")
 # has_open_drafts: whether a draft written for the task waits to be sent, as
 # outreach.selectors.open_drafts_of counts a draft open (anything but sent).
 _TASK_SQL = f"""
-SELECT {_REMINDER.sql},
+SELECT {_REMINDER.sql}, {_APPLICATION.sql}, {_COMPANY.sql}, {_CONTACT.sql}, {_INTERVIEW.sql},
   EXISTS(SELECT 1 FROM {Draft._meta.db_table} d
-    WHERE d.user_id = %(user)s AND d.reminder_id = r.id AND d.send_state <> %(sent)s),
-  {_APPLICATION.sql}, {_COMPANY.sql}, {_CONTACT.sql}, {_INTERVIEW.sql}
+    WHERE d.user_id = %(user)s AND d.reminder_id = r.id AND d.send_state <> %(sent)s)
 FROM {Reminder._meta.db_table} r
 LEFT JOIN {Application._meta.db_table} a ON a.id = r.application_id
 LEFT JOIN {Company._meta.db_table} co ON co.id = a.company_id
@@ -49,15 +48,10 @@ def task_get(*, user_id: int, pk: int) -> Reminder:
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such task.")
-    start = len(_REMINDER)
-    reminder = _REMINDER.build(row[:start], connection)
-    reminder.has_open_drafts = bool(row[start])
-    start += 1
-    related = []
-    for columns in (_APPLICATION, _COMPANY, _CONTACT, _INTERVIEW):
-        related.append(columns.build(row[start : start + len(columns)], connection))
-        start += len(columns)
-    application, company, contact, interview = related
+    reminder, application, company, contact, interview = build_instances(
+        row, (_REMINDER, _APPLICATION, _COMPANY, _CONTACT, _INTERVIEW), connection
+    )
+    reminder.has_open_drafts = bool(row[-1])
     if application is not None:
         application.company = company
     reminder.application = application

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from followup_site.ids import id_or_none
 from interviews.models import Application, Interview
 from interviews.selectors import contact_get
-from outreach import selectors, send_guard
+from outreach import draft_query, selectors, send_guard
 from outreach.forms import DraftForm, TemplatePickForm
 from outreach.models import Draft, Occasion
 from outreach.notes_query import NoteRow
@@ -330,7 +330,7 @@ def compose_for_contact(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 
 def _own_draft(request: HttpRequest, pk: int) -> Draft:
-    return get_object_or_404(selectors.drafts_of(user=request.user), pk=pk)
+    return draft_query.draft_get(user_id=request.user.pk, pk=pk)
 
 
 @login_required
