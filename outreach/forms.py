@@ -148,7 +148,7 @@ class MessageTemplateForm(forms.ModelForm):
 class CallLogForm(forms.Form):
     outcome = forms.ChoiceField(
         label="How did it go?",
-        choices=Outreach.CallOutcome.choices,
+        choices=Choices(Outreach.CallOutcome.choices),
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(
@@ -167,6 +167,8 @@ class CallLogForm(forms.Form):
         self.helper.form_method = "post"
         self.helper.layout = crispy_layout.Layout(*self.fields)
         self.helper.add_input(Submit("log", "Log the call"))
+        # The call page writes the <form> tag: {% python_crispy %} draws a form without one.
+        self.helper.form_tag = False
 
     def call_body(self) -> str:
         notes = self.cleaned_data.get("notes", "").strip()

@@ -13,6 +13,7 @@ from accounts.models import User
 from followup_site.ids import id_or_none
 from interviews.models import Application, Contact, Interview, Note
 from interviews.selectors import notes_about
+from outreach import notes_query
 from outreach.builtin_templates import (
     BUILTIN_BY_KEY,
     BUILTIN_TEMPLATES,
@@ -21,22 +22,18 @@ from outreach.builtin_templates import (
 )
 from outreach.merge import NoteValue, merge_values
 from outreach.models import Draft, MessageTemplate, Occasion, Outreach
+from outreach.notes_query import NoteRow
 
 # How long a bounce stays on the dashboard.
 BOUNCE_SHOWN_DAYS = 30
 
 
-# What the merge fields, the checklist and the snippets read of a note (see note_values).
-NOTE_VALUE_FIELDS = ("interview", "contact", "kind", "text", "link", "question", "better_answer")
-
-
-def notes_read(*, user: User, application: Application, contact: Contact) -> list[Note]:
-    """The notes ``notes_for`` orders, oldest first, with only what ``note_values`` reads: a
-    page that fills a draft and shows its checklist reads them once and passes them on."""
-    return list(
-        notes_about(user_id=user.pk, application_id=application.pk, contact_id=contact.pk)
-        .only(*NOTE_VALUE_FIELDS)
-        .order_by("created_at", "pk")
+def notes_read(*, user: User, application: Application, contact: Contact) -> list[NoteRow]:
+    """The notes ``notes_for`` orders, oldest first, by the hand-written query the task pages
+    use (outreach.notes_query): a page that fills a draft and shows its checklist reads them
+    once and passes them on."""
+    return notes_query.notes_about(
+        user_id=user.pk, application_id=application.pk, contact_id=contact.pk
     )
 
 
@@ -256,17 +253,6 @@ def occasion_for(
 
 
 # --- Drafts ---------------------------------------------------------------------------------
-
-
-def drafts_of(*, user: User) -> QuerySet[Draft]:
-    """The user's drafts, with what a draft's page and its actions read of each.
-
-    Not the timeline entry a sent draft became: only the page of a sent draft shows it, and
-    joining it made PostgreSQL's planning of every draft's page twice as long (0.9 ms).
-    """
-    return Draft.objects.filter(user=user).select_related(
-        "application__company", "contact", "reminder", "interview"
-    )
 
 
 # What a row of a list of drafts (outreach/templatetags/draft_rows.py) reads: a list of them

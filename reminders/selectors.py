@@ -9,21 +9,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
 from followup_site.widgets import Choices
 from interviews.models import Application, Contact, Note
+from outreach import notes_query
 from outreach.forms import OUTREACH_FORMS, OutreachForm
-from outreach.selectors import open_drafts_of
-from reminders import notify_times, planner, task_notes
+from outreach.notes_query import NoteRow
+from reminders import notify_times, planner
 from reminders.models import PURPOSE_OF_KIND, Reminder
 from reminders.outreach_html import application_timeline
 from reminders.services.task_actions import snooze_choices
 from reminders.task_list_query import DONE, TaskRow, application_task_rows, task_list_rows
-from reminders.task_notes import NoteRow
 
 # How far back the task list shows finished tasks, and how many at most.
 RECENTLY_DONE_DAYS = 14
@@ -43,15 +43,6 @@ def reminders_of(*, user: User) -> QuerySet[Reminder]:
     """Every task of the user, with what a task row shows joined in one query."""
     return Reminder.objects.filter(user=user).select_related(
         "application__company", "contact", "interview"
-    )
-
-
-def reminders_with_drafts_flag(*, user: User) -> QuerySet[Reminder]:
-    """reminders_of, each with ``has_open_drafts``: whether a draft written for it waits to
-    be sent (see outreach.selectors.open_drafts_of). Most tasks have none, and the task page
-    then need not read them."""
-    return reminders_of(user=user).annotate(
-        has_open_drafts=Exists(open_drafts_of(user=user).filter(reminder=OuterRef("pk")))
     )
 
 
@@ -225,7 +216,7 @@ def helpful_notes(*, reminder: Reminder) -> list[NoteRow]:
     by kind, oldest first within a kind."""
     if reminder.application_id is None:
         return []
-    notes = task_notes.notes_about(
+    notes = notes_query.notes_about(
         user_id=reminder.user_id,
         application_id=reminder.application_id,
         contact_id=reminder.contact_id,
@@ -241,7 +232,7 @@ def call_notes(*, reminder: Reminder) -> list[NoteRow] | None:
     about the task's contact or about no one; None for a call about no one (it has none)."""
     if reminder.application_id is None or reminder.contact_id is None:
         return None
-    return task_notes.notes_about(
+    return notes_query.notes_about(
         user_id=reminder.user_id,
         application_id=reminder.application_id,
         contact_id=reminder.contact_id,

@@ -39,7 +39,7 @@ from outreach.models import Outreach
 from outreach.services.delivery import call_log
 from outreach.services.timeline import outreach_record
 from outreach.views.compose import ComposeTarget, compose_or_resume
-from reminders import board, selectors
+from reminders import board, selectors, task_query
 from reminders.feeds import calendar_feed_build
 from reminders.forms import CustomReminderForm
 from reminders.models import Reminder
@@ -192,7 +192,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reminder = get_object_or_404(selectors.reminders_with_drafts_flag(user=request.user), pk=pk)
+    reminder = task_query.task_get(user_id=request.user.pk, pk=pk)
     context = _detail_context(request, reminder)
     context["open_drafts"] = (
         outreach_selectors.open_drafts_of(user=request.user, reminder=reminder).only(
@@ -366,7 +366,7 @@ def compose_for_reminder(request: HttpRequest, reminder_pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def call_for_reminder(request: HttpRequest, reminder_pk: int) -> HttpResponse:
     """The call task's page: talking points, a calm-down checklist and the call log form."""
-    reminder = _own_reminder(request, reminder_pk)
+    reminder = task_query.task_get(user_id=request.user.pk, pk=reminder_pk)
     form = CallLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and reminder.application is None:
         form.add_error(None, "This task is not about an application.")

@@ -21,11 +21,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from followup_site.ids import id_or_none
-from interviews.models import Application, Interview, Note
+from interviews.models import Application, Interview
 from interviews.selectors import contact_get
-from outreach import selectors, send_guard
+from outreach import draft_query, selectors, send_guard
 from outreach.forms import DraftForm, TemplatePickForm
 from outreach.models import Draft, Occasion
+from outreach.notes_query import NoteRow
 from outreach.services import delivery
 from outreach.services import drafts as compose_services
 
@@ -72,7 +73,7 @@ class ComposeTarget:
     # What the composer reads of the person and the notes once per request, for the occasion,
     # the template's merge fields and the checklist alike.
     @cached_property
-    def notes(self) -> list[Note]:
+    def notes(self) -> list[NoteRow]:
         return selectors.notes_read(
             user=self.user, application=self.application, contact=self.contact
         )
@@ -329,7 +330,7 @@ def compose_for_contact(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 
 def _own_draft(request: HttpRequest, pk: int) -> Draft:
-    return get_object_or_404(selectors.drafts_of(user=request.user), pk=pk)
+    return draft_query.draft_get(user_id=request.user.pk, pk=pk)
 
 
 @login_required

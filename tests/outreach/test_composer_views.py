@@ -497,7 +497,7 @@ def test_a_sent_message_offers_no_snippets(scene, scene_client):
     ],
 )
 def test_a_sent_drafts_page_says_how_and_when_it_went_out(scene, scene_client, delivery, says):
-    # A draft's page reads the timeline entry only for a sent draft (drafts_of leaves it out).
+    # A draft's page reads the timeline entry only for a sent draft (draft_query leaves it out).
     entry = OutreachFactory(
         user=scene.user,
         application=scene.application,

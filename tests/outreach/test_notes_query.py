@@ -1,5 +1,5 @@
-"""The notes a task's pages show, read by hand-written SQL: the same notes as the ORM's
-``notes_about``, and every value escaped on the task page."""
+"""The notes the task pages and the composer show, read by hand-written SQL: the same notes
+as the ORM's ``notes_about``, and every value escaped on the task page."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from interviews.models import Note
 from interviews.selectors import notes_about as orm_notes_about
+from outreach.notes_query import notes_about
 from outreach.selectors import call_talking_points
 from reminders.models import Reminder
 from reminders.selectors import call_notes
-from reminders.task_notes import notes_about
 from tests.factories import (
     ApplicationFactory,
     ContactFactory,
@@ -37,11 +37,32 @@ def interview(user):
     bo = ContactFactory(user=user, name=HOSTILE, company=application.company)
     for kind in (Note.Kind.TOPIC, Note.Kind.INTEREST, Note.Kind.FOLLOW_UP, Note.Kind.SKILL):
         for contact in (ana, bo, None):
-            NoteFactory(interview=interview, contact=contact, kind=kind, text=f"{kind} {HOSTILE}")
+            NoteFactory(
+                interview=interview,
+                contact=contact,
+                kind=kind,
+                text=f"{kind} {HOSTILE}",
+                question=f"Asked about {kind}?",
+                better_answer=f"Better on {kind}",
+            )
     # Another application's and another user's notes stay out.
     NoteFactory(interview=InterviewFactory(application=ApplicationFactory(user=user)))
     NoteFactory(interview=InterviewFactory(application=ApplicationFactory(user=UserFactory())))
     return interview
+
+
+def _fields(note) -> tuple:
+    return (
+        note.pk,
+        note.kind,
+        note.text,
+        note.link,
+        note.question,
+        note.better_answer,
+        note.follow_up_not_before,
+        note.interview_id,
+        note.contact_id,
+    )
 
 
 @pytest.mark.parametrize("about", ["Ana Lima", None])
@@ -56,13 +77,7 @@ def test_the_notes_are_those_the_orm_reads_in_the_same_order(user, interview, ab
     expected = orm_notes_about(
         user_id=user.pk, application_id=interview.application_id, contact_id=contact_id
     ).select_related("contact")
-    assert [
-        (n.pk, n.kind, n.text, n.link, n.follow_up_not_before, n.interview_id, n.contact_id)
-        for n in rows
-    ] == [
-        (n.pk, n.kind, n.text, n.link, n.follow_up_not_before, n.interview_id, n.contact_id)
-        for n in expected
-    ]
+    assert [_fields(n) for n in rows] == [_fields(n) for n in expected]
     assert [n.contact.name if n.contact else None for n in rows] == [
         n.contact.name if n.contact else None for n in expected
     ]
