@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.http import Http404
 
+from followup_site.ids import id_or_none
 from followup_site.raw_sql import utc_moment
 from followup_site.row_urls import url_for_id
 from interviews.models import Application, Company, Contact, Interview, Note
@@ -43,6 +44,8 @@ WHERE c.id = %(pk)s AND c.user_id = %(user)s
 def contact_page_get(*, user_id: int, pk: int) -> Contact:
     """The user's contact, or 404, with ``company_name`` ("" without a company) and
     ``has_open_drafts``: whether a draft to them waits to be sent."""
+    if id_or_none(pk) is None:  # a number no row can have (the ORM's lookups find none)
+        raise Http404("No contact matches the given query.")
     params = {"pk": pk, "user": user_id, "sent": _Draft.SendState.SENT}
     found = list(Contact.objects.raw(_CONTACT_SQL, params))
     if not found:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import Http404
 
+from followup_site.ids import id_or_none
 from followup_site.raw_sql import ModelColumns, build_instances
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft
@@ -46,6 +47,8 @@ def draft_get(*, user_id: int, pk: int) -> Draft:
     """The user's draft ``pk`` as the ORM gives it with its relations: its application
     with the company, its contact, task and interview at hand. Http404 if the user has no
     such draft."""
+    if id_or_none(pk) is None:  # a number no row can have (the ORM's lookups find none)
+        raise Http404("No such draft.")
     with connection.cursor() as cursor:
         cursor.execute(_DRAFT_SQL, {"user": user_id, "pk": pk})
         row = cursor.fetchone()

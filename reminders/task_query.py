@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import Http404
 
+from followup_site.ids import id_or_none
 from followup_site.raw_sql import ModelColumns, build_instances
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft
@@ -42,6 +43,8 @@ def task_get(*, user_id: int, pk: int) -> Reminder:
     """The user's task ``pk`` as ``reminders_of`` gives it (its application with the
     company, its contact and interview at hand), with ``has_open_drafts``: most tasks have
     none, and the task page then need not read them. Http404 if the user has no such task."""
+    if id_or_none(pk) is None:  # a number no row can have (the ORM's lookups find none)
+        raise Http404("No such task.")
     params = {"user": user_id, "pk": pk, "sent": Draft.SendState.SENT}
     with connection.cursor() as cursor:
         cursor.execute(_TASK_SQL, params)
