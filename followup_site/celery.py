@@ -34,6 +34,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # A used email-action link is remembered only while its signature could still pass.
+    "reminders-used-links-expire": {
+        "task": "reminders.tasks.used_links_expire",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
     # Data exports are downloadable for DATA_EXPORT_TTL_HOURS; the download page refuses an
     # expired one at once, and this deletes its file within a quarter of an hour.
     "accounts-data-exports-expire": {

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reminders.links import InvalidLink, LinkClaim, link_read, reminder_task_url
+from reminders.links import LINK_MAX_AGE, InvalidLink, LinkClaim, link_read, reminder_task_url
 from reminders.models import Reminder, UsedActionLink
 from reminders.services.task_actions import reminder_complete, reminder_snooze, snooze_choice
 
@@ -67,6 +68,17 @@ def email_action_use(*, reminder: Reminder, claim: LinkClaim) -> Reminder:
         except IntegrityError as error:
             raise LinkAlreadyUsed from error
         return email_action_perform(reminder=reminder, action=claim.action)
+
+
+def used_links_forget() -> int:
+    """Delete the records of links that can no longer be used anyway (beat, hourly).
+
+    A link was signed before it was used, so once LINK_MAX_AGE has passed since its use its
+    signature has expired too: link_read refuses it before the record is ever consulted.
+    Keeping the rows would only grow the table by one per click, forever.
+    """
+    deleted, _ = UsedActionLink.objects.filter(used_at__lt=timezone.now() - LINK_MAX_AGE).delete()
+    return deleted
 
 
 @require_http_methods(["GET", "POST"])

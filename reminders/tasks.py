@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from interviews.models import Application
+from reminders.email_actions import used_links_forget
 from reminders.models import Heartbeat
 from reminders.services.digest import digest_run
 from reminders.services.plan_apply import interviews_ended_replan, plan_apply
@@ -63,3 +64,9 @@ def replan_user(user_id: int) -> int:
     for pk in ids:
         plan_apply(application=Application(pk=pk))
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def used_links_expire() -> int:
+    """Forget the used reminder-email links whose signature has expired (beat, hourly)."""
+    return used_links_forget()

@@ -250,3 +250,30 @@ def test_a_token_is_what_django_signing_gives(settings):
     settings.SECRET_KEY = "another-secret-" + "x" * 50
     assert _dumps(payload) == signing.dumps(payload, salt=SALT)
     assert signing.loads(_dumps(payload), salt=SALT, max_age=60) == payload
+
+
+def test_used_links_are_forgotten_once_their_signature_has_expired(reminder, browser):
+    """The hourly clean-up deletes a used link's record only when the link itself would be
+    refused for its age, so a replay can never pass in between."""
+    from reminders.links import LINK_MAX_AGE
+    from reminders.tasks import used_links_expire
+
+    old_path = _path(reminder, "snooze_day")
+    assert _post_from_the_page(browser, old_path)[1].status_code == 200
+    with time_machine.travel(NOW + LINK_MAX_AGE - timedelta(days=1), tick=False):
+        recent_path = _path(reminder, "snooze_day")
+        assert _post_from_the_page(browser, recent_path)[1].status_code == 200
+    with time_machine.travel(NOW + LINK_MAX_AGE + timedelta(seconds=1), tick=False):
+        assert used_links_expire() == 1
+        # The forgotten link is refused for its age, not carried out again.
+        assert browser.get(old_path).status_code == 400
+        # The one used since is still remembered and still refused as used.
+        assert browser.get(recent_path).status_code == 410
+    assert UsedActionLink.objects.count() == 1
+
+
+def test_the_clean_up_runs_on_beat():
+    from followup_site.celery import app
+
+    entries = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "reminders.tasks.used_links_expire" in entries
