@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from interviews.models import Application, Company, Contact, Interview, Note
+from interviews.models import Application, Company, Contact, Interview, Invitation, Note
 
 
 @admin.register(Company)
@@ -56,3 +56,15 @@ class NoteAdmin(admin.ModelAdmin):
     search_fields = ["text", "contact__name", "interview__application__user__email"]
     list_select_related = ["contact", "interview__application__company"]
     raw_id_fields = ["interview", "contact"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Imported and forwarded calendar invitations, to answer "why did my invite not show up?"."""
+
+    list_display = ["summary", "user", "state", "starts_at", "sequence", "received_at"]
+    list_filter = ["state"]
+    search_fields = ["summary", "uid", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user", "interview"]
+    date_hierarchy = "received_at"
