@@ -6,6 +6,9 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self) -> None:
+        # Reminders are what the mail backend is for: refuse to start one that cannot send.
+        import followup_site.checks  # noqa: F401 - registers the system checks
+
         # The apps below this one ask for a re-plan through their signals; listen to them.
         from reminders import listeners
 
