@@ -198,6 +198,23 @@ def send_guard(*, draft: Draft) -> None:
         )
 
 
+def _guarded_claim(draft: Draft, *, claimable: Q, attempt: int) -> tuple[int | None, EmailMessage]:
+    """Check the send rules and claim the draft, one send at a time per user.
+
+    The daily cap counts claimed (SENDING) drafts, so with the checks and the claim in one
+    transaction that holds the user's row, two drafts sent at once from two tabs cannot both
+    pass the cap at its last free place. On PostgreSQL the lock is that row; SQLite's
+    IMMEDIATE transactions take the write lock at BEGIN. The message goes out after the
+    commit, outside the lock. Raises SendRefused; returns the claimed attempt (None when
+    someone else claimed the draft first) and the message to send.
+    """
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=draft.user_id).values_list("pk").first()
+        send_guard(draft=draft)
+        message = draft_message(draft=draft, connection=get_connection())
+        return _claim_attempt(draft, claimable=claimable, attempt=attempt), message
+
+
 def draft_send(*, draft: Draft) -> Draft:
     """Send the draft through the app, at most once.
 
@@ -210,9 +227,7 @@ def draft_send(*, draft: Draft) -> Draft:
     draft.refresh_from_db(fields=["send_state", "send_attempts"])
     if not draft.is_editable:
         return draft  # already sent, being sent, or waiting for the user to check
-    send_guard(draft=draft)
-    message = draft_message(draft=draft, connection=get_connection())
-    attempt = _claim_attempt(
+    attempt, message = _guarded_claim(
         draft,
         claimable=Q(send_state__in=(Draft.SendState.IDLE, Draft.SendState.FAILED)),
         attempt=draft.send_attempts,
@@ -330,9 +345,7 @@ def draft_send_again(*, draft: Draft, attempt: int) -> Draft:
     draft.refresh_from_db()
     if not draft.is_interrupted or draft.send_attempts != attempt:
         raise DraftChanged("This message has changed since the page was shown.")
-    send_guard(draft=draft)
-    message = draft_message(draft=draft, connection=get_connection())
-    claimed = _claim_attempt(draft, claimable=_interrupted(), attempt=attempt)
+    claimed, message = _guarded_claim(draft, claimable=_interrupted(), attempt=attempt)
     if claimed is None:
         raise DraftChanged("This message has changed since the page was shown.")
     return _deliver(draft, message, attempt=claimed)
