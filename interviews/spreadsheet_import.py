@@ -13,7 +13,9 @@
 Rows become applications through ``application_create`` and ``application_close`` and
 contacts through ``contact_create``, so they are planned and behave like hand-made ones.
 Companies are matched by name ignoring case, contacts by email address (or, without one,
-by name at the same company).
+by name at the same company), and a row naming an application the user already has (same
+company and role, same date if both have one) adds nothing, so a file imported twice does
+not double the user's applications.
 """
 
 from __future__ import annotations
@@ -202,6 +204,28 @@ class _Importer:
         self.companies: dict[str, Company] = {}
         self.contacts: dict[tuple[str, object], Contact | None] = {}
         self.resume(job)
+        self.known = self._known_applications()
+
+    def _known_applications(self) -> dict[tuple[int, str], list[object]]:
+        """The application dates of the user's applications by (company, role), as they were
+        before this import: a row that names one of them is the same application again."""
+        known: dict[tuple[int, str], list[object]] = {}
+        rows = (
+            Application.objects.filter(user=self.user)
+            .exclude(pk__in=self.created["applications"])
+            .values_list("company_id", "role", "applied_on")
+        )
+        for company_id, role, applied_on in rows:
+            known.setdefault((company_id, _role_key(role)), []).append(applied_on)
+        return known
+
+    def _already_known(self, company: Company, row: CleanRow) -> bool:
+        """True when the user already has this application: same company and role, and the
+        same application date unless either has none. A file imported twice then adds
+        nothing; a second application to the same role on another date is still its own
+        application."""
+        dates = self.known.get((company.pk, _role_key(row.role)), [])
+        return any(day is None or row.applied_on is None or day == row.applied_on for day in dates)
 
     def resume(self, job: SpreadsheetImport) -> None:
         """Carry on from what the committed batches recorded on the import row."""
@@ -211,6 +235,11 @@ class _Importer:
     def row(self, row: CleanRow) -> None:
         self.row_number = row.number
         company = self._company(row.company)
+        if self._already_known(company, row):
+            self.counts["applications_matched"] += 1
+            if row.contact_name:
+                self._contact(row, company)
+            return
         application = services.application_create(
             user=self.user,
             company_name=company.name,
@@ -271,7 +300,14 @@ class _Importer:
 
 
 _CREATED_KINDS = ("applications", "contacts", "companies")
-_COUNTS = ("applications", "companies", "contacts", "contacts_matched")
+_COUNTS = ("applications", "applications_matched", "companies", "contacts", "contacts_matched")
+
+
+def _role_key(role: str) -> str:
+    """A role as rows are matched on it: case and runs of spaces do not count."""
+    return " ".join(role.split()).casefold()
+
+
 # What a row can fail with once it has passed the checks: a service's refusal, or the
 # database's (a value it will not hold, a constraint).
 _ROW_FAILURES = (ValidationError, DatabaseError)

@@ -105,6 +105,7 @@ def test_a_clean_file_imports_all_rows_deduplicating_companies_and_contacts(logg
     assert job.rows == []
     assert job.summary == {
         "applications": 3,
+        "applications_matched": 0,
         "companies": 1,
         "contacts": 0,
         "contacts_matched": 2,
@@ -131,6 +132,35 @@ def test_a_clean_file_imports_all_rows_deduplicating_companies_and_contacts(logg
     assert "Import finished." in status
     assert "3 applications added" in status
     assert "hx-trigger" not in status
+
+
+def test_the_same_file_imported_twice_adds_its_applications_once(logged_in_client, user):
+    first = previewed(logged_in_client, csv_bytes(GOOD_ROWS))
+    logged_in_client.post(reverse("interviews:import_preview", args=[first.pk]))
+    before = sorted(Application.objects.filter(user=user).values_list("pk", "stage", "role"))
+    Application.objects.filter(user=user, role="Backend engineer").update(
+        stage=Application.Stage.OFFER
+    )
+    # Again, with the role typed differently and one more row: another application to the
+    # same role on another date, which is a new application.
+    again = [GOOD_ROWS[0].replace("Backend engineer", "backend  Engineer"), *GOOD_ROWS[1:]]
+    again.append("Acme,Backend engineer,Applied,01/09/2025,,,,,")
+    second = previewed(logged_in_client, csv_bytes(again))
+
+    response = logged_in_client.post(reverse("interviews:import_preview", args=[second.pk]))
+
+    second.refresh_from_db()
+    assert second.state == SpreadsheetImport.State.DONE
+    assert (second.summary["applications"], second.summary["applications_matched"]) == (1, 3)
+    assert (second.summary["companies"], second.summary["contacts"]) == (0, 0)
+    after = Application.objects.filter(user=user)
+    assert after.count() == len(before) + 1
+    # What the user changed since the first import stays as they left it.
+    assert after.get(role="Backend engineer", applied_on=date(2025, 3, 4)).stage == "offer"
+    assert after.get(applied_on=date(2025, 9, 1)).stage == Application.Stage.APPLIED
+    status = logged_in_client.get(response.url).content.decode()
+    assert "1 application added" in status
+    assert "3 rows named an application you already had, left as it was" in status
 
 
 def test_new_contacts_are_created_once_per_email_at_the_rows_company(logged_in_client, user):

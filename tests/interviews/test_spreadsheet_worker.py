@@ -77,6 +77,7 @@ def test_a_large_file_imports_on_the_worker_with_progress_that_survives_a_reload
     assert Contact.objects.filter(user=user).count() == 400
     assert job.summary == {
         "applications": 400,
+        "applications_matched": 0,
         "companies": 40,
         "contacts": 400,
         "contacts_matched": 0,
