@@ -209,6 +209,25 @@ def test_the_filters_narrow_the_results_to_matching_applications(seeker, client_
     assert applications(waiting_days="1") == []
 
 
+def test_no_other_kind_is_asked_when_no_application_passes_the_filters(
+    seeker, client_for, django_assert_num_queries, session_queries
+):
+    client = client_for(seeker["user"])
+    client.get("/search/")  # the session, warmed
+    # Session (unless Redis holds it), user, the filtered applications: none.
+    with django_assert_num_queries(2 + session_queries):
+        response = client.get("/search/", {"q": "kubernetes", "stage": "offer"})
+    assert response.status_code == 200
+    assert groups_of(response) == {}
+    assert [group.key for group in response.context["results"].groups] == [
+        "applications",
+        "people",
+        "notes",
+        "emails",
+        "drafts",
+    ]
+
+
 @pytest.mark.parametrize(
     "params",
     [
