@@ -511,19 +511,33 @@ def _inputs_html(context: Any) -> str:
     )
 
 
+def _form_tags(context: Any) -> tuple[str, str]:
+    """The <form> tag that opens and the one that closes the form when its helper asks for
+    them (``form_tag``), as ``whole_uni_form.html`` writes them; none otherwise."""
+    if not context.get("form_tag"):
+        return "", ""
+    form = context.get("form")
+    enctype = ' enctype="multipart/form-data"' if form.is_multipart() else ""
+    attrs = esc(context.get("flat_attrs"))
+    method = esc(context.get("form_method"))
+    return f'<form {attrs} method="{method}" {enctype}>', "</form>"
+
+
 def crispy_form_html(context: Any) -> SafeString | None:
-    """What crispy-bootstrap5's ``whole_uni_form.html`` writes for a form without a <form> tag
-    whose helper drew it by its layout, from the context ``{% crispy %}`` builds for it
-    (``CrispyFormNode.get_render``): the CSRF input, the form's media and non-field errors,
-    its fields and the helper's buttons, spaced as crispy's ``specialspaceless`` leaves them.
+    """What crispy-bootstrap5's ``whole_uni_form.html`` writes for a form whose helper drew
+    it by its layout, from the context ``{% crispy %}`` builds for it
+    (``CrispyFormNode.get_render``): its <form> tag if the helper asks for one, the CSRF
+    input, the form's media and non-field errors, its fields and the helper's buttons,
+    spaced as crispy's ``specialspaceless`` leaves them.
 
     Rendering that template and its four includes took as long as drawing a short form's
-    fields. None where the template would do more (a <form> tag, a form without a layout,
-    a formset): crispy's template draws those.
+    fields. None where the template would do more (a form without a layout, a formset):
+    crispy's template draws those.
     """
     form = context.get("form")
-    if context.get("form_tag") or context.get("is_formset") or not form.form_html:
+    if context.get("is_formset") or not form.form_html:
         return None
+    opening, closing = _form_tags(context)
     csrf = ""
     if str(context.get("form_method")).lower() == "post" and not context.get("disable_csrf"):
         csrf = f"\n        {_csrf_html(context.get('csrf_token'))}\n    "
@@ -532,8 +546,8 @@ def crispy_form_html(context: Any) -> SafeString | None:
     if context.get("form_show_errors"):
         errors = f"\n        {_non_field_errors_html(form, context.get('form_error_title'))}\n    "
     html = (
-        f"\n\n    {csrf}\n\n    \n    {media}\n    {errors}\n    {form.form_html}\n\n"
-        f"\n\n    {_inputs_html(context)}\n\n\n"
+        f"\n{opening}\n    {csrf}\n\n    \n    {media}\n    {errors}\n    {form.form_html}\n\n"
+        f"\n\n    {_inputs_html(context)}\n\n{closing}\n"
     )
     # The lines around are the template's own, outside its {% specialspaceless %}.
     return mark_safe(f"\n\n{remove_spaces(html.strip())}\n")  # noqa: S308 - escaped parts

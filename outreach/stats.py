@@ -106,26 +106,53 @@ def chart_height(bars: list[Bar]) -> int:
     return len(bars) * ROW_HEIGHT
 
 
-def funnel(*, user: User, now: datetime) -> list[Bar]:
-    """The funnel's three counts, from one pass over the user's applications.
+# The page's figures come from one statement: each part is a SELECT whose rows carry its tag
+# first, then these columns (NULL where the part has none), so that the parts can be joined
+# with UNION ALL. One round trip instead of four, and the weeks are counted from the
+# outreaches the reply rates read already.
+COLUMNS = ("tag", "purpose", "channel", "n1", "n2", "n3", "delay", "week")
+# PostgreSQL types a column of ``a UNION ALL b UNION ALL c`` by ``a`` and ``b`` first, where a
+# NULL alone is text: the counts' NULLs are cast, and the weeks and the delays come first
+# (see ``stats_for``), so that their columns take those parts' types.
+_COUNTS = ("n1", "n2", "n3")
 
-    Written out, as the reply lookup is: the ORM took about as long to compile its aggregate
-    as the database to answer it."""
-    counts = _fetch(
-        "SELECT COUNT(*), "  # noqa: S608 - ours
-        "COUNT(CASE WHEN EXISTS (SELECT 1 FROM "
-        f"{Interview._meta.db_table} i WHERE i.application_id = a.id AND i.starts_at <= %s) "
-        "THEN 1 END), "
-        "COUNT(CASE WHEN a.stage = %s OR a.closed_reason = %s THEN 1 END) "
-        f"FROM {Application._meta.db_table} a WHERE a.user_id = %s",
-        [
-            connection.ops.adapt_datetimefield_value(now),
-            Application.Stage.OFFER.value,
-            Application.ClosedReason.OFFER.value,
-            user.pk,
-        ],
+
+def _part(tag: str, columns: dict[str, str], rest: str) -> str:
+    """``SELECT '<tag>', <columns in the order of COLUMNS, NULL for those not given> <rest>``."""
+    unknown = set(columns) - set(COLUMNS)
+    assert not unknown, unknown  # noqa: S101 - a typo in this module
+    listed = ", ".join(
+        columns.get(name, "CAST(NULL AS BIGINT)" if name in _COUNTS else "NULL")
+        for name in COLUMNS[1:]
     )
-    applied, interviewed, offers = counts[0]
+    return f"SELECT '{tag}', {listed} {rest}"
+
+
+def funnel_part(*, user: User, now: datetime) -> tuple[str, list]:
+    """The funnel's three counts (applied, interviewed, offers, as ``n1``-``n3``), from one
+    pass over the user's applications."""
+    sql = _part(
+        "funnel",
+        {
+            "n1": "COUNT(*)",
+            "n2": "COUNT(CASE WHEN EXISTS (SELECT 1 FROM "  # noqa: S608 - ours
+            f"{Interview._meta.db_table} i WHERE i.application_id = a.id "
+            "AND i.starts_at <= %s) THEN 1 END)",
+            "n3": "COUNT(CASE WHEN a.stage = %s OR a.closed_reason = %s THEN 1 END)",
+        },
+        f"FROM {Application._meta.db_table} a WHERE a.user_id = %s",
+    )
+    params = [
+        connection.ops.adapt_datetimefield_value(now),
+        Application.Stage.OFFER.value,
+        Application.ClosedReason.OFFER.value,
+        user.pk,
+    ]
+    return sql, params
+
+
+def funnel(row: tuple) -> list[Bar]:
+    applied, interviewed, offers = row
     return _scaled(
         [Bar("Applied", applied), Bar("Interviewed", interviewed), Bar("Offers", offers)]
     )
@@ -166,12 +193,6 @@ def outreaches_with_reply(*, user: User) -> tuple[str, list]:
     return sql, params
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 @dataclass
 class Replies:
     """The reply figures of the user's outreaches (see the module's definitions)."""
@@ -182,13 +203,15 @@ class Replies:
     median_days: float | None
 
 
-def replies(*, user: User) -> Replies:
-    """Reply rates by purpose and by channel, and the median days to a reply, from one query.
+def replies_parts(*, user: User) -> tuple[str, list, list[str]]:
+    """The common table expressions the reply figures read (their SQL and parameters) and
+    the reply figures' parts: the reply rates by purpose and channel (``rate``: sent as
+    ``n1``, answered as ``n2``) and the middle one or two of the answered outreaches'
+    delays (``delay``), numbered in order by the database, so no more than two of them come
+    back however many were answered.
 
-    Each outreach's reply is looked up once (``w``, which PostgreSQL materializes as both
-    parts read it): its rows grouped by purpose and channel, then the middle one or two of
-    the answered outreaches' delays, numbered in order by the database, so no more than two
-    of them come back however many were answered.
+    Each outreach's reply is looked up once (``w``, which PostgreSQL materializes as several
+    parts read it).
     """
     sql, params = outreaches_with_reply(user=user)
     if connection.vendor == "sqlite":
@@ -196,20 +219,39 @@ def replies(*, user: User) -> Replies:
         delay = "django_timestamp_diff(w.reply_at, w.occurred_at)"
     else:
         delay = "w.reply_at - w.occurred_at"
-    rows = _fetch(
-        f"WITH w AS ({sql}), "  # noqa: S608 - ours
+    ctes = (
+        f"w AS ({sql}), "  # noqa: S608 - ours
         f"d AS (SELECT {delay} AS delay, ROW_NUMBER() OVER (ORDER BY {delay}, w.id) AS n, "
-        "COUNT(*) OVER () AS answered FROM w WHERE w.reply_at IS NOT NULL) "
-        "SELECT 'rate', w.purpose, w.channel, COUNT(*), COUNT(w.reply_at), NULL "
-        "FROM w GROUP BY w.purpose, w.channel "
-        "UNION ALL SELECT 'delay', NULL, NULL, NULL, NULL, d.delay FROM d "
-        "WHERE d.n IN ((d.answered + 1) / 2, d.answered / 2 + 1)",
-        params,
+        "COUNT(*) OVER () AS answered FROM w WHERE w.reply_at IS NOT NULL)"
     )
-    by_purpose, by_channel = _reply_rates([row[1:5] for row in rows if row[0] == "rate"])
-    delays = [
-        (waited if isinstance(waited, timedelta) else timedelta(microseconds=waited))
-        for *_, waited in (row for row in rows if row[0] == "delay")
+    # The delays first: see COLUMNS.
+    parts = [
+        _part(
+            "delay",
+            {"delay": "d.delay"},
+            "FROM d WHERE d.n IN ((d.answered + 1) / 2, d.answered / 2 + 1)",
+        ),
+        _part(
+            "rate",
+            {
+                "purpose": "w.purpose",
+                "channel": "w.channel",
+                "n1": "COUNT(*)",
+                "n2": "COUNT(w.reply_at)",
+            },
+            "FROM w GROUP BY w.purpose, w.channel",
+        ),
+    ]
+    return ctes, params, parts
+
+
+def replies(rates: list[tuple], delays: list[object]) -> Replies:
+    """The reply figures of the rows of ``replies_parts``: (purpose, channel, sent,
+    answered) and the middle delays."""
+    by_purpose, by_channel = _reply_rates(rates)
+    waited = [
+        (delay if isinstance(delay, timedelta) else timedelta(microseconds=delay))
+        for delay in delays
     ]
     return Replies(
         by_purpose=by_purpose,
@@ -217,8 +259,8 @@ def replies(*, user: User) -> Replies:
         # Every outreach has one purpose: the bars by purpose count each answered one once.
         answered=sum(bar.value for bar in by_purpose),
         # Of an even number, the mean of the middle two.
-        median_days=sum(d.total_seconds() / 86400 for d in delays) / len(delays)
-        if delays
+        median_days=sum(d.total_seconds() / 86400 for d in waited) / len(waited)
+        if waited
         else None,
     )
 
@@ -244,28 +286,32 @@ def _reply_rates(rows: list[tuple]) -> tuple[list[Bar], list[Bar]]:
     )
 
 
-def thank_yous_in_time(*, user: User, now: datetime) -> tuple[int, int]:
-    """(interviews thanked within 24 hours, interviews whose 24 hours are over), written out
-    as the funnel is."""
+def thank_yous_part(*, user: User, now: datetime) -> tuple[str, list]:
+    """Interviews thanked within 24 hours (``n1``) and interviews whose 24 hours are over
+    (``n2``)."""
     ops = connection.ops
     window_end = ops.combine_duration_expression("+", ["i.ends_at", "%s"])
-    counts = _fetch(
-        "SELECT COUNT(CASE WHEN EXISTS (SELECT 1 FROM "  # noqa: S608 - ours
-        f"{Outreach._meta.db_table} o WHERE o.application_id = i.application_id "
-        "AND o.direction = %s AND o.purpose = %s "
-        f"AND o.occurred_at >= i.starts_at AND o.occurred_at <= {window_end}) THEN 1 END), "
-        f"COUNT(*) FROM {Interview._meta.db_table} i "
+    sql = _part(
+        "thanks",
+        {
+            "n1": "COUNT(CASE WHEN EXISTS (SELECT 1 FROM "  # noqa: S608 - ours
+            f"{Outreach._meta.db_table} o WHERE o.application_id = i.application_id "
+            "AND o.direction = %s AND o.purpose = %s "
+            f"AND o.occurred_at >= i.starts_at AND o.occurred_at <= {window_end}) THEN 1 END)",
+            "n2": "COUNT(*)",
+        },
+        f"FROM {Interview._meta.db_table} i "
         f"JOIN {Application._meta.db_table} a ON a.id = i.application_id "
         "WHERE a.user_id = %s AND i.ends_at <= %s",
-        [
-            Outreach.Direction.OUTGOING.value,
-            Outreach.Purpose.THANK_YOU.value,
-            DurationField().get_db_prep_value(THANK_YOU_WITHIN, connection),
-            user.pk,
-            ops.adapt_datetimefield_value(now - THANK_YOU_WITHIN),
-        ],
     )
-    return counts[0]
+    params = [
+        Outreach.Direction.OUTGOING.value,
+        Outreach.Purpose.THANK_YOU.value,
+        DurationField().get_db_prep_value(THANK_YOU_WITHIN, connection),
+        user.pk,
+        ops.adapt_datetimefield_value(now - THANK_YOU_WITHIN),
+    ]
+    return sql, params
 
 
 def week_starts(*, user: User, now: datetime) -> list[date]:
@@ -275,26 +321,28 @@ def week_starts(*, user: User, now: datetime) -> list[date]:
     return [this_monday - timedelta(weeks=n) for n in range(WEEKS_SHOWN - 1, -1, -1)]
 
 
-def outreaches_per_week(*, user: User, now: datetime) -> list[Bar]:
-    """The user's outreaches of each week shown, counted by the database, written out as the
-    funnel is: the week each starts is the backend's own truncation in the user's zone
-    (``DATE_TRUNC`` on PostgreSQL, Django's function on SQLite), as ``TruncWeek`` writes it."""
-    mondays = week_starts(user=user, now=now)
+def weeks_part(*, user: User, mondays: list[date]) -> tuple[str, list]:
+    """The user's outreaches of each week shown (``n1``, the week's start as ``week``),
+    counted by the database from those the reply rates read (``w``: every outreach the
+    user made): the week each starts is the backend's own truncation in the user's zone
+    (``DATE_TRUNC`` on PostgreSQL, Django's function on SQLite), as ``TruncWeek`` writes
+    it."""
     since = datetime.combine(mondays[0], datetime.min.time(), tzinfo=user.zone)
     week, week_params = connection.ops.datetime_trunc_sql(
-        "week", "o.occurred_at", (), user.timezone
+        "week", "w.occurred_at", (), user.timezone
     )
-    rows = _fetch(
-        f"SELECT {week} AS week, COUNT(*) FROM {Outreach._meta.db_table} o "  # noqa: S608 - ours
-        "WHERE o.user_id = %s AND o.direction = %s AND o.occurred_at >= %s GROUP BY 1",
-        [
-            *week_params,
-            user.pk,
-            Outreach.Direction.OUTGOING.value,
-            connection.ops.adapt_datetimefield_value(since),
-        ],
+    sql = _part(
+        "week",
+        {"n1": "COUNT(*)", "week": week},
+        # The week, by its position: its expression's parameters are given once.
+        f"FROM w WHERE w.occurred_at >= %s GROUP BY {len(COLUMNS)}",
     )
-    # The week's start, in the user's zone: a naive timestamp, or its text on SQLite.
+    return sql, [*week_params, connection.ops.adapt_datetimefield_value(since)]
+
+
+def outreaches_per_week(rows: list[tuple], mondays: list[date]) -> list[Bar]:
+    """The bars of the weeks shown, of (week start, count) rows: the week's start in the
+    user's zone is a naive timestamp, or its text on SQLite."""
     counts = {
         (start if isinstance(start, datetime) else datetime.fromisoformat(start)).date(): count
         for start, count in rows
@@ -305,16 +353,35 @@ def outreaches_per_week(*, user: User, now: datetime) -> list[Bar]:
 
 
 def stats_for(*, user: User, now: datetime) -> Stats:
-    reply = replies(user=user)
+    """Every figure of the page, from one statement (see ``COLUMNS``)."""
+    mondays = week_starts(user=user, now=now)
+    ctes, params, reply_parts = replies_parts(user=user)
+    # The weeks, then the delays, first: see COLUMNS.
+    weeks_sql, weeks_params = weeks_part(user=user, mondays=mondays)
+    parts = [weeks_sql, *reply_parts]
+    params += weeks_params
+    for sql, part_params in (funnel_part(user=user, now=now), thank_yous_part(user=user, now=now)):
+        parts.append(sql)
+        params += part_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} " + " UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    by_tag: dict[str, list[tuple]] = {}
+    for row in rows:
+        by_tag.setdefault(row[0], []).append(row)
+    reply = replies(
+        [row[1:5] for row in by_tag.get("rate", [])], [row[6] for row in by_tag.get("delay", [])]
+    )
     median = reply.median_days
-    in_time, due = thank_yous_in_time(user=user, now=now)
+    (funnel_row,) = by_tag["funnel"]
+    (thanks_row,) = by_tag["thanks"]
     return Stats(
-        funnel=funnel(user=user, now=now),
+        funnel=funnel(funnel_row[3:6]),
         reply_by_purpose=reply.by_purpose,
         reply_by_channel=reply.by_channel,
         median_days_to_reply=round(median, 1) if median is not None else None,
         answered=reply.answered,
-        thank_yous_in_time=in_time,
-        interviews_due_thanks=due,
-        weeks=outreaches_per_week(user=user, now=now),
+        thank_yous_in_time=thanks_row[3],
+        interviews_due_thanks=thanks_row[4],
+        weeks=outreaches_per_week([(row[7], row[3]) for row in by_tag.get("week", [])], mondays),
     )

@@ -40,7 +40,7 @@ class _PythonCrispyFormNode(CrispyFormNode):
             isinstance(form, forms.BaseForm)
             and helper is not None
             and helper.layout
-            and not (helper.form_tag or helper.template)
+            and not helper.template
             and self.template_pack == "bootstrap5"
         ):
             html = crispy_form_html(self.get_render(context))

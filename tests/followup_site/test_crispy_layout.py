@@ -309,6 +309,14 @@ def _wrapped(data=None, *, form_type=EverythingForm, **options):
         {"form_error_title": "Fix <these> & 'those'"},
         {"label_class": "col-3", "field_class": "col-<9>", "form_class": "form-horizontal"},
         {"form_tag": True, "form_id": "whole"},
+        {
+            "form_tag": True,
+            "form_method": "get",
+            "disable_csrf": True,
+            "form_class": "search <form>",
+            "form_action": "/search/?a=1&b=<2>",
+            "attrs": {"data-odd": '"x" & <y>'},
+        },
     ],
 )
 def test_python_crispy_writes_what_the_crispy_tag_writes(data, options):

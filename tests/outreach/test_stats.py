@@ -220,9 +220,8 @@ def test_the_query_count_does_not_grow_with_the_applications(
         )
     client = client_for(user)
     client.get("/stats/")
-    # Session (unless Redis holds it), user, then funnel, reply rates and days to a reply,
-    # thank-yous, weeks.
-    with django_assert_num_queries(5 + session_queries):
+    # Session (unless Redis holds it), user, then every figure in one statement.
+    with django_assert_num_queries(2 + session_queries):
         response = client.get("/stats/")
     assert response.context["stats"].funnel[0].value == rows
 
