@@ -26,6 +26,7 @@ from interviews.interview_forms import (
     InterviewerFormSet,
     InterviewForm,
 )
+from interviews.interview_query import interview_page_read
 from interviews.models import Application, Interview
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -254,15 +255,12 @@ def interview_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = selectors.interview_get(user=request.user, pk=pk)
+    summary = interview_page_read(user_id=request.user.pk, pk=pk)
+    interview = summary.interview
     return render(
         request,
         "interviews/interview_detail.html",
-        {
-            "interview": interview,
-            "application": interview.application,
-            "summary": selectors.interview_summarize(interview=interview),
-        },
+        {"interview": interview, "application": interview.application, "summary": summary},
     )
 
 
