@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 
 from accounts.selectors import known_timezones
 from followup_site.crispy_layout import HTML, Column, Div, Field, PythonRendered, Row
+from followup_site.field_copies import quick_field_copies
 from followup_site.widgets import Choices, LongSelect
 from interviews.forms import (
     DATE_WIDGET,
@@ -78,6 +79,7 @@ def _lines_check(*, text: str) -> str:
 # --- Interviews -----------------------------------------------------------------------------
 
 
+@quick_field_copies
 class InterviewForm(forms.Form):
     """When, how and where; plus notes about the interview as a whole."""
 
@@ -259,6 +261,7 @@ class KnownContacts:
             return None
 
 
+@quick_field_copies
 class InterviewerForm(forms.Form):
     """One interviewer card: who (picked or typed) and what you learned about them.
 
