@@ -8,6 +8,7 @@ The helpers shared with the other forms of the app live in ``interviews.forms``.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cache
 
@@ -237,12 +238,23 @@ class KnownContacts:
     """The people a card can pick, read once for the page and shared by all its cards.
 
     Each card used to ask the database whether there was anyone to pick, then for the
-    person it shows, then for the whole list again to draw its select.
+    person it shows, then for the whole list again to draw its select. ``contacts``, when
+    the page has read them already, are those people, and ``queryset`` (or what
+    ``queryset_maker`` builds, only when a card is validated) what validation asks.
     """
 
-    def __init__(self, queryset: QuerySet) -> None:
-        self.queryset = queryset
-        self.by_pk = {contact.pk: contact for contact in queryset}
+    def __init__(
+        self,
+        queryset: QuerySet | None = None,
+        *,
+        contacts: Iterable[Contact] | None = None,
+        queryset_maker: Callable[[], QuerySet] | None = None,
+    ) -> None:
+        self._queryset = queryset
+        self._queryset_maker = queryset_maker
+        self.by_pk = {
+            contact.pk: contact for contact in (queryset if contacts is None else contacts)
+        }
         field = InterviewerForm.base_fields["contact"]
         self.choices = Choices(
             [
@@ -250,6 +262,12 @@ class KnownContacts:
                 *((pk, field.label_from_instance(contact)) for pk, contact in self.by_pk.items()),
             ]
         )
+
+    @property
+    def queryset(self) -> QuerySet:
+        if self._queryset is None:
+            self._queryset = self._queryset_maker()
+        return self._queryset
 
     def __bool__(self) -> bool:
         return bool(self.by_pk)
@@ -328,8 +346,10 @@ class InterviewerForm(forms.Form):
             queryset = contact.queryset if contact_queryset is None else contact_queryset
             known_contacts = KnownContacts(queryset)
         self.known_contacts = known_contacts
-        # Validation still asks the database; the select shows the list read once.
-        contact.queryset = known_contacts.queryset
+        # Validation still asks the database; the select shows the list read once, and an
+        # unbound card, never validated, has no use for the query.
+        if self.is_bound:
+            contact.queryset = known_contacts.queryset
         contact.choices = known_contacts.choices
         if not known_contacts:
             contact.widget = forms.HiddenInput()

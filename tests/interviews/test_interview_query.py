@@ -13,8 +13,8 @@ from django.test.html import parse_html
 from django.urls import reverse
 
 from interviews import selectors
-from interviews.interview_query import interview_page_read
-from interviews.models import Note
+from interviews.interview_query import edit_form_read, interview_page_read, log_form_read
+from interviews.models import Interview, Note
 from tests.factories import ContactFactory, InterviewFactory, NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,76 @@ def test_the_interview_page_is_the_one_the_orm_read_drew(user, logged_in_client)
     assert parse_html(_without_csrf(content)) == parse_html(_without_csrf(expected))
     assert HOSTILE not in content
     assert "&lt;script&gt;" in content
+
+
+def _people(user, interview):
+    """The company's people, one of them on the interview, someone from elsewhere who sat in,
+    and people the form must not offer."""
+    company = interview.application.company
+    on_it = ContactFactory(user=user, company=company, name="Bo")
+    ContactFactory(user=user, company=company, name=f"Ana {HOSTILE}")
+    ContactFactory(user=user, company=company, name="Bo")  # a namesake: ordered by id
+    visitor = ContactFactory(user=user, name="Cy")
+    ContactFactory(user=user, name="Elsewhere")
+    ContactFactory(name="Someone else's", company=None)
+    interview.interviewers.set([on_it, visitor])
+    other = InterviewFactory(application=interview.application)
+    other.interviewers.add(ContactFactory(user=user, name="At another interview"))
+
+
+@pytest.mark.parametrize("with_people", [True, False])
+def test_the_log_forms_read_is_the_orms(user, with_people):
+    interview = InterviewFactory(application__user=user)
+    if with_people:
+        _people(user, interview)
+    application = interview.application
+
+    read = log_form_read(user_id=user.pk, application_id=application.pk)
+
+    expected = selectors.application_get(user=user, pk=application.pk)
+    assert read.interview is None
+    assert _values(read.application) == _values(expected)
+    assert _values(read.application.company) == _values(expected.company)
+    choices = selectors.contact_choices(user=user, company=expected.company)
+    assert [_values(c) for c in read.contacts] == [_values(c) for c in choices]
+    assert len(read.contacts) == (3 if with_people else 0)
+
+
+@pytest.mark.parametrize("with_people", [True, False])
+def test_the_edit_forms_read_is_the_orms(user, with_people):
+    interview = InterviewFactory(application__user=user)
+    if with_people:
+        _people(user, interview)
+
+    read = edit_form_read(user_id=user.pk, interview_id=interview.pk)
+
+    expected = Interview.objects.select_related("application__company").get(pk=interview.pk)
+    assert _values(read.interview) == _values(expected)
+    assert _values(read.application) == _values(expected.application)
+    assert _values(read.application.company) == _values(expected.application.company)
+    choices = selectors.contact_choices(
+        user=user, company=expected.application.company, interview=expected
+    )
+    assert [(_values(c), c.is_interviewer) for c in read.contacts] == [
+        (_values(c), c.is_interviewer) for c in choices
+    ]
+    assert [c.is_interviewer for c in read.contacts].count(True) == (2 if with_people else 0)
+
+
+@pytest.mark.parametrize("page", ["log", "edit"])
+def test_the_forms_reads_find_no_one_elses_row_and_no_id_too_large(user, page):
+    interview = InterviewFactory(application__user=user)
+    if page == "log":
+        read, own = (
+            (lambda **ids: log_form_read(user_id=ids["user"], application_id=ids["pk"])),
+            interview.application.pk,
+        )
+    else:
+        read, own = (
+            (lambda **ids: edit_form_read(user_id=ids["user"], interview_id=ids["pk"])),
+            interview.pk,
+        )
+    with pytest.raises(Http404):
+        read(user=UserFactory().pk, pk=own)
+    with pytest.raises(Http404):
+        read(user=user.pk, pk="99999999999999999999")
