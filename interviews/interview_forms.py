@@ -10,7 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 
 from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
@@ -535,6 +535,11 @@ class BaseInterviewerFormSet(forms.BaseFormSet):
         if queryset is not None:
             form_kwargs["known_contacts"] = KnownContacts(queryset)
         super().__init__(*args, form_kwargs=form_kwargs, **kwargs)
+
+    @cached_property
+    def empty_form(self) -> forms.Form:
+        """Django's card template, built once (Django builds it on every look)."""
+        return super().empty_form
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
