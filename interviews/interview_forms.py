@@ -291,9 +291,11 @@ class InterviewerForm(forms.Form):
     never hands them the first one's.
     """
 
+    # No queryset here: copying one for every card cloned it twice. A card is given the
+    # people to show (KnownContacts) and, when it is validated, the query to check with.
     contact = forms.ModelChoiceField(
         label="Someone you already know",
-        queryset=Contact.objects.none(),
+        queryset=None,
         required=False,
         empty_label="Someone new (type below)",
     )
@@ -343,7 +345,7 @@ class InterviewerForm(forms.Form):
         super().__init__(*args, **kwargs)
         contact = self.fields["contact"]
         if known_contacts is None:
-            queryset = contact.queryset if contact_queryset is None else contact_queryset
+            queryset = Contact.objects.none() if contact_queryset is None else contact_queryset
             known_contacts = KnownContacts(queryset)
         self.known_contacts = known_contacts
         # Validation still asks the database; the select shows the list read once, and an
