@@ -8,8 +8,9 @@ The helpers shared with the other forms of the app live in ``interviews.forms``.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 
 from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
@@ -22,6 +23,7 @@ from django.utils.safestring import SafeString
 
 from accounts.selectors import known_timezones
 from followup_site.crispy_layout import HTML, Column, Div, Field, PythonRendered, Row
+from followup_site.field_copies import quick_field_copies
 from followup_site.widgets import Choices, LongSelect
 from interviews.forms import (
     DATE_WIDGET,
@@ -78,6 +80,7 @@ def _lines_check(*, text: str) -> str:
 # --- Interviews -----------------------------------------------------------------------------
 
 
+@quick_field_copies
 class InterviewForm(forms.Form):
     """When, how and where; plus notes about the interview as a whole."""
 
@@ -235,12 +238,23 @@ class KnownContacts:
     """The people a card can pick, read once for the page and shared by all its cards.
 
     Each card used to ask the database whether there was anyone to pick, then for the
-    person it shows, then for the whole list again to draw its select.
+    person it shows, then for the whole list again to draw its select. ``contacts``, when
+    the page has read them already, are those people, and ``queryset`` (or what
+    ``queryset_maker`` builds, only when a card is validated) what validation asks.
     """
 
-    def __init__(self, queryset: QuerySet) -> None:
-        self.queryset = queryset
-        self.by_pk = {contact.pk: contact for contact in queryset}
+    def __init__(
+        self,
+        queryset: QuerySet | None = None,
+        *,
+        contacts: Iterable[Contact] | None = None,
+        queryset_maker: Callable[[], QuerySet] | None = None,
+    ) -> None:
+        self._queryset = queryset
+        self._queryset_maker = queryset_maker
+        self.by_pk = {
+            contact.pk: contact for contact in (queryset if contacts is None else contacts)
+        }
         field = InterviewerForm.base_fields["contact"]
         self.choices = Choices(
             [
@@ -248,6 +262,12 @@ class KnownContacts:
                 *((pk, field.label_from_instance(contact)) for pk, contact in self.by_pk.items()),
             ]
         )
+
+    @property
+    def queryset(self) -> QuerySet:
+        if self._queryset is None:
+            self._queryset = self._queryset_maker()
+        return self._queryset
 
     def __bool__(self) -> bool:
         return bool(self.by_pk)
@@ -259,6 +279,7 @@ class KnownContacts:
             return None
 
 
+@quick_field_copies
 class InterviewerForm(forms.Form):
     """One interviewer card: who (picked or typed) and what you learned about them.
 
@@ -270,9 +291,11 @@ class InterviewerForm(forms.Form):
     never hands them the first one's.
     """
 
+    # No queryset here: copying one for every card cloned it twice. A card is given the
+    # people to show (KnownContacts) and, when it is validated, the query to check with.
     contact = forms.ModelChoiceField(
         label="Someone you already know",
-        queryset=Contact.objects.none(),
+        queryset=None,
         required=False,
         empty_label="Someone new (type below)",
     )
@@ -322,11 +345,13 @@ class InterviewerForm(forms.Form):
         super().__init__(*args, **kwargs)
         contact = self.fields["contact"]
         if known_contacts is None:
-            queryset = contact.queryset if contact_queryset is None else contact_queryset
+            queryset = Contact.objects.none() if contact_queryset is None else contact_queryset
             known_contacts = KnownContacts(queryset)
         self.known_contacts = known_contacts
-        # Validation still asks the database; the select shows the list read once.
-        contact.queryset = known_contacts.queryset
+        # Validation still asks the database; the select shows the list read once, and an
+        # unbound card, never validated, has no use for the query.
+        if self.is_bound:
+            contact.queryset = known_contacts.queryset
         contact.choices = known_contacts.choices
         if not known_contacts:
             contact.widget = forms.HiddenInput()
@@ -512,6 +537,11 @@ class BaseInterviewerFormSet(forms.BaseFormSet):
         if queryset is not None:
             form_kwargs["known_contacts"] = KnownContacts(queryset)
         super().__init__(*args, form_kwargs=form_kwargs, **kwargs)
+
+    @cached_property
+    def empty_form(self) -> forms.Form:
+        """Django's card template, built once (Django builds it on every look)."""
+        return super().empty_form
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)

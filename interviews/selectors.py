@@ -474,12 +474,3 @@ def applications_for_export(*, user: User) -> QuerySet[Application]:
 
 def contacts_for_export(*, user: User) -> QuerySet[Contact]:
     return Contact.objects.filter(user=user).select_related("company").order_by("name", "pk")
-
-
-def interview_get_for_form(*, user: User, pk: int) -> Interview:
-    """The user's interview with its application and company, or 404; without the notes that
-    ``interview_get`` reads for its page, and without who was there, which the edit form
-    reads with the people it offers (``contact_choices``)."""
-    return get_object_or_404(
-        Interview.objects.select_related("application__company"), pk=pk, application__user=user
-    )

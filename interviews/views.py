@@ -25,7 +25,9 @@ from interviews.interview_forms import (
     InterviewerEditFormSet,
     InterviewerFormSet,
     InterviewForm,
+    KnownContacts,
 )
+from interviews.interview_query import edit_form_read, interview_page_read, log_form_read
 from interviews.models import Application, Interview
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -189,7 +191,7 @@ def _interview_forms(
     request: HttpRequest,
     *,
     formset_class: type[BaseFormSet],
-    contact_queryset: object,
+    known_contacts: KnownContacts,
     initial: dict[str, object],
     interviewers_initial: list[dict[str, object]] | None,
 ) -> tuple[InterviewForm, BaseFormSet, bool]:
@@ -198,7 +200,7 @@ def _interview_forms(
     "Add another interviewer" (the no-JavaScript path) re-shows what was typed, unvalidated,
     with one more empty card.
     """
-    kwargs = {"form_kwargs": {"contact_queryset": contact_queryset}, "prefix": INTERVIEWER_PREFIX}
+    kwargs = {"form_kwargs": {"known_contacts": known_contacts}, "prefix": INTERVIEWER_PREFIX}
     if request.method != "POST":
         form = InterviewForm(initial=initial)
         return form, formset_class(initial=interviewers_initial, **kwargs), False
@@ -218,12 +220,18 @@ def _interview_forms(
 @login_required
 @GET_POST
 def interview_log(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get(user=request.user, pk=pk)
+    read = log_form_read(user_id=request.user.pk, application_id=pk)
+    application = read.application
     now = timezone.localtime(timezone.now(), request.user.zone)
     form, formset, ready = _interview_forms(
         request,
         formset_class=InterviewerFormSet,
-        contact_queryset=selectors.contact_choices(user=request.user, company=application.company),
+        known_contacts=KnownContacts(
+            contacts=read.contacts,
+            queryset_maker=lambda: selectors.contact_choices(
+                user=request.user, company=application.company
+            ),
+        ),
         initial={"timezone": request.user.timezone, "date": now.date()},
         interviewers_initial=None,
     )
@@ -254,33 +262,32 @@ def interview_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = selectors.interview_get(user=request.user, pk=pk)
+    summary = interview_page_read(user_id=request.user.pk, pk=pk)
+    interview = summary.interview
     return render(
         request,
         "interviews/interview_detail.html",
-        {
-            "interview": interview,
-            "application": interview.application,
-            "summary": selectors.interview_summarize(interview=interview),
-        },
+        {"interview": interview, "application": interview.application, "summary": summary},
     )
 
 
 @login_required
 @GET_POST
 def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = selectors.interview_get_for_form(user=request.user, pk=pk)
-    application = interview.application
-    choices = selectors.contact_choices(
-        user=request.user, company=application.company, interview=interview
-    )
+    read = edit_form_read(user_id=request.user.pk, interview_id=pk)
+    interview, application = read.interview, read.application
     form, formset, ready = _interview_forms(
         request,
         formset_class=InterviewerEditFormSet,
-        contact_queryset=choices,
+        known_contacts=KnownContacts(
+            contacts=read.contacts,
+            queryset_maker=lambda: selectors.contact_choices(
+                user=request.user, company=application.company, interview=interview
+            ),
+        ),
         initial=InterviewForm.initial_for(interview),
         interviewers_initial=[
-            {"contact": contact.pk} for contact in choices if contact.is_interviewer
+            {"contact": contact.pk} for contact in read.contacts if contact.is_interviewer
         ],
     )
     if ready:

@@ -3,11 +3,13 @@ drawn in Python."""
 
 from __future__ import annotations
 
+import re
+
 from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
 from crispy_forms.utils import get_template_pack
 from django import forms, template
 from django.forms.boundfield import BoundField
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.crispy_layout import crispy_field_html, crispy_form_html, hidden_form_html
 
@@ -59,3 +61,41 @@ def python_crispy(parser: template.base.Parser, token: template.base.Token) -> C
             f"{bits[0]} takes one form, drawn with its own helper: {{% {bits[0]} form %}}"
         )
     return _PythonCrispyFormNode(bits[1], None, template_pack=get_template_pack())
+
+
+@register.simple_tag(takes_context=True)
+def python_crispy_card(
+    context: template.Context, card: forms.BaseForm, formset: forms.BaseFormSet
+) -> SafeString:
+    """``{% python_crispy card %}`` for one card of ``formset``.
+
+    The blank cards of a formset shown unbound (the spare card, and the template the page
+    copies for another) are the same form with another prefix: the first one is drawn, each
+    other one is that markup with its own prefix. On the interview form that is one card of
+    twenty fields drawn the fewer.
+    """
+    blank = not (formset.is_bound or card.is_bound or card.initial)
+    drawn = getattr(formset, "_blank_card_html", None) if blank else None
+    if drawn is not None:
+        html = _reprefixed(drawn[1], drawn[0], card.prefix)
+        if html is not None:
+            return html
+    with context.push(card=card):
+        html = _PythonCrispyFormNode("card", None, template_pack=get_template_pack()).render(
+            context
+        )
+    if blank and drawn is None:
+        formset._blank_card_html = (card.prefix, html)
+    return html
+
+
+def _reprefixed(html: str, old: str, new: str) -> SafeString | None:
+    """A card's markup with prefix ``new`` for ``old``: its ids, names and labels' targets,
+    each at the start of a quoted attribute (``"id_``, ``"div_id_``, ``"``); escaped text
+    never holds a quote. None where the old prefix shows anywhere else (in a person's name,
+    say): such a card is drawn as any other."""
+    start = re.compile(f'"((?:div_)?(?:id_)?){re.escape(old)}-')
+    replaced, count = start.subn(lambda found: f'"{found[1]}{new}-', html)
+    if count != html.count(f"{old}-"):
+        return None
+    return mark_safe(replaced)  # noqa: S308 - drawn markup, with a prefix of our own

@@ -1,0 +1,84 @@
+"""The interview form's blank cards (the spare card and the card template) drawn once and
+re-prefixed ({% python_crispy_card %}): the page is the one drawn card by card, for the
+log and edit pages, the "add another" path and a bound form with errors, whatever the
+names of the people offered."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test.html import parse_html
+from django.urls import reverse
+
+from interviews.models import Contact
+from interviews.templatetags import python_forms
+from tests.factories import ContactFactory, InterviewFactory
+from tests.interviews.test_views import interview_post
+
+pytestmark = pytest.mark.django_db
+
+# Names that hold a card's prefix, as text and as the start of an attribute would.
+NAMES = [
+    "Ana <script>\"'&",
+    'interviewers-__prefix__-name "interviewers-1-name',
+    "interviewers-1-",
+]
+
+
+def _without_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def _page(client, method: str, path: str, data: dict | None = None) -> str:
+    response = client.post(path, data) if method == "post" else client.get(path)
+    assert response.status_code == 200
+    return _without_csrf(response.content.decode())
+
+
+def _card_by_card(monkeypatch, client, *request) -> str:
+    with monkeypatch.context() as patched:
+        patched.setattr(python_forms, "_reprefixed", lambda html, old, new: None)
+        return _page(client, *request)
+
+
+@pytest.fixture
+def interview(user):
+    interview = InterviewFactory(application__user=user)
+    company = interview.application.company
+    people = [ContactFactory(user=user, company=company, name=name) for name in NAMES]
+    interview.interviewers.set(people[:1])
+    return interview
+
+
+@pytest.mark.parametrize("names", ["plain", "with prefixes"])
+@pytest.mark.parametrize("page", ["log", "edit", "add another", "errors"])
+def test_the_page_is_the_one_drawn_card_by_card(
+    user, logged_in_client, monkeypatch, interview, page, names
+):
+    if names == "plain":
+        Contact.objects.filter(user=user).update(name="Plain Name")
+    log = reverse("interviews:interview_log", args=[interview.application.pk])
+    request = {
+        "log": ("get", log),
+        "edit": ("get", reverse("interviews:interview_edit", args=[interview.pk])),
+        "add another": ("post", log, interview_post(add_interviewer="1")),
+        "errors": ("post", log, interview_post(**{"interviewers-0-name": ""}, end_time="09:00")),
+    }[page]
+
+    shared = _page(logged_in_client, *request)
+    drawn = _card_by_card(monkeypatch, logged_in_client, *request)
+
+    assert parse_html(shared) == parse_html(drawn)
+    assert 'name="interviewers-__prefix__-name"' in shared
+    if names != "plain":
+        assert "Ana &lt;script&gt;&quot;&#x27;&amp;" in shared
+
+
+def test_a_card_whose_prefix_shows_elsewhere_is_not_reprefixed():
+    html = '<input name="interviewers-1-name" id="id_interviewers-1-name">'
+    assert python_forms._reprefixed(html, "interviewers-1", "interviewers-2") == (
+        '<input name="interviewers-2-name" id="id_interviewers-2-name">'
+    )
+    text = f"{html}<option>interviewers-1-name</option>"
+    assert python_forms._reprefixed(text, "interviewers-1", "interviewers-2") is None
