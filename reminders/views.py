@@ -40,6 +40,7 @@ from outreach.services.delivery import call_log
 from outreach.services.timeline import outreach_record
 from outreach.views.compose import ComposeTarget, compose_or_resume
 from reminders import board, selectors, task_query
+from reminders.application_choices import open_application_choices
 from reminders.feeds import calendar_feed_build
 from reminders.forms import CustomReminderForm
 from reminders.models import Reminder
@@ -223,7 +224,11 @@ def _detail_context(request: HttpRequest, reminder: Reminder, **panel: object) -
 @require_http_methods(["GET", "POST"])
 def task_create(request: HttpRequest) -> HttpResponse:
     applications = selectors.open_applications(user=request.user)
-    form = CustomReminderForm(request.POST or None, applications=applications)
+    form = CustomReminderForm(
+        request.POST or None,
+        applications=applications,
+        application_choices=open_application_choices(user_id=request.user.pk),
+    )
     if request.method == "POST" and form.is_valid():
         reminder = reminder_create_custom(user=request.user, **form.cleaned_data)
         messages.success(request, "Reminder added. We will email you when it is due.")
