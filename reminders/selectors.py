@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
 from followup_site.widgets import Choices
+from interviews.application_query import application_people
 from interviews.models import Application, Contact, Note
 from outreach import notes_query
 from outreach.forms import OUTREACH_FORMS, OutreachForm
@@ -285,9 +286,9 @@ def application_panel_context(
     ``panel_tasks`` (open tasks other than ``reminder``), ``panel_outreaches`` (the
     timeline, newest first) and ``sent_form``, ``call_form``, ``reply_form``.
     ``bound_form`` replaces its unbound twin, so that a form that failed validation shows
-    again with its errors. ``people``, the contacts in application_contacts' order if the
-    caller has them already (see interviews.application_query.application_people), saves
-    reading them again.
+    again with its errors. ``people``, the contacts in application_contacts' order, are
+    read by the hand-written ``interviews.application_query.application_people`` unless the
+    caller has them already.
     """
     context = application_panel_data(user=user, application=application)
     if reminder is not None:
@@ -312,7 +313,13 @@ def application_panel_context(
             *(
                 (contact.pk, contact_field.label_from_instance(contact))
                 for contact in (
-                    people if people is not None else contacts.only("pk", "name", "job_title")
+                    people
+                    if people is not None
+                    else application_people(
+                        user_id=user.pk,
+                        application_id=application.pk,
+                        company_id=application.company_id,
+                    ).contacts
                 )
             ),
         ]
