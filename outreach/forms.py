@@ -170,6 +170,8 @@ class CallLogForm(forms.Form):
         self.helper.add_input(Submit("log", "Log the call"))
         # The call page writes the <form> tag: {% python_crispy %} draws a form without one.
         self.helper.form_tag = False
+        # None of these widgets has media; looking for it walks every widget's classes.
+        self.helper.include_media = False
 
     def call_body(self) -> str:
         notes = self.cleaned_data.get("notes", "").strip()
@@ -220,6 +222,8 @@ class OutreachForm(forms.Form):
         self.helper.layout = crispy_layout.Layout(*self.fields)
         # The template writes the <form> tag: it adds the hidden ``what`` the view reads.
         self.helper.form_tag = False
+        # None of these widgets has media; looking for it walks every widget's classes.
+        self.helper.include_media = False
 
     @classmethod
     def people_choices(cls, contacts: Iterable[Contact]) -> Choices:

@@ -9,7 +9,8 @@ import time_machine
 from django.template import Context, Template
 from django.urls import reverse
 
-from outreach.forms import OUTREACH_FORMS, OutreachSentForm
+from interviews.models import Contact
+from outreach.forms import OUTREACH_FORMS, CallLogForm, OutreachSentForm
 from outreach.models import Outreach
 from reminders.models import PURPOSE_OF_KIND, Reminder
 from reminders.selectors import application_contacts, application_panel_context
@@ -296,3 +297,13 @@ def test_a_posted_form_checks_its_contact_against_a_queryset(setup):
 
     with pytest.raises(TypeError):
         OutreachSentForm({"sent-channel": "email"}, contacts=choices)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [*(form(contacts=Contact.objects.none()) for form in OUTREACH_FORMS.values()), CallLogForm()],
+)
+def test_the_logging_forms_have_no_media_to_draw(form):
+    # Their helpers leave the media out (include_media); a widget with some would need it.
+    assert str(form.media) == ""
+    assert form.helper.include_media is False
