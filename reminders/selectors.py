@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
-from interviews.application_query import application_people
+from interviews.application_query import Person, application_people
 from interviews.models import Application, Contact, Note
 from outreach import notes_query
 from outreach.forms import OUTREACH_FORMS, OutreachForm
@@ -277,7 +277,7 @@ def application_panel_context(
     application: Application,
     reminder: Reminder | None = None,
     bound_form: OutreachForm | None = None,
-    people: list[Contact] | None = None,
+    people: Iterable[Person] | None = None,
 ) -> dict[str, object]:
     """Everything ``reminders/includes/application_panel.html`` needs, for one application.
 
@@ -295,9 +295,9 @@ def application_panel_context(
         context["panel_tasks"] = [t for t in context["panel_tasks"] if t.pk != reminder.pk]
     default_contact = reminder.contact if reminder is not None else None
     default_purpose = PURPOSE_OF_KIND.get(reminder.kind, "") if reminder is not None else ""
-    # The three blank forms offer the same people: read them once, not once a form (a model
-    # choice field reads its queryset each time it renders), and normalise the list and
-    # write its options once for the three selects.
+    # The three blank forms offer the same people: read once, and their options normalised
+    # and written once for the three selects (a form given a queryset would read it again
+    # each time it draws its select).
     if people is None:
         people = application_people(
             user_id=user.pk, application_id=application.pk, company_id=application.company_id
