@@ -15,6 +15,7 @@ from datetime import datetime
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from followup_site.dates import LocalDates
 from followup_site.row_urls import id_url_maker
 from followup_site.widgets import esc
 from interviews.models import Application
@@ -76,12 +77,18 @@ def interview_timeline_html(timeline: Iterable[InterviewSummary], *, now: dateti
     detail = id_url_maker("interviews:interview_detail")
     edit = id_url_maker("interviews:interview_edit")
     delete = id_url_maker("interviews:interview_delete")
-    zone = timezone.get_current_timezone()
+    dates = LocalDates()
     parts = []
     for summary in timeline:
         interview = summary.interview
-        starts = formats.date_format(interview.starts_at.astimezone(zone), "l j F Y, H:i")
-        ends = formats.date_format(interview.ends_at.astimezone(zone), "H:i T")
+        # "l j F Y, H:i" and "H:i T", as the date filter writes them.
+        local = dates.local(interview.starts_at)
+        starts = (
+            f"{dates.l(local)} {local.day} {dates.F(local)} {local.year:04d}, "
+            f"{local.hour:02d}:{local.minute:02d}"
+        )
+        local = dates.local(interview.ends_at)
+        ends = f"{local.hour:02d}:{local.minute:02d} {dates.T(local)}"
         upcoming = (
             '<span class="badge text-bg-info">upcoming</span>' if interview.starts_at > now else ""
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from crispy_forms.helper import FormHelper
@@ -169,6 +170,8 @@ class CallLogForm(forms.Form):
         self.helper.add_input(Submit("log", "Log the call"))
         # The call page writes the <form> tag: {% python_crispy %} draws a form without one.
         self.helper.form_tag = False
+        # None of these widgets has media; looking for it walks every widget's classes.
+        self.helper.include_media = False
 
     def call_body(self) -> str:
         notes = self.cleaned_data.get("notes", "").strip()
@@ -195,14 +198,22 @@ class OutreachForm(forms.Form):
     def __init__(
         self,
         *args: object,
-        contacts: QuerySet[Contact],
+        contacts: QuerySet[Contact] | Choices,
         default_contact: Contact | None = None,
         default_purpose: str = "",
         **kwargs: object,
     ) -> None:
+        """``contacts``: the people one may pick, a queryset for a posted form (it checks the
+        choice against it); for a blank one, which only draws them, they may come as
+        ``people_choices`` instead, read once for the follow-up panel's three forms."""
         kwargs.setdefault("prefix", self.what)
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = contacts
+        if isinstance(contacts, Choices):
+            if self.is_bound:
+                raise TypeError("A posted form checks its contact against a queryset.")
+            self.fields["contact"].choices = contacts
+        else:
+            self.fields["contact"].queryset = contacts
         if default_contact is not None:
             self.fields["contact"].initial = default_contact.pk
         if "purpose" in self.fields and default_purpose in dict(self.fields["purpose"].choices):
@@ -211,6 +222,18 @@ class OutreachForm(forms.Form):
         self.helper.layout = crispy_layout.Layout(*self.fields)
         # The template writes the <form> tag: it adds the hidden ``what`` the view reads.
         self.helper.form_tag = False
+        # None of these widgets has media; looking for it walks every widget's classes.
+        self.helper.include_media = False
+
+    @classmethod
+    def people_choices(cls, contacts: Iterable[Contact]) -> Choices:
+        """The options the contact select draws for ``contacts`` (or rows with their pk, name
+        and job title), as it draws them from its queryset: normalised once, and their
+        markup written once, for as many blank forms as offer them."""
+        field = cls.base_fields["contact"]
+        return Choices(
+            [("", field.empty_label), *((c.pk, field.label_from_instance(c)) for c in contacts)]
+        )
 
     def clean_occurred_at(self) -> datetime:
         occurred_at = self.cleaned_data["occurred_at"]

@@ -301,20 +301,6 @@ def open_drafts_of(
     return drafts
 
 
-def application_open_drafts(*, user: User, application: Application) -> list[Draft]:
-    """The open drafts of an application, as its own page lists them: the application (and
-    its company) are at hand, so the rows do not join them in again."""
-    drafts = list(
-        open_drafts_of(user=user, application=application)
-        .select_related(None)
-        .select_related("contact")
-        .only(*(name for name in DRAFT_ROW_FIELDS if not name.startswith("application__")))
-    )
-    for draft in drafts:
-        draft.application = application
-    return drafts
-
-
 def _open_for(
     *,
     user: User,

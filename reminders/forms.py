@@ -31,15 +31,20 @@ class CustomReminderForm(forms.Form):
         help_text="Only your open applications are listed.",
     )
 
-    def __init__(self, *args: object, applications: QuerySet[Application], **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        applications: QuerySet[Application],
+        application_choices: list[tuple[int, str]],
+        **kwargs: object,
+    ):
+        """``applications`` validates a posted choice; ``application_choices``, the same
+        applications as (id, name) in the same order (see reminders.application_choices),
+        are the select's options."""
         super().__init__(*args, **kwargs)
         field = self.fields["application"]
         field.queryset = applications
-        # The select needs only what an application's name is made of (its __str__).
-        shown = applications.only("role", "company__name")
-        field.choices = Choices(
-            [("", field.empty_label), *((a.pk, field.label_from_instance(a)) for a in shown)]
-        )
+        field.choices = Choices([("", field.empty_label), *application_choices])
         # Every field in order, as crispy draws a form without a layout; drawn in Python.
         self.helper = crispy_layout.FormHelper()
         self.helper.form_method = "post"

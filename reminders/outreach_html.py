@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from followup_site.dates import LocalDates
 from followup_site.raw_sql import utc_moment
 from followup_site.widgets import esc
 from interviews.models import Contact
@@ -110,10 +110,11 @@ def _timeline_row(row: tuple) -> TimelineRow:
 
 def outreach_timeline_html(outreaches: Iterable[Outreach | TimelineRow]) -> SafeString:
     """The entries of the timeline, newest first as given."""
-    return mark_safe("".join(_entry(outreach) for outreach in outreaches))  # noqa: S308
+    dates = LocalDates()
+    return mark_safe("".join(_entry(outreach, dates) for outreach in outreaches))  # noqa: S308
 
 
-def _entry(outreach: Outreach | TimelineRow) -> str:
+def _entry(outreach: Outreach | TimelineRow, dates: LocalDates) -> str:
     incoming = outreach.direction == "in"
     contact = outreach.contact if outreach.contact_id is not None else None
     channel = outreach.get_channel_display()
@@ -145,7 +146,12 @@ def _entry(outreach: Outreach | TimelineRow) -> str:
         badges.append(
             f'<span class="badge {delivery_class}">{esc(outreach.get_delivery_display())}</span>'
         )
-    occurred = formats.date_format(timezone.localtime(outreach.occurred_at), "D j M Y, H:i")
+    # {{ occurred_at|date:"D j M Y, H:i" }}
+    local = dates.local(outreach.occurred_at)
+    occurred = (
+        f"{dates.D(local)} {local.day} {dates.M(local)} {local.year:04d}, "
+        f"{local.hour:02d}:{local.minute:02d}"
+    )
     lines = []
     if outreach.received_while_inactive:
         lines.append(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
-from followup_site.widgets import Choices
+from interviews.application_query import Person, application_people
 from interviews.models import Application, Contact, Note
 from outreach import notes_query
 from outreach.forms import OUTREACH_FORMS, OutreachForm
@@ -277,7 +277,7 @@ def application_panel_context(
     application: Application,
     reminder: Reminder | None = None,
     bound_form: OutreachForm | None = None,
-    people: list[Contact] | None = None,
+    people: Iterable[Person] | None = None,
 ) -> dict[str, object]:
     """Everything ``reminders/includes/application_panel.html`` needs, for one application.
 
@@ -285,40 +285,30 @@ def application_panel_context(
     ``panel_tasks`` (open tasks other than ``reminder``), ``panel_outreaches`` (the
     timeline, newest first) and ``sent_form``, ``call_form``, ``reply_form``.
     ``bound_form`` replaces its unbound twin, so that a form that failed validation shows
-    again with its errors. ``people``, the contacts in application_contacts' order if the
-    caller has them already (see interviews.application_query.application_people), saves
-    reading them again.
+    again with its errors. ``people``, the contacts in application_contacts' order, are
+    read by the hand-written ``interviews.application_query.application_people`` unless the
+    caller has them already.
     """
     context = application_panel_data(user=user, application=application)
     if reminder is not None:
         # The task page shows its own task above the panel; list only the others here.
         context["panel_tasks"] = [t for t in context["panel_tasks"] if t.pk != reminder.pk]
-    contacts = application_contacts(user=user, application=application)
     default_contact = reminder.contact if reminder is not None else None
     default_purpose = PURPOSE_OF_KIND.get(reminder.kind, "") if reminder is not None else ""
+    # The three blank forms offer the same people: read once, and their options normalised
+    # and written once for the three selects (a form given a queryset would read it again
+    # each time it draws its select).
+    if people is None:
+        people = application_people(
+            user_id=user.pk, application_id=application.pk, company_id=application.company_id
+        ).contacts
+    choices = OutreachForm.people_choices(people)
     forms_by_what = {
         what: form_class(
-            contacts=contacts, default_contact=default_contact, default_purpose=default_purpose
+            contacts=choices, default_contact=default_contact, default_purpose=default_purpose
         )
         for what, form_class in OUTREACH_FORMS.items()
     }
-    # The three blank forms offer the same people: read them once, not once a form (a model
-    # choice field reads its queryset each time it renders), and normalise the list and
-    # write its options once for the three selects.
-    contact_field = forms_by_what["sent"].fields["contact"]
-    people = Choices(
-        [
-            ("", contact_field.empty_label),
-            *(
-                (contact.pk, contact_field.label_from_instance(contact))
-                for contact in (
-                    people if people is not None else contacts.only("pk", "name", "job_title")
-                )
-            ),
-        ]
-    )
-    for form in forms_by_what.values():
-        form.fields["contact"].choices = people
     if bound_form is not None:
         forms_by_what[bound_form.what] = bound_form
     context.update(

@@ -15,10 +15,9 @@ from datetime import datetime
 from functools import cached_property
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
 
+from followup_site.dates import LocalDates
 from followup_site.row_urls import id_url_maker
 from followup_site.widgets import esc
 from reminders.models import Reminder
@@ -31,32 +30,14 @@ _KIND_BADGE_CLASSES = {
 }
 
 
-class RowDates:
-    """``{{ instant|date:"D j M, H:i T" }}`` for many instants, in the active time zone, with
-    the names of days and months translated once each (when first needed)."""
-
-    def __init__(self) -> None:
-        self.zone = timezone.get_current_timezone()
-        self.days: dict[int, str] = {}
-        self.months: dict[int, str] = {}
-
-    def local(self, instant: datetime) -> datetime:
-        return instant.astimezone(self.zone)
+class RowDates(LocalDates):
+    """``{{ instant|date:"D j M, H:i T" }}`` for many instants, in the active time zone."""
 
     def __call__(self, local: datetime) -> str:
-        zone = local.tzinfo
-        # The date filter leaves the zone's name out of a time the clock shows twice (or
-        # skips) around a DST change.
-        ambiguous = zone.utcoffset(local.replace(fold=not local.fold)) != zone.utcoffset(local)
-        name = "" if ambiguous else str(zone.tzname(local))
-        weekday, month = local.weekday(), local.month
-        day_name = self.days.get(weekday) or self.days.setdefault(
-            weekday, str(WEEKDAYS_ABBR[weekday])
+        return (
+            f"{self.D(local)} {local.day} {self.M(local)}, "
+            f"{local.hour:02d}:{local.minute:02d} {self.T(local)}"
         )
-        month_name = self.months.get(month) or self.months.setdefault(
-            month, str(MONTHS_3[month]).title()
-        )
-        return f"{day_name} {local.day} {month_name}, {local.hour:02d}:{local.minute:02d} {name}"
 
 
 class _Shared:

@@ -39,7 +39,8 @@ from outreach.models import Outreach
 from outreach.services.delivery import call_log
 from outreach.services.timeline import outreach_record
 from outreach.views.compose import ComposeTarget, compose_or_resume
-from reminders import board, selectors, task_query
+from reminders import application_page_query, board, selectors, task_query
+from reminders.application_choices import open_application_choices
 from reminders.feeds import calendar_feed_build
 from reminders.forms import CustomReminderForm
 from reminders.models import Reminder
@@ -148,7 +149,9 @@ def application_stage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = interview_selectors.application_get(user=request.user, pk=pk)
+    application, open_drafts = application_page_query.application_with_open_drafts(
+        user_id=request.user.pk, pk=pk
+    )
     # The interviewers and the people the panel's forms offer, read together.
     people = application_query.application_people(
         user_id=request.user.pk, application_id=application.pk, company_id=application.company_id
@@ -162,9 +165,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 application_id=application.pk, interviewers=people.interviewers
             ),
             "now": timezone.now(),
-            "open_drafts": outreach_selectors.application_open_drafts(
-                user=request.user, application=application
-            ),
+            "open_drafts": open_drafts,
             **selectors.application_panel_context(
                 user=request.user, application=application, people=people.contacts
             ),
@@ -223,7 +224,11 @@ def _detail_context(request: HttpRequest, reminder: Reminder, **panel: object) -
 @require_http_methods(["GET", "POST"])
 def task_create(request: HttpRequest) -> HttpResponse:
     applications = selectors.open_applications(user=request.user)
-    form = CustomReminderForm(request.POST or None, applications=applications)
+    form = CustomReminderForm(
+        request.POST or None,
+        applications=applications,
+        application_choices=open_application_choices(user_id=request.user.pk),
+    )
     if request.method == "POST" and form.is_valid():
         reminder = reminder_create_custom(user=request.user, **form.cleaned_data)
         messages.success(request, "Reminder added. We will email you when it is due.")

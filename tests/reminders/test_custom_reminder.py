@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 
 from interviews.models import Application
+from reminders.application_choices import open_application_choices
 from reminders.models import Reminder
-from tests.factories import ApplicationFactory, UserFactory
+from reminders.selectors import open_applications
+from tests.factories import ApplicationFactory, CompanyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,32 @@ def test_another_users_application_is_refused(new_yorker, client_for):
     assert response.status_code == 200
     assert "application" in response.context["form"].errors
     assert not Reminder.objects.exists()
+
+
+def test_the_selects_options_are_the_open_applications_as_the_orm_reads_them(
+    new_yorker, other_user
+):
+    acme = CompanyFactory(user=new_yorker, name="Acme")
+    ApplicationFactory(user=new_yorker, role="Analyst", company__name="Zeta")
+    for role in ("Engineer", "<b>&'\""):
+        ApplicationFactory(user=new_yorker, role=role, company=acme)
+    ApplicationFactory(
+        user=new_yorker,
+        stage=Application.Stage.CLOSED,
+        closed_reason=Application.ClosedReason.REJECTED,
+    )
+    ApplicationFactory(user=other_user)
+
+    expected = [(a.pk, str(a)) for a in open_applications(user=new_yorker)]
+
+    assert len(expected) == 3
+    assert open_application_choices(user_id=new_yorker.pk) == expected
+
+
+def test_the_select_escapes_an_applications_name(new_yorker, client_for):
+    ApplicationFactory(user=new_yorker, role="<script>\"'&", company__name="<i>Co</i>")
+
+    page = client_for(new_yorker).get(reverse("reminders:task_create")).content.decode()
+
+    assert "&lt;script&gt;&quot;&#x27;&amp; at &lt;i&gt;Co&lt;/i&gt;</option>" in page
+    assert "<script>\"'&" not in page

@@ -6,11 +6,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.template import Context, Template
 from django.urls import reverse
 
+from interviews.models import Contact
+from outreach.forms import OUTREACH_FORMS, CallLogForm, OutreachSentForm
 from outreach.models import Outreach
-from reminders.models import Reminder
-from tests.factories import ApplicationFactory, ContactFactory, ReminderFactory, UserFactory
+from reminders.models import PURPOSE_OF_KIND, Reminder
+from reminders.selectors import application_contacts, application_panel_context
+from tests.factories import (
+    ApplicationFactory,
+    ContactFactory,
+    InterviewFactory,
+    ReminderFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +267,43 @@ def test_another_users_contact_is_a_form_error(setup, logged_in_client):
     assert response.status_code == 200
     assert response.context["reply_form"].errors["contact"]
     assert not Outreach.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_panels_blank_forms_draw_the_same_people_as_from_the_queryset(setup, user):
+    application, ana, reminder = setup
+    hostile = "<script>\"'&"
+    ContactFactory(user=user, company=application.company, name=hostile, job_title=hostile)
+    interviewer = ContactFactory(user=user, name="Bo Interviewer")
+    InterviewFactory(application=application).interviewers.add(interviewer)
+    context = application_panel_context(user=user, application=application, reminder=reminder)
+    contacts = application_contacts(user=user, application=application)
+    template = Template("{% load python_forms %}{% python_crispy form %}")
+
+    for what, form_class in OUTREACH_FORMS.items():
+        expected = form_class(
+            contacts=contacts,
+            default_contact=ana,
+            default_purpose=PURPOSE_OF_KIND.get(reminder.kind, ""),
+        )
+        drawn = template.render(Context({"form": context[f"{what}_form"]}))
+        assert drawn == template.render(Context({"form": expected}))
+        assert "Bo Interviewer" in drawn
+        assert hostile not in drawn
+
+
+def test_a_posted_form_checks_its_contact_against_a_queryset(setup):
+    choices = OutreachSentForm.people_choices([setup[1]])
+
+    with pytest.raises(TypeError):
+        OutreachSentForm({"sent-channel": "email"}, contacts=choices)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [*(form(contacts=Contact.objects.none()) for form in OUTREACH_FORMS.values()), CallLogForm()],
+)
+def test_the_logging_forms_have_no_media_to_draw(form):
+    # Their helpers leave the media out (include_media); a widget with some would need it.
+    assert str(form.media) == ""
+    assert form.helper.include_media is False
