@@ -21,9 +21,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from followup_site.ids import id_or_none
-from interviews.models import Application, Interview
+from interviews.models import Application
 from interviews.selectors import contact_get
-from outreach import draft_query, selectors, send_guard
+from outreach import composer_query, draft_query, selectors, send_guard
 from outreach.forms import DraftForm, TemplatePickForm
 from outreach.models import Draft, Occasion
 from outreach.notes_query import NoteRow
@@ -290,15 +290,12 @@ def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpResponse:
-    interview = get_object_or_404(
-        Interview.objects.select_related("application__company"),
-        pk=interview_pk,
-        application__user=request.user,
-    )
     contact_pk = id_or_none(request.GET.get("contact") or request.POST.get("contact"))
     if contact_pk is None:
         raise Http404("Choose whom to write to.")
-    contact = contact_get(user=request.user, pk=contact_pk)
+    interview, contact = composer_query.interview_target_get(
+        user_id=request.user.pk, interview_pk=interview_pk, contact_pk=contact_pk
+    )
     target = ComposeTarget(
         user=request.user,
         application=interview.application,
