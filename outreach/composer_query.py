@@ -24,43 +24,64 @@ _COMPANY = ModelColumns(Company, "co")
 _CONTACT = ModelColumns(Contact, "c")
 _CONTACT_COMPANY = ModelColumns(Company, "cc")
 
+# The open drafts a composer page may resume: the user's not sent, to the contact; which
+# of them is said by the rule of ``draft_open_key`` (``{which}``).
+_OPEN_DRAFT = f"""
+SELECT d.id FROM {Draft._meta.db_table} d
+WHERE d.user_id = %(user)s AND d.send_state <> %(sent)s AND d.contact_id = {{contact}}
+  AND {{which}}
+ORDER BY d.updated_at DESC, d.id DESC
+LIMIT 1
+"""  # noqa: S608 - only the model's table and column names and placeholders are written in
+
 # The contact is joined whatever the interview: a contact of the user's, as contact_get
-# reads it, whether or not they sat in (the interview page offers anyone to write to).
+# reads it, whether or not they sat in (the interview page offers anyone to write to). The
+# draft is the one ``draft_open_key`` picks for them and this interview.
 _INTERVIEW_TARGET_SQL = f"""
 SELECT {_INTERVIEW.sql}, {_APPLICATION.sql}, {_COMPANY.sql}, {_CONTACT.sql},
-  {_CONTACT_COMPANY.sql}
+  {_CONTACT_COMPANY.sql}, od.id, od.template_key
 FROM {Interview._meta.db_table} i
 JOIN {Application._meta.db_table} a ON a.id = i.application_id
 JOIN {Company._meta.db_table} co ON co.id = a.company_id
 LEFT JOIN {Contact._meta.db_table} c ON c.id = %(contact)s AND c.user_id = %(user)s
 LEFT JOIN {Company._meta.db_table} cc ON cc.id = c.company_id
+LEFT JOIN {Draft._meta.db_table} od ON od.id = (
+  {_OPEN_DRAFT.format(contact="c.id", which="d.interview_id = i.id")})
 WHERE i.id = %(interview)s AND a.user_id = %(user)s
 """  # noqa: S608 - only the models' table and column names and placeholders are written in
 
 
 def interview_target_get(
     *, user_id: int, interview_pk: int, contact_pk: int
-) -> tuple[Interview, Contact]:
+) -> tuple[Interview, Contact, tuple[int, str] | None]:
     """The user's interview ``interview_pk`` (its application with the company at hand) and
     their contact ``contact_pk`` (its company at hand), as ``get_object_or_404`` and
-    ``contact_get`` give them. Http404 if the user has no such interview or contact."""
+    ``contact_get`` give them, and ``draft_open_key``'s answer for them (the open draft to
+    the contact about the interview). Http404 if the user has no such interview or contact."""
     if id_or_none(interview_pk) is None:  # a number no row can have
         raise Http404("No such interview.")
-    params = {"user": user_id, "interview": interview_pk, "contact": contact_pk}
+    params = {
+        "user": user_id,
+        "interview": interview_pk,
+        "contact": contact_pk,
+        "sent": Draft.SendState.SENT,
+    }
     with connection.cursor() as cursor:
         cursor.execute(_INTERVIEW_TARGET_SQL, params)
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such interview.")
+    columns = (_INTERVIEW, _APPLICATION, _COMPANY, _CONTACT, _CONTACT_COMPANY)
     interview, application, company, contact, contact_company = build_instances(
-        row, (_INTERVIEW, _APPLICATION, _COMPANY, _CONTACT, _CONTACT_COMPANY), connection
+        row, columns, connection
     )
     if contact is None:
         raise Http404("No such contact.")
     application.company = company
     interview.application = application
     contact.company = contact_company
-    return interview, contact
+    draft_pk, template_key = row[-2:]
+    return interview, contact, None if draft_pk is None else (draft_pk, template_key)
 
 
 def draft_open_key(
@@ -85,10 +106,7 @@ def draft_open_key(
         which = "d.reminder_id IS NULL AND d.interview_id IS NULL"
     sql = f"""
 SELECT d.id, d.template_key FROM {Draft._meta.db_table} d
-WHERE d.user_id = %(user)s AND d.send_state <> %(sent)s AND d.contact_id = %(contact)s
-  AND {which}
-ORDER BY d.updated_at DESC, d.id DESC
-LIMIT 1
+WHERE d.id = ({_OPEN_DRAFT.format(contact="%(contact)s", which=which)})
 """  # noqa: S608 - only the model's table and column names and placeholders are written in
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -78,6 +78,18 @@ class ComposeTarget:
             user=self.user, application=self.application, contact=self.contact
         )
 
+    # The pk and template key of the open draft this target resumes, if any: a page that
+    # read its target by hand-written SQL read this with it.
+    @cached_property
+    def open_draft_key(self) -> tuple[int, str] | None:
+        return selectors.draft_open_key_for(
+            user=self.user,
+            contact=self.contact,
+            application=self.application,
+            reminder=self.reminder,
+            interview=self.interview,
+        )
+
     @cached_property
     def history(self) -> send_guard.ContactHistory:
         return send_guard.contact_history(user=self.user, contact=self.contact)
@@ -263,18 +275,17 @@ def _save(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
 
 def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
     """Open the draft already being written for the target, or a new one; save on POST."""
-    whom = {
-        "user": request.user,
-        "contact": target.contact,
-        "application": target.application,
-        "reminder": target.reminder,
-        "interview": target.interview,
-    }
     if request.method == "POST":
-        target.draft = selectors.draft_open_for(**whom)
+        target.draft = selectors.draft_open_for(
+            user=request.user,
+            contact=target.contact,
+            application=target.application,
+            reminder=target.reminder,
+            interview=target.interview,
+        )
         return _save(request, target)
     # A page that resumes a draft only redirects to it: its pk and template are enough.
-    existing = selectors.draft_open_key_for(**whom)
+    existing = target.open_draft_key
     if existing is None:
         return _composer(request, target)
     pk, template_key = existing
@@ -293,7 +304,7 @@ def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpRespon
     contact_pk = id_or_none(request.GET.get("contact") or request.POST.get("contact"))
     if contact_pk is None:
         raise Http404("Choose whom to write to.")
-    interview, contact = composer_query.interview_target_get(
+    interview, contact, open_draft_key = composer_query.interview_target_get(
         user_id=request.user.pk, interview_pk=interview_pk, contact_pk=contact_pk
     )
     target = ComposeTarget(
@@ -302,6 +313,7 @@ def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpRespon
         contact=contact,
         interview=interview,
     )
+    target.open_draft_key = open_draft_key
     return compose_or_resume(request, target)
 
 

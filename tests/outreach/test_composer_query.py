@@ -43,7 +43,7 @@ def test_the_interview_and_contact_are_those_the_orm_reads(user, with_company):
         user=user, name=HOSTILE, company=interview.application.company if with_company else None
     )
 
-    read_interview, read_contact = interview_target_get(
+    read_interview, read_contact, open_key = interview_target_get(
         user_id=user.pk, interview_pk=interview.pk, contact_pk=contact.pk
     )
 
@@ -54,6 +54,7 @@ def test_the_interview_and_contact_are_those_the_orm_reads(user, with_company):
     expected_contact = Contact.objects.select_related("company").get(pk=contact.pk)
     _same(read_contact, expected_contact)
     _same(read_contact.company, expected_contact.company)
+    assert open_key is None
 
 
 def test_another_users_interview_or_contact_is_not_found(user):
@@ -99,6 +100,9 @@ def test_the_open_draft_key_is_the_one_the_orm_picks(user):
         draft_of(user, application=application, **extra)
     draft_of(**base, send_state=Draft.SendState.FAILED, template_key=HOSTILE)
 
+    assert interview_target_get(user_id=user.pk, interview_pk=interview.pk, contact_pk=contact.pk)[
+        2
+    ] == _orm_open_key(**base, reminder=None, interview=interview)
     for whom in (
         {"reminder": task, "interview": interview},
         {"reminder": None, "interview": interview},
