@@ -25,9 +25,10 @@ _CONTACT = ModelColumns(Contact, "c")
 _CONTACT_COMPANY = ModelColumns(Company, "cc")
 
 # The open drafts a composer page may resume: the user's not sent, to the contact; which
-# of them is said by the rule of ``draft_open_key`` (``{which}``).
+# of them is said by the rule of ``draft_open_key`` (``{which}``); ``{column}`` is what is
+# read of the one it picks.
 _OPEN_DRAFT = f"""
-SELECT d.id FROM {Draft._meta.db_table} d
+SELECT d.{{column}} FROM {Draft._meta.db_table} d
 WHERE d.user_id = %(user)s AND d.send_state <> %(sent)s AND d.contact_id = {{contact}}
   AND {{which}}
 ORDER BY d.updated_at DESC, d.id DESC
@@ -36,17 +37,20 @@ LIMIT 1
 
 # The contact is joined whatever the interview: a contact of the user's, as contact_get
 # reads it, whether or not they sat in (the interview page offers anyone to write to). The
-# draft is the one ``draft_open_key`` picks for them and this interview.
+# draft is the one ``draft_open_key`` picks for them and this interview, its pk and template
+# key each a subquery in the select list, which an index answers however many drafts there
+# are (PostgreSQL would hash a join on it against every draft).
+_OPEN_FOR_INTERVIEW = {"contact": "c.id", "which": "d.interview_id = i.id"}
 _INTERVIEW_TARGET_SQL = f"""
 SELECT {_INTERVIEW.sql}, {_APPLICATION.sql}, {_COMPANY.sql}, {_CONTACT.sql},
-  {_CONTACT_COMPANY.sql}, od.id, od.template_key
+  {_CONTACT_COMPANY.sql},
+  ({_OPEN_DRAFT.format(column="id", **_OPEN_FOR_INTERVIEW)}),
+  ({_OPEN_DRAFT.format(column="template_key", **_OPEN_FOR_INTERVIEW)})
 FROM {Interview._meta.db_table} i
 JOIN {Application._meta.db_table} a ON a.id = i.application_id
 JOIN {Company._meta.db_table} co ON co.id = a.company_id
 LEFT JOIN {Contact._meta.db_table} c ON c.id = %(contact)s AND c.user_id = %(user)s
 LEFT JOIN {Company._meta.db_table} cc ON cc.id = c.company_id
-LEFT JOIN {Draft._meta.db_table} od ON od.id = (
-  {_OPEN_DRAFT.format(contact="c.id", which="d.interview_id = i.id")})
 WHERE i.id = %(interview)s AND a.user_id = %(user)s
 """  # noqa: S608 - only the models' table and column names and placeholders are written in
 
@@ -106,7 +110,7 @@ def draft_open_key(
         which = "d.reminder_id IS NULL AND d.interview_id IS NULL"
     sql = f"""
 SELECT d.id, d.template_key FROM {Draft._meta.db_table} d
-WHERE d.id = ({_OPEN_DRAFT.format(contact="%(contact)s", which=which)})
+WHERE d.id = ({_OPEN_DRAFT.format(column="id", contact="%(contact)s", which=which)})
 """  # noqa: S608 - only the model's table and column names and placeholders are written in
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
