@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from followup_site.ids import id_or_none
+from followup_site.row_urls import url_for_id
 from interviews.models import Application
 from interviews.selectors import contact_get
 from outreach import composer_query, draft_query, selectors, send_guard
@@ -181,8 +182,11 @@ def _composer(
         # string included (?contact=, ?application=, a call task's ?template=): saving to the
         # bare path would lose whom it is for and never create the draft.
         "save_url": (
-            reverse("outreach:draft_edit", args=[draft.pk]) if draft else request.get_full_path()
+            url_for_id("outreach:draft_edit", draft.pk) if draft else request.get_full_path()
         ),
+        # The saved draft's own links, without a walk of the URL resolver each.
+        "eml_url": url_for_id("outreach:draft_eml", draft.pk) if draft else "",
+        "delete_url": url_for_id("outreach:draft_delete", draft.pk) if draft else "",
         "target_params": [
             (name, request.GET[name]) for name in TARGET_PARAMS if name in request.GET
         ],
