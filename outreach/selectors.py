@@ -13,7 +13,7 @@ from accounts.models import User
 from followup_site.ids import id_or_none
 from interviews.models import Application, Contact, Interview, Note
 from interviews.selectors import notes_about
-from outreach import notes_query
+from outreach import composer_query, notes_query
 from outreach.builtin_templates import (
     BUILTIN_BY_KEY,
     BUILTIN_TEMPLATES,
@@ -153,9 +153,15 @@ def builtin_template_choices() -> list[TemplateChoice]:
 
 
 def template_choices(*, user: User) -> list[TemplateChoice]:
-    """Built-in templates first, then the user's own copies."""
-    own = user_templates(user=user).only("name", "occasion", "subject", "body", "updated_at")
-    return builtin_template_choices() + [_choice(t, is_builtin=False) for t in own]
+    """Built-in templates first, then the user's own copies (read by hand-written SQL, in
+    their model's order: ``outreach.composer_query.own_templates``)."""
+    own = [
+        TemplateChoice(key, name, occasion, subject, body, False, updated_at)
+        for key, name, occasion, subject, body, updated_at in composer_query.own_templates(
+            user_id=user.pk
+        )
+    ]
+    return builtin_template_choices() + own
 
 
 def template_resolve(
@@ -352,17 +358,14 @@ def draft_open_key_for(
     interview: Interview | None = None,
 ) -> tuple[int, str] | None:
     """The pk and template key of the draft ``draft_open_for`` would resume: all a page that
-    only redirects to it needs, without reading the draft and its relations."""
-    return (
-        _open_for(
-            user=user,
-            contact=contact,
-            application=application,
-            reminder=reminder,
-            interview=interview,
-        )
-        .values_list("pk", "template_key")
-        .first()
+    only redirects to it needs, read by one hand-written query (``outreach.composer_query``)
+    rather than the ORM's filtered ``_open_for``."""
+    return composer_query.draft_open_key(
+        user_id=user.pk,
+        contact_id=contact.pk,
+        application_id=None if application is None else application.pk,
+        reminder_id=None if reminder is None else reminder.pk,
+        interview_id=None if interview is None else interview.pk,
     )
 
 

@@ -21,9 +21,10 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from followup_site.ids import id_or_none
-from interviews.models import Application, Interview
+from followup_site.row_urls import url_for_id
+from interviews.models import Application
 from interviews.selectors import contact_get
-from outreach import draft_query, selectors, send_guard
+from outreach import composer_query, draft_query, selectors, send_guard
 from outreach.forms import DraftForm, TemplatePickForm
 from outreach.models import Draft, Occasion
 from outreach.notes_query import NoteRow
@@ -76,6 +77,18 @@ class ComposeTarget:
     def notes(self) -> list[NoteRow]:
         return selectors.notes_read(
             user=self.user, application=self.application, contact=self.contact
+        )
+
+    # The pk and template key of the open draft this target resumes, if any: a page that
+    # read its target by hand-written SQL read this with it.
+    @cached_property
+    def open_draft_key(self) -> tuple[int, str] | None:
+        return selectors.draft_open_key_for(
+            user=self.user,
+            contact=self.contact,
+            application=self.application,
+            reminder=self.reminder,
+            interview=self.interview,
         )
 
     @cached_property
@@ -169,8 +182,11 @@ def _composer(
         # string included (?contact=, ?application=, a call task's ?template=): saving to the
         # bare path would lose whom it is for and never create the draft.
         "save_url": (
-            reverse("outreach:draft_edit", args=[draft.pk]) if draft else request.get_full_path()
+            url_for_id("outreach:draft_edit", draft.pk) if draft else request.get_full_path()
         ),
+        # The saved draft's own links, without a walk of the URL resolver each.
+        "eml_url": url_for_id("outreach:draft_eml", draft.pk) if draft else "",
+        "delete_url": url_for_id("outreach:draft_delete", draft.pk) if draft else "",
         "target_params": [
             (name, request.GET[name]) for name in TARGET_PARAMS if name in request.GET
         ],
@@ -263,18 +279,17 @@ def _save(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
 
 def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpResponse:
     """Open the draft already being written for the target, or a new one; save on POST."""
-    whom = {
-        "user": request.user,
-        "contact": target.contact,
-        "application": target.application,
-        "reminder": target.reminder,
-        "interview": target.interview,
-    }
     if request.method == "POST":
-        target.draft = selectors.draft_open_for(**whom)
+        target.draft = selectors.draft_open_for(
+            user=request.user,
+            contact=target.contact,
+            application=target.application,
+            reminder=target.reminder,
+            interview=target.interview,
+        )
         return _save(request, target)
     # A page that resumes a draft only redirects to it: its pk and template are enough.
-    existing = selectors.draft_open_key_for(**whom)
+    existing = target.open_draft_key
     if existing is None:
         return _composer(request, target)
     pk, template_key = existing
@@ -290,21 +305,19 @@ def compose_or_resume(request: HttpRequest, target: ComposeTarget) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def compose_for_interview(request: HttpRequest, interview_pk: int) -> HttpResponse:
-    interview = get_object_or_404(
-        Interview.objects.select_related("application__company"),
-        pk=interview_pk,
-        application__user=request.user,
-    )
     contact_pk = id_or_none(request.GET.get("contact") or request.POST.get("contact"))
     if contact_pk is None:
         raise Http404("Choose whom to write to.")
-    contact = contact_get(user=request.user, pk=contact_pk)
+    interview, contact, open_draft_key = composer_query.interview_target_get(
+        user_id=request.user.pk, interview_pk=interview_pk, contact_pk=contact_pk
+    )
     target = ComposeTarget(
         user=request.user,
         application=interview.application,
         contact=contact,
         interview=interview,
     )
+    target.open_draft_key = open_draft_key
     return compose_or_resume(request, target)
 
 

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from outreach import selectors
+from outreach.draft_list_query import open_draft_rows
 
 
 @login_required
 @require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
-    drafts = list(selectors.open_drafts_of(user=request.user).only(*selectors.DRAFT_ROW_FIELDS))
+    drafts = open_draft_rows(user_id=request.user.pk)
     to_check = [d for d in drafts if d.is_interrupted]
     return render(request, "outreach/draft_list.html", {"drafts": drafts, "to_check": to_check})

@@ -561,9 +561,9 @@ def test_the_composer_and_a_draft_read_notes_templates_and_history_once(
         user=scene.user, name="Mine", occasion=Occasion.TOPIC_FOLLOW_UP, subject="Hi", body="Hi"
     )
     url = reverse("outreach:compose_for_interview", args=[scene.interview.pk])
-    # Session (unless Redis holds it), user, interview, contact, open draft, last exchange
-    # with the last message out and the "not before" wishes, notes, templates.
-    with django_assert_num_queries(7 + session_queries):
+    # Session (unless Redis holds it), user, interview with the contact and open draft,
+    # last exchange with the last message out and the "not before" wishes, notes, templates.
+    with django_assert_num_queries(5 + session_queries):
         response = scene_client.get(url, {"contact": scene.contact.pk})
     assert response.context["occasion"] == Occasion.TOPIC_FOLLOW_UP
     assert response.context["form"]["template_key"].value().startswith("user:")
