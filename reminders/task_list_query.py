@@ -8,7 +8,7 @@ as one statement, written once here, come back as plain rows. It runs on Postgre
 SQLite alike (window functions, nothing else), and the tests run it on both.
 
 1. One branch per group shown (overdue: due before now; today: before the user's midnight;
-   upcoming: later): its tasks shown, in due order, numbered, with the group's count.
+   upcoming: later): its tasks shown, in due order, numbered; and the groups' counts.
 2. On the overview, a branch of the recently done, newest first.
 3. The rows of all branches, with their application's role, company name and contact's
    name joined in.
@@ -109,6 +109,51 @@ class ShownTask:
     task: TaskRow
 
 
+def group_branch(
+    *,
+    label: str,
+    columns: str,
+    source: str,
+    condition: str,
+    order: str,
+    limit: str,
+    offset: str = "0",
+) -> str:
+    """One group's branch of a UNION ALL of tasks in groups (the task list, the Today strip):
+    ``columns`` of the first ``limit`` rows after ``offset`` of ``source`` (``r``, with its
+    WHERE) that meet ``condition``, in ``order`` (its columns written ``{t}.due_at``), as
+    ``t.*``, then the group's ``label`` and each row's ``position`` in the group. Every
+    argument is SQL text: names and placeholders.
+
+    The LIMIT lets an index in that order stop after the rows shown, and tells the planner
+    how few they are; a window's "rank <= n" does neither: every row of every group is read,
+    sorted and joined."""
+    return f"""
+  SELECT t.*, {label} AS task_group,
+    ROW_NUMBER() OVER (ORDER BY {order.format(t="t")}) + {offset} AS position
+  FROM (
+    SELECT {columns} FROM {source} AND {condition}
+    ORDER BY {order.format(t="r")} LIMIT {limit} OFFSET {offset}
+  ) t"""  # noqa: S608 - names and placeholders only
+
+
+def group_counts(*, source: str, groups: dict[str, str], params: dict) -> tuple[str, str]:
+    """How many rows of ``source`` (``r``, with its WHERE) each of ``groups`` (name: SQL
+    condition) holds, in one pass (a CTE ``counts``, by the index alone where it covers the
+    conditions), and the expression that reads the count of a row's ``task_group`` from
+    it (0 for another group). The names go in ``params``; the text holds placeholders.
+
+    Counting each group in its own subquery answered as fast but took twice the planning:
+    every mention of the tasks table has its eleven indexes weighed."""
+    counts, cases = [], []
+    for position, (name, condition) in enumerate(groups.items()):
+        params[f"group_{name}"] = name
+        counts.append(f"COUNT(CASE WHEN {condition} THEN 1 END) AS n{position}")
+        cases.append(f"WHEN %(group_{name})s THEN counts.n{position}")
+    cte = f"counts AS (SELECT {', '.join(counts)} FROM {source})"  # noqa: S608
+    return cte, f"CASE task_group {' '.join(cases)} ELSE 0 END"
+
+
 # The open groups and the due times each holds: before now, before the user's midnight, later.
 _GROUP_BOUNDS = {
     "overdue": "r.due_at < %(now)s",
@@ -121,6 +166,8 @@ _OWN_COLUMNS = (
     "r.id, r.kind, r.state, r.custom_title, r.due_at, r.notify_at, r.notified_at, "
     "r.completed_at, r.last_error, r.contact_id, r.application_id"
 )
+# Tasks in due order: the order of every open group (and of its index).
+_DUE_ORDER = "{t}.due_at, {t}.id"
 
 
 def task_list_rows(
@@ -144,7 +191,7 @@ def task_list_rows(
 
     Each group is its own branch: the tasks in its range of due times, in due order, as many
     as shown (a LIMIT the open-tasks index by user and due time answers after reading those
-    rows, reminders/0011), numbered, with the group's count (read from that index alone).
+    rows, reminders/0011), numbered; the groups' counts are one pass of that index alone.
     Numbering and counting every open task by windows, then joining the tasks again for the
     few shown, read and sorted them all: three times the database time.
     """
@@ -169,37 +216,37 @@ def task_list_rows(
         shown = {name: ("%(first)s", "0") for name in _GROUP_BOUNDS}
     else:
         shown = {group: ("%(rows)s", "%(start)s")}
-    branches = []
-    for name, (limit, offset) in shown.items():
-        params[f"group_{name}"] = name
-        bound = _GROUP_BOUNDS[name]
-        branches.append(
-            f"""
-  SELECT t.*, %(group_{name})s AS task_group,
-    ROW_NUMBER() OVER (ORDER BY t.due_at, t.id) + {offset} AS position,
-    (SELECT COUNT(*) FROM {open_tasks} AND {bound}) AS group_count
-  FROM (
-    SELECT {_OWN_COLUMNS} FROM {open_tasks} AND {bound}
-    ORDER BY r.due_at, r.id LIMIT {limit} OFFSET {offset}
-  ) t"""  # noqa: S608 - names from the models, placeholders
+    counts, group_count = group_counts(source=open_tasks, groups=_GROUP_BOUNDS, params=params)
+    branches = [
+        group_branch(
+            label=f"%(group_{name})s",
+            columns=_OWN_COLUMNS,
+            source=open_tasks,
+            condition=_GROUP_BOUNDS[name],
+            order=_DUE_ORDER,
+            limit=limit,
+            offset=offset,
         )
+        for name, (limit, offset) in shown.items()
+    ]
     if done_since is not None:
         branches.append(
-            f"""
-  SELECT t.*, %(done)s AS task_group,
-    ROW_NUMBER() OVER (ORDER BY t.completed_at DESC, t.id DESC) AS position, 0 AS group_count
-  FROM (
-    SELECT {_OWN_COLUMNS} FROM {reminders} r
-    WHERE r.user_id = %(user)s AND r.state IN ({done_states})
-      AND r.completed_at >= %(done_since)s
-    ORDER BY r.completed_at DESC, r.id DESC LIMIT %(done_limit)s
-  ) t"""  # noqa: S608 - names from the models, placeholders
+            group_branch(
+                label="%(done)s",
+                columns=_OWN_COLUMNS,
+                source=f"{reminders} r WHERE r.user_id = %(user)s",  # noqa: S608
+                condition=f"r.state IN ({done_states}) AND r.completed_at >= %(done_since)s",
+                order="{t}.completed_at DESC, {t}.id DESC",
+                limit="%(done_limit)s",
+            )
         )
     union = "\n  UNION ALL".join(branches)
     sql = f"""
-SELECT r.task_group, r.group_count, r.application_id, a.role, co.name, {_TASK_COLUMNS}
+WITH {counts}
+SELECT r.task_group, {group_count}, r.application_id, a.role, co.name, {_TASK_COLUMNS}
 FROM ({union}
 ) r
+CROSS JOIN counts
 LEFT JOIN {applications} a ON a.id = r.application_id
 LEFT JOIN {companies} co ON co.id = a.company_id
 LEFT JOIN {contacts} c ON c.id = r.contact_id
