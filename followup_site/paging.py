@@ -25,6 +25,13 @@ class BadPageNumber(ValueError):
 _MAX_OFFSET = 2**62
 
 
+def page_offset(number: int, per_page: int) -> int | None:
+    """The offset of the first row of page ``number``, or None past any list: an offset the
+    database's integers could not hold (a LIMIT's OFFSET fails on it, a 500)."""
+    offset = (number - 1) * per_page
+    return offset if offset <= _MAX_OFFSET else None
+
+
 def _page_number(request: HttpRequest) -> int:
     number = id_or_none(request.GET.get("page", "1"))
     if number is None or number < 1:
@@ -57,8 +64,8 @@ def page_window(request: HttpRequest, *, per_page: int) -> tuple[int, int]:
     integers could not hold) raises Http404, as a page past the last.
     """
     number = _page_number(request)
-    offset = (number - 1) * per_page
-    if offset > _MAX_OFFSET:
+    offset = page_offset(number, per_page)
+    if offset is None:
         raise _not_found(number)
     return number, offset
 

@@ -268,7 +268,7 @@ def today_task_rows(
     open_states = in_list("state", Reminder.OPEN_STATES, params)
     reminders, contacts = Reminder._meta.db_table, Contact._meta.db_table
     applications, companies = Application._meta.db_table, Company._meta.db_table
-    tasks = f"{reminders} r WHERE r.user_id = %(user)s AND r.state IN ({open_states})"  # noqa: S608
+    tasks = f"{reminders} r WHERE r.user_id = %(user)s AND r.state IN ({open_states})"
     counts, group_count = group_counts(
         source=f"{tasks} AND (r.due_at < %(end)s OR r.kind = %(thank_you)s)",
         groups=_STRIP_GROUPS,

@@ -234,7 +234,7 @@ def task_list_rows(
             group_branch(
                 label="%(done)s",
                 columns=_OWN_COLUMNS,
-                source=f"{reminders} r WHERE r.user_id = %(user)s",  # noqa: S608
+                source=f"{reminders} r WHERE r.user_id = %(user)s",
                 condition=f"r.state IN ({done_states}) AND r.completed_at >= %(done_since)s",
                 order="{t}.completed_at DESC, {t}.id DESC",
                 limit="%(done_limit)s",
