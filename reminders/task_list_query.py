@@ -144,7 +144,7 @@ def group_counts(*, source: str, groups: dict[str, str], params: dict) -> tuple[
     it (0 for another group). The names go in ``params``; the text holds placeholders.
 
     Counting each group in its own subquery answered as fast but took twice the planning:
-    every mention of the tasks table has its eleven indexes weighed."""
+    every mention of the tasks table has its thirteen indexes weighed."""
     counts, cases = [], []
     for position, (name, condition) in enumerate(groups.items()):
         params[f"group_{name}"] = name
