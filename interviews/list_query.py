@@ -4,8 +4,8 @@ queries.
 Built with the ORM, each page's rows (a join, a grouped count and an ordering by a computed
 column) cost more processor time to assemble, compile and turn into two model instances a
 row than the database took to answer. The same reads written out once here come back as
-plain rows, in the lists' order: :func:`interviews.selectors.application_list` and
-:func:`interviews.selectors.contacts_of` count the same rows for the pager. They run on
+plain rows, in the lists' order; the applications' with their total for the pager (the
+contacts' are counted by :func:`interviews.selectors.contacts_of`). They run on
 PostgreSQL and SQLite alike, and the tests run them on both.
 """
 
@@ -47,16 +47,26 @@ class ApplicationRow:
         return _CLOSED_REASON_LABELS.get(self.closed_reason, self.closed_reason)
 
 
-# Open applications first, then the most recently active: the order of selectors'
-# application_list.
+class ApplicationPage(NamedTuple):
+    """One page of the applications list, and how many applications the list has."""
+
+    rows: list[ApplicationRow]
+    count: int
+
+
+# The applications of the list (the user's, of one stage or all).
+_LISTED = "a.user_id = %(user)s AND (%(stage)s = '' OR a.stage = %(stage)s)"
+# Open applications first, then the most recently active; with the list's total (read once,
+# not a query of its own for the pager).
 _APPLICATIONS_SQL = f"""
 SELECT a.id, a.role, a.stage, a.closed_reason, co.name,
   (SELECT COUNT(*) FROM {Interview._meta.db_table} i WHERE i.application_id = a.id),
   (SELECT MIN(i.starts_at) FROM {Interview._meta.db_table} i
-   WHERE i.application_id = a.id AND i.starts_at > %(now)s)
+   WHERE i.application_id = a.id AND i.starts_at > %(now)s),
+  (SELECT COUNT(*) FROM {Application._meta.db_table} a WHERE {_LISTED})
 FROM {Application._meta.db_table} a
 JOIN {Company._meta.db_table} co ON co.id = a.company_id
-WHERE a.user_id = %(user)s AND (%(stage)s = '' OR a.stage = %(stage)s)
+WHERE {_LISTED}
 ORDER BY CASE WHEN a.stage = %(closed)s THEN 1 ELSE 0 END, a.updated_at DESC, a.id DESC
 LIMIT %(limit)s OFFSET %(offset)s
 """  # noqa: S608 - only the models' table names and placeholders are written in
@@ -64,10 +74,10 @@ LIMIT %(limit)s OFFSET %(offset)s
 
 def application_list_rows(
     *, user_id: int, stage: str, offset: int, limit: int, now: datetime
-) -> list[ApplicationRow]:
+) -> ApplicationPage:
     """``limit`` of the user's applications (of ``stage``, or all for ""), from ``offset`` in
     the list's order, each with its company's name, how many interviews it has and the
-    earliest one still to come."""
+    earliest one still to come; and how many the list has (0 if the page has no rows)."""
     params = {
         "user": user_id,
         "stage": stage,
@@ -79,7 +89,7 @@ def application_list_rows(
     with connection.cursor() as cursor:
         cursor.execute(_APPLICATIONS_SQL, params)
         rows = cursor.fetchall()
-    return [
+    page = [
         ApplicationRow(
             pk=pk,
             role=role,
@@ -89,8 +99,18 @@ def application_list_rows(
             interview_count=interview_count,
             next_interview_at=utc_moment(next_interview_at),
         )
-        for pk, role, stage, closed_reason, company_name, interview_count, next_interview_at in rows
+        for (
+            pk,
+            role,
+            stage,
+            closed_reason,
+            company_name,
+            interview_count,
+            next_interview_at,
+            _count,
+        ) in rows
     ]
+    return ApplicationPage(page, rows[0][-1] if rows else 0)
 
 
 @dataclass(frozen=True, slots=True)

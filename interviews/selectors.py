@@ -102,27 +102,6 @@ def application_list_for_dashboard(*, user: User, now: datetime | None = None) -
     )
 
 
-def _closed_last() -> Case:
-    return Case(
-        When(stage=Application.Stage.CLOSED, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def application_list(*, user: User, stage: str = "") -> QuerySet[Application]:
-    """The user's applications in the list page's order (open ones first, then the most
-    recently active), of one stage if given; without the per-row figures, so that counting
-    them for the pager reads the applications alone. One page's rows, with the figures, come
-    from :func:`interviews.list_query.application_list_rows`."""
-    applications = Application.objects.filter(user=user)
-    if stage:
-        applications = applications.filter(stage=stage)
-    return applications.annotate(closed_last=_closed_last()).order_by(
-        "closed_last", "-updated_at", "-pk"
-    )
-
-
 def application_get(*, user: User, pk: int) -> Application:
     """The user's application, or 404: another user's id is indistinguishable from none."""
     return get_object_or_404(Application.objects.select_related("company"), pk=pk, user=user)

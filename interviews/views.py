@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from followup_site.paging import LIST_PAGE_SIZE, BadPageNumber, page_of
+from followup_site.paging import LIST_PAGE_SIZE, BadPageNumber, counted_page, page_window
 from interviews import list_query, selectors, services
 from interviews.forms import ApplicationCloseForm, ApplicationForm, ApplicationReopenForm, NoteForm
 from interviews.interview_forms import (
@@ -53,22 +53,25 @@ def application_list(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
     if stage not in Application.Stage.values:
         stage = ""
-    applications = selectors.application_list(user=request.user, stage=stage)
     try:
-        page = page_of(request, applications, per_page=LIST_PAGE_SIZE)
+        number, offset = page_window(request, per_page=LIST_PAGE_SIZE)
     except BadPageNumber as error:
         return HttpResponseBadRequest(str(error))
+    listed = list_query.application_list_rows(
+        user_id=request.user.pk,
+        stage=stage,
+        offset=offset,
+        limit=LIST_PAGE_SIZE,
+        now=timezone.now(),
+    )
+    page = counted_page(
+        number=number, rows=listed.rows, count=listed.count, per_page=LIST_PAGE_SIZE
+    )
     return render(
         request,
         "interviews/application_list.html",
         {
-            "applications": list_query.application_list_rows(
-                user_id=request.user.pk,
-                stage=stage,
-                offset=(page.number - 1) * LIST_PAGE_SIZE,
-                limit=LIST_PAGE_SIZE,
-                now=timezone.now(),
-            ),
+            "applications": listed.rows,
             "page": page,
             "stage": stage,
             "stages": Application.Stage.choices,

@@ -31,6 +31,7 @@ from followup_site.raw_sql import in_list, utc_moment
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft, Outreach
 from reminders.models import Reminder
+from reminders.task_list_query import group_branch, group_counts
 
 # What each order sorts a column by; ties, like the ORM's, by the most recent edit.
 _ORDER_BY = {
@@ -235,6 +236,14 @@ class TodayTaskRow:
     group_count: int
 
 
+# The Today strip's groups and the open tasks each holds.
+_STRIP_GROUPS = {
+    "overdue": "r.due_at < %(now)s",
+    "thank_you": "r.due_at >= %(now)s AND r.kind = %(thank_you)s",
+    "today": "r.due_at >= %(now)s AND r.due_at < %(end)s AND r.kind <> %(thank_you)s",
+}
+
+
 def today_task_rows(
     *, user_id: int, now: datetime, end_of_today: datetime, limit: int
 ) -> list[TodayTaskRow]:
@@ -243,8 +252,10 @@ def today_task_rows(
 
     Overdue: due before now. Thank-yous: the others of that kind (a thank-you is due 24 h
     after the interview, so one due tomorrow morning still counts down today). Today: the
-    others due before ``end_of_today``. Each task is numbered and counted in its group
-    (windows); the names are joined for the kept rows only.
+    others due before ``end_of_today``. Each group is a branch that reads only the tasks it
+    shows, by the open-tasks index by user and due time; the counts are one pass of that
+    index (:mod:`reminders.task_list_query`'s ``group_branch`` and ``group_counts``); the
+    names are joined for the kept rows only.
     """
     adapt = connection.ops.adapt_datetimefield_value
     params: dict = {
@@ -257,29 +268,33 @@ def today_task_rows(
     open_states = in_list("state", Reminder.OPEN_STATES, params)
     reminders, contacts = Reminder._meta.db_table, Contact._meta.db_table
     applications, companies = Application._meta.db_table, Company._meta.db_table
+    tasks = f"{reminders} r WHERE r.user_id = %(user)s AND r.state IN ({open_states})"
+    counts, group_count = group_counts(
+        source=f"{tasks} AND (r.due_at < %(end)s OR r.kind = %(thank_you)s)",
+        groups=_STRIP_GROUPS,
+        params=params,
+    )
+    union = "\n  UNION ALL".join(
+        group_branch(
+            label=f"%(group_{name})s",
+            columns="r.id, r.kind, r.custom_title, r.contact_id, r.application_id, r.due_at",
+            source=tasks,
+            condition=condition,
+            order="{t}.due_at, {t}.id",
+            limit="%(limit)s",
+        )
+        for name, condition in _STRIP_GROUPS.items()
+    )
     sql = f"""
-SELECT t.id, t.kind, t.custom_title, t.contact_id, c.name, co.name, t.due_at, t.strip_group,
-  t.strip_count
-FROM (
-  SELECT g.*,
-    ROW_NUMBER() OVER (PARTITION BY g.strip_group ORDER BY g.due_at, g.id) AS strip_rank,
-    COUNT(*) OVER (PARTITION BY g.strip_group) AS strip_count
-  FROM (
-    SELECT r.id, r.kind, r.custom_title, r.contact_id, r.application_id, r.due_at,
-      CASE
-        WHEN r.due_at < %(now)s THEN 'overdue'
-        WHEN r.kind = %(thank_you)s THEN 'thank_you'
-        ELSE 'today'
-      END AS strip_group
-    FROM {reminders} r
-    WHERE r.user_id = %(user)s AND r.state IN ({open_states})
-      AND (r.due_at < %(end)s OR r.kind = %(thank_you)s)
-  ) g
+WITH {counts}
+SELECT t.id, t.kind, t.custom_title, t.contact_id, c.name, co.name, t.due_at, t.task_group,
+  {group_count}
+FROM ({union}
 ) t
+CROSS JOIN counts
 LEFT JOIN {contacts} c ON c.id = t.contact_id
 LEFT JOIN {applications} a ON a.id = t.application_id
 LEFT JOIN {companies} co ON co.id = a.company_id
-WHERE t.strip_rank <= %(limit)s
 ORDER BY t.due_at, t.id
 """  # noqa: S608 - only the models' table names and placeholders are written in
     with connection.cursor() as cursor:

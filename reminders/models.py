@@ -112,6 +112,21 @@ class Reminder(models.Model):
                 condition=models.Q(state__in=["pending", "notified", "snoozed", "failed"]),
                 name="reminder_app_open_due_idx",
             ),
+            # A user's open tasks in due order: the task list's groups and the Today strip
+            # read the first few of a range of due times, and count each range, from the
+            # index alone (with the kind, for the thank-yous; PostgreSQL's INCLUDE).
+            models.Index(
+                fields=["user", "due_at", "id"],
+                include=["kind"],
+                condition=models.Q(state__in=["pending", "notified", "snoozed", "failed"]),
+                name="reminder_user_open_due_idx",
+            ),
+            # A user's finished tasks, latest first: the task list's recently done.
+            models.Index(
+                fields=["user", "-completed_at", "-id"],
+                condition=models.Q(state__in=["done", "skipped"]),
+                name="reminder_user_done_idx",
+            ),
         ]
 
     def __str__(self) -> str:

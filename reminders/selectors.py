@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
+from followup_site.paging import page_offset
 from interviews.application_query import Person, application_people
 from interviews.models import Application, Contact, Note
 from outreach import notes_query
@@ -188,7 +189,9 @@ def task_groups(
             done_limit=RECENTLY_DONE_LIMIT,
         )
     else:
-        start = (page - 1) * TASKS_PER_PAGE
+        start = page_offset(page, TASKS_PER_PAGE)
+        if start is None:
+            raise TaskPageNotFound(f"There is no page {page} of these tasks.")
         rows = task_list_rows(
             user_id=user.pk,
             now=now,

@@ -47,6 +47,8 @@ def test_the_application_list_keeps_its_stage_filter_from_page_to_page(user, log
     assert 'href="?stage=offer&amp;page=2"' in first.content.decode()
     assert len(second.context["applications"]) == 2
     assert "Just applied" not in second.content.decode()
+    # The pager's count rides on the rows' query: the list's total, of the stage shown.
+    assert "Page 2 of 2" in second.content.decode()
 
 
 @pytest.mark.parametrize("url", [APPLICATIONS, CONTACTS])
@@ -63,3 +65,11 @@ def test_a_page_past_the_last_is_not_found_but_an_empty_list_has_its_first(logge
     assert logged_in_client.get(url).status_code == 200
     assert logged_in_client.get(url, {"page": "1"}).status_code == 200
     assert logged_in_client.get(url, {"page": "2"}).status_code == 404
+
+
+@pytest.mark.parametrize("url", [APPLICATIONS, CONTACTS])
+def test_a_page_whose_offset_no_database_holds_is_not_found(user, logged_in_client, url):
+    ApplicationFactory(user=user)
+    ContactFactory(user=user)
+
+    assert logged_in_client.get(url, {"page": "9" * 18}).status_code == 404

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _applications(user, **kwargs):
     arguments = {"stage": "", "offset": 0, "limit": 50, "now": timezone.now(), **kwargs}
-    return list_query.application_list_rows(user_id=user.pk, **arguments)
+    return list_query.application_list_rows(user_id=user.pk, **arguments).rows
 
 
 def test_application_rows_come_open_first_then_most_recently_active(user, other_user):
@@ -45,6 +45,22 @@ def test_application_rows_come_open_first_then_most_recently_active(user, other_
         "Closed",
         "No response",
     )
+
+
+def test_the_application_rows_come_with_the_lists_total_for_the_pager(user, other_user):
+    for _ in range(3):
+        ApplicationFactory(user=user, stage=Application.Stage.APPLIED)
+    ApplicationFactory(user=user, stage=Application.Stage.OFFER)
+    ApplicationFactory(user=other_user, stage=Application.Stage.APPLIED)
+    arguments = {"user_id": user.pk, "offset": 0, "limit": 2, "now": timezone.now()}
+
+    every = list_query.application_list_rows(stage="", **arguments)
+    applied = list_query.application_list_rows(stage="applied", **arguments)
+    past_the_last = list_query.application_list_rows(stage="", **{**arguments, "offset": 4})
+
+    assert (len(every.rows), every.count) == (2, 4)
+    assert (len(applied.rows), applied.count) == (2, 3)
+    assert past_the_last == ([], 0)
 
 
 def test_an_application_row_counts_its_interviews_and_shows_the_next_one(user):

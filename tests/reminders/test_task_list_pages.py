@@ -120,6 +120,8 @@ def test_a_page_past_the_last_is_not_found(user, logged_in_client):
     assert logged_in_client.get(TASKS, {"group": "upcoming", "page": "2"}).status_code == 404
     # An empty group still has its one (empty) page.
     assert logged_in_client.get(TASKS, {"group": "overdue"}).status_code == 200
+    # A page whose offset no database integer holds is past the last too, not a 500.
+    assert logged_in_client.get(TASKS, {"group": "upcoming", "page": "9" * 18}).status_code == 404
 
 
 HOSTILE = "<script>alert(\"x\")</script> & 'quoted'"
