@@ -1,26 +1,29 @@
-"""The board's cards as HTML, rendered in Python.
+"""The board as HTML, rendered in Python: its columns, its closed section and their cards.
 
 A dashboard shows dozens of cards, each with a link, a next action, a few facts and a stage
 form with its menu: through the template engine that was thousands of variable lookups and
-filter calls a page. Here one function writes a card with an f-string, escaping every value
-it writes (the standard library's ``html.escape``, as Django's ``escape`` does, without its
-lazy-string checks); what is the same for every card (the CSRF token, the order, each
-stage's menu and badge) is written once.
+filter calls a page, and the columns around them (an include each, with their ``{% url %}``
+walks of the URL resolver) some 3,000 more function calls. Here one function writes a card
+with an f-string, escaping every value it writes (``followup_site.widgets.esc``, which
+leaves text with nothing to escape as it is); what is the same for every card (the CSRF
+token, the order, each stage's menu and badge) is written once, and the columns' links are
+reversed once a process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache
-from html import escape
+from functools import cache, lru_cache
 
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.row_urls import id_url_maker
+from followup_site.widgets import esc
 from interviews.forms import OPEN_STAGES, STAGE_MOVES
 from interviews.models import Application
-from reminders.board import BoardCard, LocalText, TaskLinks
+from reminders.board import Board, BoardCard, BoardColumn, LocalText, TaskLinks
 
 # The stage badge of a card (templates/interviews/includes/stage_badge.html).
 _BADGE_CLASSES = {
@@ -50,7 +53,7 @@ def _options(current: str) -> str:
     else:
         choices = [(v, label, v == current) for v, label in STAGE_MOVES]
     return "".join(
-        f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
+        f'<option value="{esc(value)}"{" selected" if selected else ""}>{esc(label)}</option>'
         for value, label, selected in choices
     )
 
@@ -61,7 +64,7 @@ def _stage_badge(stage: str, closed_reason: str) -> str:
     if closed_reason:
         text = f"{text}: {Application.ClosedReason(closed_reason).label.lower()}"
     css = _BADGE_CLASSES.get(stage, "text-bg-secondary")
-    return f'<span class="badge rounded-pill {css}">{escape(text)}</span>'
+    return f'<span class="badge rounded-pill {css}">{esc(text)}</span>'
 
 
 def _card(
@@ -74,20 +77,20 @@ def _card(
     stage_url: Callable[[int], str],
 ) -> str:
     """One card. Every value written into it is a number, one of the constants above, or
-    escaped here (``escape``): names, roles, titles, links and dates."""
+    escaped here (``esc``): names, roles, titles, links and dates."""
     pk = int(card.pk)
-    company, role = escape(card.company_name), escape(card.role)
+    company, role = esc(card.company_name), esc(card.role)
     action = card.next_action
     overdue = action is not None and action.is_overdue
     badges = _OVERDUE_BADGE if overdue else ""
     if not card.is_open:
         badges += _stage_badge(card.stage, card.closed_reason)
     if action is not None:
-        link = escape(task_links(action))
+        link = esc(task_links(action))
         action_html = (
-            f'<a class="board-card-action" href="{link}">{escape(action.title)}</a>'
+            f'<a class="board-card-action" href="{link}">{esc(action.title)}</a>'
             f'<span class="d-block text-body-secondary">{"was due" if overdue else "due"} '
-            f"{escape(local_text(action.due_at))}</span>"
+            f"{esc(local_text(action.due_at))}</span>"
         )
     else:
         action_html = _NOTHING_PLANNED if card.is_open else ""
@@ -106,8 +109,8 @@ def _card(
     if card.open_drafts:
         drafts = int(card.open_drafts)
         facts += f"<li data-drafts>{drafts} open draft{'' if drafts == 1 else 's'}</li>"
-    stage = escape(card.stage)
-    url, move_url = escape(detail_url(pk)), escape(stage_url(pk))
+    stage = esc(card.stage)
+    url, move_url = esc(detail_url(pk)), esc(stage_url(pk))
     is_open = card.is_open
     return f"""<article class="card board-card shadow-sm{" border-danger" if overdue else ""}" \
 id="application-{pk}" data-application="{pk}" data-stage="{stage}">
@@ -145,11 +148,11 @@ class CardWriter:
 
     def __init__(self, *, order: str, csrf_token: str) -> None:
         csrf = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(csrf_token)}">'
             if csrf_token
             else ""
         )
-        self.hidden = f'{csrf}<input type="hidden" name="order" value="{escape(order)}">'
+        self.hidden = f'{csrf}<input type="hidden" name="order" value="{esc(order)}">'
         self.local_text = LocalText(timezone.get_current_timezone())
         self.task_links = TaskLinks()
         self.detail_url = id_url_maker("application_detail")
@@ -170,3 +173,95 @@ class CardWriter:
                 for card in cards
             )
         )
+
+
+@lru_cache(maxsize=64)
+def _column_links(prefix: str, urlconf: str | None) -> tuple[str, dict[str, str]]:
+    """The application list's path (a column's link without JavaScript) and each column's
+    own (what "Show all" and opening the closed ones load), reversed once per script prefix
+    and URL configuration, as :mod:`followup_site.row_urls` does for ids."""
+    list_url = reverse("interviews:application_list", urlconf=urlconf)
+    columns = {
+        stage: reverse("board_column", args=[stage], urlconf=urlconf)
+        for stage in Application.Stage.values
+    }
+    return list_url, columns
+
+
+def _links() -> tuple[str, dict[str, str]]:
+    return _column_links(get_script_prefix(), get_urlconf())
+
+
+def column_html(column: BoardColumn, *, order: str, write_cards: CardWriter) -> SafeString:
+    """One open stage of the board (its heading, its cards and the "Show all" of the rest),
+    as ``templates/interviews/includes/board_column.html`` wrote it. Every value is a number
+    or escaped (``esc``); the cards are ``write_cards``'s."""
+    stage, label, count = esc(str(column.stage)), esc(column.label), int(column.count)
+    shown = ' data-shown="all"' if column.shown_all else ""
+    more = ""
+    if column.more:
+        list_url, column_urls = _links()
+        more = (
+            f'<a class="btn btn-link board-more" href="{esc(list_url)}?stage={stage}" '
+            f'hx-get="{esc(column_urls[str(column.stage)])}?order={esc(order)}" '
+            f'hx-target="closest .board-column" hx-swap="outerHTML">Show all {count}'
+            f'<span class="visually-hidden"> {esc(str(column.label).lower())}</span></a>'
+        )
+    return mark_safe(  # noqa: S308 - every value above is escaped or a number
+        f'\n<section class="board-column" id="board-column-{stage}" '
+        f'aria-labelledby="column-{stage}" data-column="{stage}"{shown}>\n'
+        f'  <h2 class="h6 board-column-title" id="column-{stage}">{label} '
+        f'<span class="badge text-bg-secondary">{count}</span></h2>\n'
+        f'  <div class="board-list" data-stage="{stage}">{write_cards(column.shown)}</div>\n'
+        f"  {more}\n</section>\n"
+    )
+
+
+def closed_body_html(column: BoardColumn, *, write_cards: CardWriter) -> SafeString:
+    """The closed applications under their folded summary, as
+    ``templates/interviews/includes/board_closed.html`` wrote them: until loaded, at most the
+    card just moved, and a link to their list for no JavaScript."""
+    stage, count = esc(str(column.stage)), int(column.count)
+    shown = ' data-shown="all"' if column.shown_all else ""
+    more = ""
+    if column.more:
+        list_url = _links()[0]
+        more = (
+            f'<a class="btn btn-link board-more" href="{esc(list_url)}?stage={stage}">'
+            f"List the {count} closed applications</a>"
+        )
+    return mark_safe(  # noqa: S308 - every value above is escaped or a number
+        f'\n<div class="board-closed-body" data-column="{stage}"{shown}>\n'
+        f'  <div class="board-closed-list">{write_cards(column.shown)}</div>\n'
+        f"  {more}\n</div>\n"
+    )
+
+
+def board_html(board: Board, *, write_cards: CardWriter, moved_pk: object = None) -> SafeString:
+    """The whole board, as ``templates/interviews/includes/board.html`` wrote it: the open
+    columns, then the closed ones folded away (loaded when opened, unless already shown)."""
+    moved = f' data-moved="{esc(moved_pk)}"' if moved_pk else ""
+    columns = "".join(
+        column_html(column, order=board.order, write_cards=write_cards)
+        for column in board.columns
+    )
+    closed_html = ""
+    closed = board.closed
+    if closed.count:
+        load = ""
+        if not closed.shown_all:
+            column_url = _links()[1][str(closed.stage)]
+            load = (
+                f' hx-get="{esc(column_url)}?order={esc(board.order)}" hx-trigger="toggle once" '
+                'hx-target="find .board-closed-body" hx-swap="outerHTML"'
+            )
+        closed_html = (
+            f'<details class="board-closed mt-3"{load}>\n'
+            f'    <summary class="board-closed-summary">Closed '
+            f'<span class="badge text-bg-secondary">{int(closed.count)}</span></summary>\n'
+            f"    {closed_body_html(closed, write_cards=write_cards)}\n  </details>\n"
+        )
+    return mark_safe(  # noqa: S308 - every value above is escaped or a number
+        f'<div id="board" class="board-wrap" data-board{moved}>\n  <div class="board">\n'
+        f"    {columns}\n  </div>\n  {closed_html}</div>"
+    )
