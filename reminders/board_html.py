@@ -12,18 +12,20 @@ reversed once a process.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from followup_site.row_urls import id_url_maker
+from followup_site.row_urls import id_url_parts
 from followup_site.widgets import esc
 from interviews.forms import OPEN_STAGES, STAGE_MOVES
 from interviews.models import Application
 from reminders.board import Board, BoardCard, BoardColumn, LocalText, TaskLinks
+from reminders.titles import task_title_in
 
 # The stage badge of a card (templates/interviews/includes/stage_badge.html).
 _BADGE_CLASSES = {
@@ -42,6 +44,12 @@ _NOTHING_PLANNED = '<span class="text-body-secondary">Nothing planned</span>'
 
 def _days(count: int) -> str:
     return f"{count} day{'' if count == 1 else 's'}"
+
+
+def _escaped_parts(name: str) -> tuple[str, str]:
+    """The path of route ``name`` before and after a row's id, each escaped once."""
+    before, after = id_url_parts(name)
+    return esc(before), esc(after)
 
 
 @cache
@@ -67,33 +75,33 @@ def _stage_badge(stage: str, closed_reason: str) -> str:
     return f'<span class="badge rounded-pill {css}">{esc(text)}</span>'
 
 
-def _card(
-    card: BoardCard,
-    *,
-    hidden: str,
-    local_text: LocalText,
-    task_links: TaskLinks,
-    detail_url: Callable[[int], str],
-    stage_url: Callable[[int], str],
-) -> str:
+def _card(card: BoardCard, writer: CardWriter) -> str:
     """One card. Every value written into it is a number, one of the constants above, or
-    escaped here (``esc``): names, roles, titles, links and dates."""
+    escaped here (``esc``): names, roles, titles, links and dates (the fixed parts of the
+    links escaped once by ``writer``, around the id)."""
     pk = int(card.pk)
+    is_open = card.is_open
     company, role = esc(card.company_name), esc(card.role)
     action = card.next_action
     overdue = action is not None and action.is_overdue
     badges = _OVERDUE_BADGE if overdue else ""
-    if not card.is_open:
+    if not is_open:
         badges += _stage_badge(card.stage, card.closed_reason)
     if action is not None:
-        link = esc(task_links(action))
+        link = esc(writer.task_links(action))
+        title = task_title_in(
+            writer.language,
+            kind=action.kind,
+            contact_name=action.contact_name,
+            custom_title=action.custom_title,
+        )
         action_html = (
-            f'<a class="board-card-action" href="{link}">{esc(action.title)}</a>'
+            f'<a class="board-card-action" href="{link}">{esc(title)}</a>'
             f'<span class="d-block text-body-secondary">{"was due" if overdue else "due"} '
-            f"{esc(local_text(action.due_at))}</span>"
+            f"{esc(writer.local_text(action.due_at))}</span>"
         )
     else:
-        action_html = _NOTHING_PLANNED if card.is_open else ""
+        action_html = _NOTHING_PLANNED if is_open else ""
     days = card.days_since_contact
     if days is None:
         contact = "No contact yet"
@@ -110,8 +118,8 @@ def _card(
         drafts = int(card.open_drafts)
         facts += f"<li data-drafts>{drafts} open draft{'' if drafts == 1 else 's'}</li>"
     stage = esc(card.stage)
-    url, move_url = esc(detail_url(pk)), esc(stage_url(pk))
-    is_open = card.is_open
+    url = f"{writer.detail_url[0]}{pk}{writer.detail_url[1]}"
+    move_url = f"{writer.stage_url[0]}{pk}{writer.stage_url[1]}"
     return f"""<article class="card board-card shadow-sm{" border-danger" if overdue else ""}" \
 id="application-{pk}" data-application="{pk}" data-stage="{stage}">
   <div class="card-body p-2">
@@ -125,7 +133,7 @@ id="application-{pk}" data-application="{pk}" data-stage="{stage}">
     {_BOUNCED if card.bounced else ""}<div class="small mt-1" data-next-action>{action_html}</div>
     <ul class="list-unstyled small text-body-secondary mb-1 mt-1 board-facts">{facts}</ul>
     <form method="post" action="{move_url}" class="board-move" hx-post="{move_url}" \
-hx-target="#board" hx-swap="outerHTML">{hidden}
+hx-target="#board" hx-swap="outerHTML">{writer.hidden}
       <label class="visually-hidden" for="stage-{pk}">Move {company}, {role}, \
 {"to" if is_open else "reopening at"}</label>
       <div class="input-group">
@@ -142,8 +150,9 @@ class CardWriter:
     """Writes cards, one after the other, each with its stage form (which keeps ``order``).
 
     What every card shares (the forms' hidden inputs, the routes of its links, the names of
-    days and months) is worked out when the writer is made: once for all the columns of a
-    board (``{% card_writer %}`` in board.html), not once a column (some 80 us each).
+    days and months, the active language of the tasks' titles) is worked out when the
+    writer is made: once for all the columns of a board (``{% board %}``), not once a column
+    (some 80 us each) or a card.
     """
 
     def __init__(self, *, order: str, csrf_token: str) -> None:
@@ -154,24 +163,15 @@ class CardWriter:
         )
         self.hidden = f'{csrf}<input type="hidden" name="order" value="{esc(order)}">'
         self.local_text = LocalText(timezone.get_current_timezone())
+        self.language = get_language()
         self.task_links = TaskLinks()
-        self.detail_url = id_url_maker("application_detail")
-        self.stage_url = id_url_maker("application_stage")
+        self.detail_url = _escaped_parts("application_detail")
+        self.stage_url = _escaped_parts("application_stage")
 
     def __call__(self, cards: Iterable[BoardCard]) -> SafeString:
         # Safe: _card escapes every value it writes (see there).
         return mark_safe(  # noqa: S308
-            "".join(
-                _card(
-                    card,
-                    hidden=self.hidden,
-                    local_text=self.local_text,
-                    task_links=self.task_links,
-                    detail_url=self.detail_url,
-                    stage_url=self.stage_url,
-                )
-                for card in cards
-            )
+            "".join([_card(card, self) for card in cards])
         )
 
 
@@ -242,8 +242,7 @@ def board_html(board: Board, *, write_cards: CardWriter, moved_pk: object = None
     columns, then the closed ones folded away (loaded when opened, unless already shown)."""
     moved = f' data-moved="{esc(moved_pk)}"' if moved_pk else ""
     columns = "".join(
-        column_html(column, order=board.order, write_cards=write_cards)
-        for column in board.columns
+        column_html(column, order=board.order, write_cards=write_cards) for column in board.columns
     )
     closed_html = ""
     closed = board.closed
