@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -24,7 +25,15 @@ from followup_site.row_urls import id_url_parts
 from followup_site.widgets import esc
 from interviews.forms import OPEN_STAGES, STAGE_MOVES
 from interviews.models import Application
-from reminders.board import Board, BoardCard, BoardColumn, LocalText, TaskLinks
+from reminders.board import (
+    BOARD_ORDERS,
+    DEFAULT_ORDER,
+    Board,
+    BoardCard,
+    BoardColumn,
+    LocalText,
+    TaskLinks,
+)
 from reminders.titles import task_title_in
 
 # The stage badge of a card (templates/interviews/includes/stage_badge.html).
@@ -175,21 +184,44 @@ class CardWriter:
         )
 
 
+class _Links(NamedTuple):
+    dashboard: str  # the board's page, where the order links lead
+    application_list: str  # a column's link without JavaScript
+    columns: dict[str, str]  # each column's own: what "Show all" and opening the closed load
+
+
 @lru_cache(maxsize=64)
-def _column_links(prefix: str, urlconf: str | None) -> tuple[str, dict[str, str]]:
-    """The application list's path (a column's link without JavaScript) and each column's
-    own (what "Show all" and opening the closed ones load), reversed once per script prefix
-    and URL configuration, as :mod:`followup_site.row_urls` does for ids."""
-    list_url = reverse("interviews:application_list", urlconf=urlconf)
-    columns = {
-        stage: reverse("board_column", args=[stage], urlconf=urlconf)
-        for stage in Application.Stage.values
-    }
-    return list_url, columns
+def _board_links(prefix: str, urlconf: str | None) -> _Links:
+    """The board's links, each already escaped, reversed once per script prefix and URL
+    configuration, as :mod:`followup_site.row_urls` does for ids."""
+    return _Links(
+        dashboard=esc(reverse("dashboard", urlconf=urlconf)),
+        application_list=esc(reverse("interviews:application_list", urlconf=urlconf)),
+        columns={
+            stage: esc(reverse("board_column", args=[stage], urlconf=urlconf))
+            for stage in Application.Stage.values
+        },
+    )
 
 
-def _links() -> tuple[str, dict[str, str]]:
-    return _column_links(get_script_prefix(), get_urlconf())
+def _links() -> _Links:
+    return _board_links(get_script_prefix(), get_urlconf())
+
+
+def orders_html(current: str) -> SafeString:
+    """The links that order the board (``BOARD_ORDERS``), the ``current`` one marked."""
+    dashboard = _links().dashboard
+    links = []
+    for value, label in BOARD_ORDERS.items():
+        query = "" if value == DEFAULT_ORDER else f"?order={esc(value)}"
+        if value == current:
+            css, mark = "btn-secondary", ' aria-current="true"'
+        else:
+            css, mark = "btn-outline-secondary", ""
+        links.append(
+            f'<a class="btn btn-sm {css}" href="{dashboard}{query}"{mark}>{esc(label)}</a>'
+        )
+    return mark_safe("\n    ".join(links))  # noqa: S308 - the values are escaped
 
 
 def column_html(column: BoardColumn, *, order: str, write_cards: CardWriter) -> SafeString:
@@ -200,10 +232,10 @@ def column_html(column: BoardColumn, *, order: str, write_cards: CardWriter) -> 
     shown = ' data-shown="all"' if column.shown_all else ""
     more = ""
     if column.more:
-        list_url, column_urls = _links()
+        links = _links()
         more = (
-            f'<a class="btn btn-link board-more" href="{esc(list_url)}?stage={stage}" '
-            f'hx-get="{esc(column_urls[str(column.stage)])}?order={esc(order)}" '
+            f'<a class="btn btn-link board-more" href="{links.application_list}?stage={stage}" '
+            f'hx-get="{links.columns[str(column.stage)]}?order={esc(order)}" '
             f'hx-target="closest .board-column" hx-swap="outerHTML">Show all {count}'
             f'<span class="visually-hidden"> {esc(str(column.label).lower())}</span></a>'
         )
@@ -225,9 +257,9 @@ def closed_body_html(column: BoardColumn, *, write_cards: CardWriter) -> SafeStr
     shown = ' data-shown="all"' if column.shown_all else ""
     more = ""
     if column.more:
-        list_url = _links()[0]
+        list_url = _links().application_list
         more = (
-            f'<a class="btn btn-link board-more" href="{esc(list_url)}?stage={stage}">'
+            f'<a class="btn btn-link board-more" href="{list_url}?stage={stage}">'
             f"List the {count} closed applications</a>"
         )
     return mark_safe(  # noqa: S308 - every value above is escaped or a number
@@ -249,9 +281,9 @@ def board_html(board: Board, *, write_cards: CardWriter, moved_pk: object = None
     if closed.count:
         load = ""
         if not closed.shown_all:
-            column_url = _links()[1][str(closed.stage)]
+            column_url = _links().columns[str(closed.stage)]
             load = (
-                f' hx-get="{esc(column_url)}?order={esc(board.order)}" hx-trigger="toggle once" '
+                f' hx-get="{column_url}?order={esc(board.order)}" hx-trigger="toggle once" '
                 'hx-target="find .board-closed-body" hx-swap="outerHTML"'
             )
         closed_html = (

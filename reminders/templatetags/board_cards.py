@@ -1,6 +1,7 @@
 """The board in Python (reminders/board_html.py), for its templates: ``{% board %}`` the
 whole of it, ``{% board_column column %}`` one open stage and ``{% board_closed column %}``
-the closed ones (what "Show all" and opening the closed section load in place). One
+the closed ones (what "Show all" and opening the closed section load in place), and
+``{% board_orders %}`` the links that order it. One
 :class:`~reminders.board_html.CardWriter` writes every card of a render."""
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ from django import template
 from django.utils.safestring import SafeString
 
 from reminders.board import BoardColumn
-from reminders.board_html import CardWriter, board_html, closed_body_html, column_html
+from reminders.board_html import (
+    CardWriter,
+    board_html,
+    closed_body_html,
+    column_html,
+    orders_html,
+)
 
 register = template.Library()
 
@@ -39,3 +46,8 @@ def board_column(context: template.Context, column: BoardColumn) -> SafeString:
 @register.simple_tag(takes_context=True)
 def board_closed(context: template.Context, column: BoardColumn) -> SafeString:
     return closed_body_html(column, write_cards=_card_writer(context))
+
+
+@register.simple_tag(takes_context=True)
+def board_orders(context: template.Context) -> SafeString:
+    return orders_html(context["board"].order)
