@@ -27,7 +27,18 @@ def task_title(*, kind: str, contact_name: str | None, custom_title: str = "") -
     """The title of a task of ``kind`` about ``contact_name`` (None: nobody in particular)."""
     if custom_title:
         return custom_title
-    language = get_language()
+    return task_title_in(
+        get_language(), kind=kind, contact_name=contact_name, custom_title=custom_title
+    )
+
+
+def task_title_in(
+    language: str | None, *, kind: str, contact_name: str | None, custom_title: str = ""
+) -> str:
+    """:func:`task_title` in ``language``, the active one, looked up once by the caller: a
+    page of many tasks (the dashboard's cards) would otherwise read it once a task."""
+    if custom_title:
+        return custom_title
     template = _TITLES.get(kind)
     if template is None:
         return _translated("Your own reminder", language)

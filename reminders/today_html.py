@@ -3,35 +3,41 @@
 Through the template engine the strip's loops (up to twenty entries, each a link, a badge,
 a title and a date through the ``date`` filter, plus a ``{% url %}`` per reply and per "see
 them" link) cost more than the queries that read them. Here each entry is one f-string,
-every value escaped (the standard library's ``html.escape``, as Django's ``escape`` does);
-the task list's link is reversed once. The frame around them, which says when nothing is
-due, stays in templates/reminders/includes/today_strip.html.
+every value escaped (``followup_site.widgets.esc``, which leaves text with nothing to
+escape as it is); the task list's link is reversed once. The frame around them, which says
+when nothing is due, stays in templates/reminders/includes/today_strip.html.
 """
 
 from __future__ import annotations
-
-from html import escape
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from followup_site.row_urls import id_url_maker
+from followup_site.widgets import esc
 from reminders.board import LocalText, TaskLinks, TodayStrip, TodayTask
+from reminders.titles import task_title_in
 
 # How many characters of a reply's subject the strip shows (the ``truncatechars`` it had).
 _SUBJECT_CHARS = 80
 
 
-def _task(task: TodayTask, *, link: str, kind: str, badge: str, tail: str) -> str:
-    """One task: a link to it with ``badge`` (already HTML) and, after its title and
-    company, ``tail`` (already HTML)."""
+def _task(
+    task: TodayTask, *, language: str | None, link: str, kind: str, badge: str, tail: str
+) -> str:
+    """One task: a link to it with ``badge`` (already HTML) and, after its title (in
+    ``language``, the active one) and company, ``tail`` (already HTML)."""
     company = _fact(task.company_name) if task.company_name else ""
+    title = task_title_in(
+        language, kind=task.kind, contact_name=task.contact_name, custom_title=task.custom_title
+    )
     return f"""<li data-today="{kind}">
-  <a class="today-link" href="{escape(link)}">
+  <a class="today-link" href="{esc(link)}">
     {badge}
-    <span class="text-break">{escape(task.title)}</span>{company}{tail}
+    <span class="text-break">{esc(title)}</span>{company}{tail}
   </a>
 </li>"""
 
@@ -47,7 +53,7 @@ def _more(count: int, shown: int, what: str, tasks_url: str) -> str:
 def _fact(text: str) -> str:
     """A small grey fact after a task's title: its company, or "· was due Mon 2 Jun, 12:00"
     and the like."""
-    return f'\n    <span class="text-body-secondary small">· {escape(text)}</span>'
+    return f'\n    <span class="text-body-secondary small">· {esc(text)}</span>'
 
 
 def _thank_you_badge(hours_left: int) -> str:
@@ -59,13 +65,15 @@ def _thank_you_badge(hours_left: int) -> str:
 def today_items_html(today: TodayStrip) -> SafeString:
     """The strip's list entries: overdue tasks, thank-yous counting down, tasks due today
     (each group with a link to the rest), new replies and the next interview."""
-    tasks_url = escape(reverse("reminders:task_list"))
+    tasks_url = esc(reverse("reminders:task_list"))
     application_url = id_url_maker("application_detail")
     local_text = LocalText(timezone.get_current_timezone())
     task_links = TaskLinks()
+    language = get_language()
     items = [
         _task(
             task,
+            language=language,
             link=task_links(task),
             kind="overdue",
             badge='<span class="badge text-bg-danger">Overdue</span>',
@@ -77,6 +85,7 @@ def today_items_html(today: TodayStrip) -> SafeString:
     items.extend(
         _task(
             task,
+            language=language,
             link=task_links(task),
             kind="thank-you",
             badge=_thank_you_badge(task.hours_left),
@@ -90,9 +99,10 @@ def today_items_html(today: TodayStrip) -> SafeString:
     items.extend(
         _task(
             task,
+            language=language,
             link=task_links(task),
             kind="due-today",
-            badge=f'<span class="badge text-bg-primary">Today {escape(task.due_time)}</span>',
+            badge=f'<span class="badge text-bg-primary">Today {esc(task.due_time)}</span>',
             tail="",
         )
         for task in today.due_today
@@ -102,21 +112,21 @@ def today_items_html(today: TodayStrip) -> SafeString:
         subject = Truncator(reply.subject or "(no subject)").chars(_SUBJECT_CHARS)
         url = f"{application_url(reply.application_id)}#outreach-{int(reply.pk)}"
         items.append(f"""<li data-today="reply">
-  <a class="today-link" href="{escape(url)}">
+  <a class="today-link" href="{esc(url)}">
     <span class="badge text-bg-success">Reply</span>
-    <span class="text-break">{escape(reply.contact_name or "Someone")} at \
-{escape(reply.company_name)}: “{escape(subject)}”</span>
-    <span class="text-body-secondary small">· {escape(local_text(reply.occurred_at))}</span>
+    <span class="text-break">{esc(reply.contact_name or "Someone")} at \
+{esc(reply.company_name)}: “{esc(subject)}”</span>
+    <span class="text-body-secondary small">· {esc(local_text(reply.occurred_at))}</span>
   </a>
 </li>""")
     interview = today.next_interview
     if interview is not None:
         items.append(f"""<li data-today="next-interview">
-  <a class="today-link" href="{escape(application_url(interview.application_id))}">
+  <a class="today-link" href="{esc(application_url(interview.application_id))}">
     <span class="badge text-bg-info">Next interview</span>
-    <span>{escape(local_text(interview.starts_at))}</span>
-    <span class="text-break text-body-secondary small">· {escape(interview.role)} at \
-{escape(interview.company_name)}</span>
+    <span>{esc(local_text(interview.starts_at))}</span>
+    <span class="text-break text-body-secondary small">· {esc(interview.role)} at \
+{esc(interview.company_name)}</span>
   </a>
 </li>""")
     # Safe: every value written above is a number, a constant or escaped here.

@@ -87,7 +87,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "interviews/dashboard.html",
         {
             "board": the_board,
-            "orders": board.BOARD_ORDERS,
             "today": board.today_strip(user=request.user, now=now, replies_since=previous_visit),
             "now": now,
             "bounced": notices.bounced,

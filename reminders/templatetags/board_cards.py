@@ -1,22 +1,27 @@
-"""``{% board_cards cards %}``: a board column's cards, rendered in Python (board_html), by
-the writer that ``{% card_writer as card_writer %}`` made for the whole board, or by one of
-their own when the column is rendered alone."""
+"""The board in Python (reminders/board_html.py), for its templates: ``{% board %}`` the
+whole of it, ``{% board_column column %}`` one open stage and ``{% board_closed column %}``
+the closed ones (what "Show all" and opening the closed section load in place), and
+``{% board_orders %}`` the links that order it. One
+:class:`~reminders.board_html.CardWriter` writes every card of a render."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString
 
-from reminders.board import BoardCard
-from reminders.board_html import CardWriter
+from reminders.board import BoardColumn
+from reminders.board_html import (
+    CardWriter,
+    board_html,
+    closed_body_html,
+    column_html,
+    orders_html,
+)
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def card_writer(context: template.Context) -> CardWriter:
+def _card_writer(context: template.Context) -> CardWriter:
     """The writer of the board's cards, whose stage forms keep the board's order and carry
     the CSRF token (read once, as ``{% csrf_token %}`` would for each form)."""
     csrf = str(context.get("csrf_token", ""))
@@ -26,6 +31,23 @@ def card_writer(context: template.Context) -> CardWriter:
 
 
 @register.simple_tag(takes_context=True)
-def board_cards(context: template.Context, cards: Iterable[BoardCard]) -> SafeString:
-    writer = context.get("card_writer") or card_writer(context)
-    return writer(cards)
+def board(context: template.Context) -> SafeString:
+    """The context's ``board``, marked as just ``moved_pk`` after a move."""
+    return board_html(
+        context["board"], write_cards=_card_writer(context), moved_pk=context.get("moved_pk")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def board_column(context: template.Context, column: BoardColumn) -> SafeString:
+    return column_html(column, order=context["board"].order, write_cards=_card_writer(context))
+
+
+@register.simple_tag(takes_context=True)
+def board_closed(context: template.Context, column: BoardColumn) -> SafeString:
+    return closed_body_html(column, write_cards=_card_writer(context))
+
+
+@register.simple_tag(takes_context=True)
+def board_orders(context: template.Context) -> SafeString:
+    return orders_html(context["board"].order)

@@ -329,6 +329,52 @@ def test_a_card_says_how_long_since_contact_how_long_waiting_drafts_and_bounces(
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_board_escapes_what_users_and_their_contacts_wrote(user, logged_in_client):
+    """The cards are written in Python (reminders/board_html.py): every name, role and
+    title in them is escaped, on the board and in a column loaded alone."""
+    hostile = '<script>alert("x")</script>'
+    application = ApplicationFactory(
+        user=user, stage="applied", role=f"Role {hostile}", company__name=f"Acme {hostile} & 'Co'"
+    )
+    contact = ContactFactory(user=user, name=f"Ana {hostile}")
+    ReminderFactory(
+        user=user,
+        application=application,
+        contact=contact,
+        kind=Reminder.Kind.FOLLOW_UP,
+        custom_title="",
+        due_at=NOW + timedelta(days=2),
+    )
+    closed = ApplicationFactory(
+        user=user, stage="closed", closed_reason="rejected", role=f"Old {hostile}"
+    )
+    ReminderFactory(
+        user=user,
+        application=closed,
+        kind=Reminder.Kind.CUSTOM,
+        custom_title=f"Own {hostile}",
+        due_at=NOW + timedelta(days=3),
+    )
+
+    board = logged_in_client.get(DASHBOARD).content.decode()
+    board = board[board.index('<div id="board"') :]
+    applied = logged_in_client.get(reverse("board_column", args=["applied"])).content.decode()
+    opened = logged_in_client.get(reverse("board_column", args=["closed"])).content.decode()
+
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    for html in (board, applied):
+        card = html[html.index(f'id="application-{application.pk}"') :].split("</article>")[0]
+        assert "<script>" not in card
+        assert f"Acme {escaped} &amp; &#x27;Co&#x27;</a>" in card
+        assert f"Role {escaped}</div>" in card
+        assert f"Follow up with Ana {escaped}</a>" in card
+        assert f"Move Acme {escaped} &amp; &#x27;Co&#x27;, Role {escaped}, to</label>" in card
+    closed_card = opened[opened.index(f'id="application-{closed.pk}"') :].split("</article>")[0]
+    assert "<script>" not in closed_card
+    assert f"Old {escaped}</div>" in closed_card and f"Own {escaped}</a>" in closed_card
+
+
+@time_machine.travel(NOW, tick=False)
 def test_closed_applications_fold_away_under_the_columns_and_load_when_opened(
     user, logged_in_client
 ):
