@@ -249,9 +249,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            # Django's and WhiteNoise's storages, each URL worked out once per process.
+            "followup_site.static_storage.RememberedStaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "followup_site.static_storage.RememberedManifestStaticFilesStorage"
         )
     },
 }
