@@ -100,7 +100,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, the signed-in user read by hand (accounts/session_user.py).
+    "accounts.middleware.SessionUserAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.htmx: partial responses for the in-place updates of the board and lists.
     "django_htmx.middleware.HtmxMiddleware",
