@@ -100,7 +100,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, the signed-in user read by hand (accounts/session_user.py).
+    "accounts.middleware.SessionUserAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.htmx: partial responses for the in-place updates of the board and lists.
     "django_htmx.middleware.HtmxMiddleware",
@@ -249,9 +250,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            # Django's and WhiteNoise's storages, each URL worked out once per process.
+            "followup_site.static_storage.RememberedStaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "followup_site.static_storage.RememberedManifestStaticFilesStorage"
         )
     },
 }
@@ -291,7 +293,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, one redis-py client per pool (followup_site/redis_cache.py).
+            "BACKEND": "followup_site.redis_cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "followup",
         }
