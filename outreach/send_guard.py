@@ -215,9 +215,9 @@ def app_send_refusal(*, user: User, now: datetime | None = None) -> str:
     limit = settings.DAILY_SEND_LIMIT
     if app_sends_since(user=user, since=now - SEND_LIMIT_WINDOW) >= limit:
         return (
-            f"You have sent {limit} messages through Followup in the last 24 hours, the most "
-            "it sends for one person in a day. Open this one in your own mail program, or "
-            "send it through Followup tomorrow; your draft stays saved."
+            f"You have sent {limit} message{'' if limit == 1 else 's'} through Followup in the "
+            "last 24 hours, the most it sends for one person in a day. Open this one in your "
+            "own mail program, or send it through Followup tomorrow; your draft stays saved."
         )
     return ""
 

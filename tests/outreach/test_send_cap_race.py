@@ -64,7 +64,7 @@ def test_two_tabs_sending_at_the_last_free_place_send_one(settings, monkeypatch)
     assert Outreach.objects.filter(delivery=Outreach.Delivery.SENT).count() == 1
     assert sorted(outcomes, key=len) == [
         Draft.SendState.SENT,
-        "You have sent 1 messages through Followup in the last 24 hours, the most it sends "
+        "You have sent 1 message through Followup in the last 24 hours, the most it sends "
         "for one person in a day. Open this one in your own mail program, or send it through "
         "Followup tomorrow; your draft stays saved.",
     ]
