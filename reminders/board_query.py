@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from followup_site.raw_sql import in_list, utc_moment
+from followup_site.raw_sql import constants, planned_cursor, utc_moment
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft, Outreach
 from reminders.models import Reminder
@@ -41,6 +41,14 @@ _ORDER_BY = {
     "activity": "last_activity_at DESC, id DESC",
     "company": "LOWER(company_name), LOWER(role), id",
 }
+# The choice values the statements name, written in as constants (see planned_cursor).
+_OPEN_STATES = constants(Reminder.OPEN_STATES)
+_BOUNCES = constants((Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED))
+_CLOSED = constants([Application.Stage.CLOSED])
+_INCOMING = constants([Outreach.Direction.INCOMING])
+_OUTGOING = constants([Outreach.Direction.OUTGOING])
+_SENT = constants([Draft.SendState.SENT])
+_THANK_YOU = constants([Reminder.Kind.THANK_YOU])
 # A cap no column reaches: "every card of this column".
 _EVERYTHING = 1_000_000_000
 
@@ -92,14 +100,8 @@ def board_rows(
         "limit": limit,
         "everything": _EVERYTHING,
         "moved": moved if moved is not None else -1,
-        "closed": Application.Stage.CLOSED,
-        "incoming": Outreach.Direction.INCOMING,
-        "outgoing": Outreach.Direction.OUTGOING,
-        "sent": Draft.SendState.SENT,
     }
-    open_states = in_list("state", Reminder.OPEN_STATES, params)
-    shown_stages = in_list("shown", sorted(shown), params)
-    bounces = in_list("delivery", (Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED), params)
+    shown_stages = constants(sorted(shown))
     applications, companies = Application._meta.db_table, Company._meta.db_table
     interviews, reminders = Interview._meta.db_table, Reminder._meta.db_table
     outreach, drafts = Outreach._meta.db_table, Draft._meta.db_table
@@ -109,7 +111,7 @@ def board_rows(
     # statistics the planner chose to run such a join's grouping once per application.
     next_due = (
         f"(SELECT MIN(r.due_at) FROM {reminders} r "  # noqa: S608 - names from the models
-        f"WHERE r.application_id = a.id AND r.state IN ({open_states}))"
+        f"WHERE r.application_id = a.id AND r.state IN ({_OPEN_STATES}))"
         if order == "next"
         else "NULL"
     )
@@ -143,7 +145,7 @@ def board_rows(
     )
     next_task = (
         f"SELECT r.id FROM {reminders} r WHERE r.application_id = ranked.id "  # noqa: S608
-        f"AND r.state IN ({open_states}) ORDER BY r.due_at, r.id LIMIT 1"
+        f"AND r.state IN ({_OPEN_STATES}) ORDER BY r.due_at, r.id LIMIT 1"
     )
     sql = f"""
 WITH apps AS (
@@ -172,28 +174,28 @@ FROM (
   SELECT ranked.*,
     {shown_interview} AS interviewed_at,
     (SELECT MAX(o.occurred_at) FROM {outreach} o
-      WHERE o.application_id = ranked.id AND o.direction = %(incoming)s) AS last_in,
+      WHERE o.application_id = ranked.id AND o.direction = {_INCOMING}) AS last_in,
     (SELECT MAX(o.occurred_at) FROM {outreach} o
-      WHERE o.application_id = ranked.id AND o.direction = %(outgoing)s) AS last_out,
+      WHERE o.application_id = ranked.id AND o.direction = {_OUTGOING}) AS last_out,
     (SELECT COUNT(*) FROM {outreach} o
-      WHERE o.application_id = ranked.id AND o.direction = %(outgoing)s
-        AND o.delivery IN ({bounces}) AND o.occurred_at >= %(bounced_since)s) AS bounced,
+      WHERE o.application_id = ranked.id AND o.direction = {_OUTGOING}
+        AND o.delivery IN ({_BOUNCES}) AND o.occurred_at >= %(bounced_since)s) AS bounced,
     (SELECT COUNT(*) FROM {drafts} d
-      WHERE d.application_id = ranked.id AND d.send_state <> %(sent)s) AS open_drafts,
+      WHERE d.application_id = ranked.id AND d.send_state <> {_SENT}) AS open_drafts,
     ({next_task}) AS next_action_id
   FROM ranked
   WHERE ranked.position <= CASE
     WHEN ranked.stage IN ({shown_stages}) OR ranked.id = %(moved)s THEN %(everything)s
-    WHEN ranked.stage = %(closed)s THEN 1
+    WHEN ranked.stage = {_CLOSED} THEN 1
     ELSE %(limit)s
   END
 ) kept
-LEFT JOIN {reminders} na ON na.application_id = kept.id AND na.state IN ({open_states})
+LEFT JOIN {reminders} na ON na.application_id = kept.id AND na.state IN ({_OPEN_STATES})
   AND na.id = kept.next_action_id
 LEFT JOIN {contacts} nc ON nc.id = na.contact_id
 ORDER BY kept.position, kept.id
 """  # noqa: S608 - only the models' table names, placeholders and _ORDER_BY are written in
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
@@ -239,8 +241,8 @@ class TodayTaskRow:
 # The Today strip's groups and the open tasks each holds.
 _STRIP_GROUPS = {
     "overdue": "r.due_at < %(now)s",
-    "thank_you": "r.due_at >= %(now)s AND r.kind = %(thank_you)s",
-    "today": "r.due_at >= %(now)s AND r.due_at < %(end)s AND r.kind <> %(thank_you)s",
+    "thank_you": f"r.due_at >= %(now)s AND r.kind = {_THANK_YOU}",
+    "today": f"r.due_at >= %(now)s AND r.due_at < %(end)s AND r.kind <> {_THANK_YOU}",
 }
 
 
@@ -263,20 +265,17 @@ def today_task_rows(
         "now": adapt(now),
         "end": adapt(end_of_today),
         "limit": limit,
-        "thank_you": Reminder.Kind.THANK_YOU,
     }
-    open_states = in_list("state", Reminder.OPEN_STATES, params)
     reminders, contacts = Reminder._meta.db_table, Contact._meta.db_table
     applications, companies = Application._meta.db_table, Company._meta.db_table
-    tasks = f"{reminders} r WHERE r.user_id = %(user)s AND r.state IN ({open_states})"
+    tasks = f"{reminders} r WHERE r.user_id = %(user)s AND r.state IN ({_OPEN_STATES})"
     counts, group_count = group_counts(
-        source=f"{tasks} AND (r.due_at < %(end)s OR r.kind = %(thank_you)s)",
+        source=f"{tasks} AND (r.due_at < %(end)s OR r.kind = {_THANK_YOU})",
         groups=_STRIP_GROUPS,
-        params=params,
     )
     union = "\n  UNION ALL".join(
         group_branch(
-            label=f"%(group_{name})s",
+            label=constants([name]),
             columns="r.id, r.kind, r.custom_title, r.contact_id, r.application_id, r.due_at",
             source=tasks,
             condition=condition,
@@ -297,7 +296,7 @@ LEFT JOIN {applications} a ON a.id = t.application_id
 LEFT JOIN {companies} co ON co.id = a.company_id
 ORDER BY t.due_at, t.id
 """  # noqa: S608 - only the models' table names and placeholders are written in
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
@@ -327,17 +326,16 @@ FROM {outreach} o
 JOIN {applications} a ON a.id = o.application_id
 JOIN {companies} co ON co.id = a.company_id
 LEFT JOIN {contacts} c ON c.id = o.contact_id
-WHERE o.user_id = %(user)s AND o.direction = %(incoming)s AND o.created_at > %(since)s
+WHERE o.user_id = %(user)s AND o.direction = {_INCOMING} AND o.created_at > %(since)s
 ORDER BY o.occurred_at DESC, o.id DESC
 LIMIT %(limit)s
 """  # noqa: S608 - only the models' table names and placeholders are written in
     params = {
         "user": user_id,
-        "incoming": Outreach.Direction.INCOMING,
         "since": adapt(since),
         "limit": limit,
     }
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
@@ -362,16 +360,15 @@ SELECT i.application_id, i.starts_at, a.role, co.name
 FROM {interviews} i
 JOIN {applications} a ON a.id = i.application_id
 JOIN {companies} co ON co.id = a.company_id
-WHERE a.user_id = %(user)s AND a.stage <> %(closed)s AND i.starts_at > %(now)s
+WHERE a.user_id = %(user)s AND a.stage <> {_CLOSED} AND i.starts_at > %(now)s
 ORDER BY i.starts_at, i.id
 LIMIT 1
 """  # noqa: S608 - only the models' table names and placeholders are written in
     params = {
         "user": user_id,
-        "closed": Application.Stage.CLOSED,
         "now": connection.ops.adapt_datetimefield_value(now),
     }
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return NextInterviewRow(row[0], utc_moment(row[1]), row[2], row[3]) if row else None
@@ -406,11 +403,8 @@ def notice_rows(*, user_id: int, bounced_since: datetime) -> list[NoticeRow]:
     params: dict = {
         "user": user_id,
         "bounced_since": connection.ops.adapt_datetimefield_value(bounced_since),
-        "incoming": Outreach.Direction.INCOMING,
-        "outgoing": Outreach.Direction.OUTGOING,
         "kept": True,
     }
-    bounces = in_list("delivery", (Outreach.Delivery.BOUNCED, Outreach.Delivery.COMPLAINED), params)
     outreach, contacts = Outreach._meta.db_table, Contact._meta.db_table
     applications, companies = Application._meta.db_table, Company._meta.db_table
     sql = f"""
@@ -421,13 +415,13 @@ JOIN {applications} a ON a.id = o.application_id
 JOIN {companies} co ON co.id = a.company_id
 LEFT JOIN {contacts} c ON c.id = o.contact_id
 WHERE o.user_id = %(user)s AND (
-  (o.direction = %(outgoing)s AND o.delivery IN ({bounces})
+  (o.direction = {_OUTGOING} AND o.delivery IN ({_BOUNCES})
     AND o.occurred_at >= %(bounced_since)s)
-  OR (o.direction = %(incoming)s AND o.received_while_inactive = %(kept)s)
+  OR (o.direction = {_INCOMING} AND o.received_while_inactive = %(kept)s)
 )
 ORDER BY o.occurred_at DESC, o.id DESC
 """  # noqa: S608 - only the models' table names and placeholders are written in
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [NoticeRow(*row[:3], utc_moment(row[3]), *row[4:]) for row in rows]  # type: ignore[misc]

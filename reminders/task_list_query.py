@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from followup_site.raw_sql import in_list, utc_moment
+from followup_site.raw_sql import constants, in_list, utc_moment
 from interviews.models import Application, Company, Contact
 from reminders.models import Reminder
 from reminders.titles import task_title
@@ -137,19 +137,19 @@ def group_branch(
   ) t"""  # noqa: S608 - names and placeholders only
 
 
-def group_counts(*, source: str, groups: dict[str, str], params: dict) -> tuple[str, str]:
+def group_counts(*, source: str, groups: dict[str, str]) -> tuple[str, str]:
     """How many rows of ``source`` (``r``, with its WHERE) each of ``groups`` (name: SQL
     condition) holds, in one pass (a CTE ``counts``, by the index alone where it covers the
     conditions), and the expression that reads the count of a row's ``task_group`` from
-    it (0 for another group). The names go in ``params``; the text holds placeholders.
+    it (0 for another group). The names, fixed words of the code, are written in as
+    :func:`~followup_site.raw_sql.constants` (a branch's ``label`` must be written the same).
 
     Counting each group in its own subquery answered as fast but took twice the planning:
     every mention of the tasks table has its thirteen indexes weighed."""
     counts, cases = [], []
     for position, (name, condition) in enumerate(groups.items()):
-        params[f"group_{name}"] = name
         counts.append(f"COUNT(CASE WHEN {condition} THEN 1 END) AS n{position}")
-        cases.append(f"WHEN %(group_{name})s THEN counts.n{position}")
+        cases.append(f"WHEN {constants([name])} THEN counts.n{position}")
     cte = f"counts AS (SELECT {', '.join(counts)} FROM {source})"  # noqa: S608
     return cte, f"CASE task_group {' '.join(cases)} ELSE 0 END"
 
@@ -216,10 +216,10 @@ def task_list_rows(
         shown = {name: ("%(first)s", "0") for name in _GROUP_BOUNDS}
     else:
         shown = {group: ("%(rows)s", "%(start)s")}
-    counts, group_count = group_counts(source=open_tasks, groups=_GROUP_BOUNDS, params=params)
+    counts, group_count = group_counts(source=open_tasks, groups=_GROUP_BOUNDS)
     branches = [
         group_branch(
-            label=f"%(group_{name})s",
+            label=constants([name]),
             columns=_OWN_COLUMNS,
             source=open_tasks,
             condition=_GROUP_BOUNDS[name],

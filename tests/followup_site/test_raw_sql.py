@@ -1,8 +1,11 @@
 from datetime import UTC, datetime, timedelta, timezone
 
-from django.db import connection
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from followup_site.raw_sql import in_list, utc_moment
+from accounts.models import User
+from followup_site.raw_sql import constants, in_list, planned_cursor, utc_moment
 
 
 def test_utc_moment_reads_every_form_the_two_databases_give():
@@ -28,3 +31,50 @@ def test_in_list_names_each_value_and_matches_nothing_when_empty(db):
         none: dict = {"wanted": "offer"}
         cursor.execute(f"SELECT 1 WHERE %(wanted)s IN ({in_list('stage', [], none)})", none)
         assert cursor.fetchall() == []
+
+
+def test_constants_writes_plain_choice_values_and_refuses_anything_else():
+    assert constants(["pending", "notified"]) == "'pending', 'notified'"
+    assert constants(["~done"]) == "'~done'"
+    assert constants([]) == "NULL"
+    for value in ("it's", "a b", "", "x'); DROP TABLE t; --", "é"):
+        with pytest.raises(ValueError, match="Not a plain choice value"):
+            constants([value])
+
+
+def _prepared(sql_start: str) -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            [sql_start + "%"],
+        )
+        return cursor.fetchall()
+
+
+def test_the_planned_cursor_plans_once_and_logs_each_statement_with_its_values(db):
+    letters = constants(["a", "b"])
+    sql = (
+        "SELECT %(word)s || '!', n FROM (SELECT 1 AS n UNION ALL SELECT 2) t "  # noqa: S608
+        f"WHERE n >= %(least)s AND 'a' IN ({letters}) ORDER BY n"
+    )
+    with CaptureQueriesContext(connection) as log:
+        for _ in range(3):
+            with planned_cursor() as cursor:
+                cursor.execute(sql, {"word": "hi", "least": 2})
+                assert cursor.fetchall() == [("hi!", 2)]
+    assert len(log.captured_queries) == 3
+    assert "'hi'" in log.captured_queries[0]["sql"]
+    assert ">= 2" in log.captured_queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        # Prepared once, and run by PostgreSQL's one plan for any values: never replanned.
+        assert _prepared("SELECT $1 || '!', n") == [(3, 0)]
+
+
+def test_the_planned_cursor_raises_djangos_errors_and_leaves_the_orm_unprepared(db):
+    with pytest.raises(DatabaseError), transaction.atomic(), planned_cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM accounts_user WHERE id = %(id)s", {"id": 1})
+    if connection.vendor == "postgresql":
+        for _ in range(6):
+            list(User.objects.filter(pk=1))
+        assert _prepared('SELECT "accounts_user"') == []

@@ -4,8 +4,8 @@ The board asks, for every application on it, for the earliest open task (its car
 action, and the "next action" order). Migration reminders.0009 indexes open tasks by
 (application, due_at, id); without it PostgreSQL, once it had statistics, intersected the
 application's tasks with every open task of every user, once per card (30 ms for 200
-applications, most of the dashboard's time). SQLite reads each application's tasks by the
-foreign key's index instead.
+applications, most of the dashboard's time). The open states are written into the query as
+constants, so that SQLite, and PostgreSQL's one plan for any values, can use the index.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils import timezone
 from reminders.board import board_applications
 from reminders.models import Reminder
 from tests.factories import ApplicationFactory, ReminderFactory, UserFactory
+from tests.planning import generic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -54,18 +55,16 @@ def test_the_board_reads_each_next_action_from_the_index():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("ANALYZE reminders_reminder")
         if connection.vendor == "postgresql":
+            # The plan the page keeps: the statement is prepared, with one plan for any values.
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = generic_plan(sql, params)
         else:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
 
+    assert INDEX in plan, plan
     if connection.vendor == "postgresql":
-        assert INDEX in plan, plan
         assert "reminder_due_idx" not in plan, plan
     else:
-        # SQLite cannot prove a partial index's condition from bound parameters; it reads
-        # each application's own tasks by the foreign key's index, never all of them.
-        assert "SEARCH r USING INDEX reminders_reminder_application_id" in plan, plan
         assert not re.search(r"SCAN r\b", plan), plan
