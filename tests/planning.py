@@ -9,20 +9,30 @@ from django.db import connection
 from followup_site.raw_sql import planned_cursor
 
 
-def generic_plan(sql: str, params: dict) -> str:
+def generic_plan(sql: str, params: dict | list | tuple) -> str:
     """The plan PostgreSQL keeps for ``sql`` once the planned cursor has prepared it: its
-    generic plan, made for any values (EXPLAIN of the prepared statement, found by its text
-    with psycopg's ``$n`` placeholders, numbered in the order the names first appear)."""
-    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
-    text = sql
-    for position, name in enumerate(names, start=1):
-        text = text.replace(f"%({name})s", f"${position}")
+    generic plan, made for any values (EXPLAIN of the prepared statement, found by its text:
+    psycopg's ``$n`` placeholders, numbered in order of the positional ``%s``, or of the names'
+    first appearance)."""
+    if isinstance(params, dict):
+        names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+        values = [params[name] for name in names]
+        text = sql
+        for position, name in enumerate(names, start=1):
+            text = text.replace(f"%({name})s", f"${position}")
+    else:
+        values = list(params)
+        positions = iter(range(1, len(values) + 1))
+        text = re.sub(r"%%|%s", lambda m: m[0] if m[0] == "%%" else f"${next(positions)}", sql)
     text = text.replace("%%", "%")
     with planned_cursor() as cursor:
         cursor.execute(sql, params)
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM pg_prepared_statements WHERE statement = %s", [text])
         (name,) = cursor.fetchone()
-        arguments = f"({', '.join(['%s'] * len(names))})" if names else ""
-        cursor.execute(f"EXPLAIN EXECUTE {name}{arguments}", [params[n] for n in names])
+        # Plan it now, under the caller's settings and statistics: a plan cached earlier
+        # survives an ANALYZE that changed nothing and any SET.
+        cursor.execute("DISCARD PLANS")
+        arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
+        cursor.execute(f"EXPLAIN EXECUTE {name}{arguments}", values)
         return "\n".join(row[0] for row in cursor.fetchall())

@@ -15,8 +15,6 @@ must be able to use the index without knowing them.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.db import connection, transaction
 
@@ -46,17 +44,6 @@ INDEXES = {
 }
 
 
-def page_plan(sql: str, params: list) -> str:
-    """The generic plan of a statement of the page, with its positional parameters: named
-    in order for ``generic_plan``, which makes the same statement (``$1``, ``$2``, ... in
-    the same order) as the page prepares."""
-    names = iter(range(len(params)))
-    named = re.sub(
-        r"%%|%s", lambda m: m.group(0) if m.group(0) == "%%" else f"%(p{next(names)})s", sql
-    )
-    return generic_plan(named, {f"p{n}": value for n, value in enumerate(params)})
-
-
 def explain(kind: str, user, *tables: str, scope: list[int] | None = None) -> str:
     """The plan the page keeps for its query of ``kind`` (within the applications ``scope``
     lists, if given), where the GIN index is the only way in."""
@@ -74,7 +61,7 @@ def explain(kind: str, user, *tables: str, scope: list[int] | None = None) -> st
         # Nor a walk of another index from end to end (the primary key's, with the match as a
         # filter), which the planner chose once other tests had filled the tables.
         cursor.execute("SET LOCAL enable_indexscan = off")
-        return page_plan(sql, params)
+        return generic_plan(sql, params)
 
 
 @pytest.fixture
