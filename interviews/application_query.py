@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.db import connection
-
-from followup_site.raw_sql import utc_moment
+from followup_site.raw_sql import planned_cursor, utc_moment
 from interviews.models import Contact, Interview, Note
 from interviews.selectors import InterviewSummary, interview_summary
 
@@ -64,7 +62,7 @@ def application_people(*, user_id: int, application_id: int, company_id: int) ->
     of their interviews, of this application (an interviewer) or of any (a contact of the
     company), or none."""
     params = {"application": application_id, "user": user_id, "company": company_id}
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_PEOPLE_SQL, params)
         rows = cursor.fetchall()
     interviewers: dict[int, list[Person]] = {}
@@ -131,7 +129,7 @@ def application_timeline(
 ) -> list[InterviewSummary]:
     """The application's interviews, newest first, each with its interviewers (by interview,
     as application_people reads them) and their notes grouped by kind."""
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_TIMELINE_SQL, {"application": application_id})
         rows = cursor.fetchall()
     interviews: dict[int, tuple[InterviewRow, list[TimelineNote]]] = {}

@@ -14,7 +14,7 @@ from django.db import connection
 from django.http import Http404
 
 from followup_site.ids import id_or_none
-from followup_site.raw_sql import ModelColumns, build_instances
+from followup_site.raw_sql import ModelColumns, build_instances, constants, planned_cursor
 from interviews.models import Application, Company, Contact
 from outreach.models import Draft
 
@@ -23,19 +23,21 @@ _COMPANY = ModelColumns(Company, "co")
 _DRAFT = ModelColumns(Draft, "d")
 _CONTACT = ModelColumns(Contact, "c")
 _DRAFT_START = len(_APPLICATION) + len(_COMPANY)
+_SENT = constants([Draft.SendState.SENT])
 
 # A row per open draft (as outreach.selectors.open_drafts_of counts one open: anything but
-# sent), last saved first; one row with no draft when there is none.
+# sent), last saved first; one row with no draft when there is none. The state is written
+# in as a constant (see planned_cursor).
 _APPLICATION_SQL = f"""
 SELECT {_APPLICATION.sql}, {_COMPANY.sql}, {_DRAFT.sql}, {_CONTACT.sql}
 FROM {Application._meta.db_table} a
 JOIN {Company._meta.db_table} co ON co.id = a.company_id
 LEFT JOIN {Draft._meta.db_table} d
-  ON d.application_id = a.id AND d.user_id = %(user)s AND d.send_state <> %(sent)s
+  ON d.application_id = a.id AND d.user_id = %(user)s AND d.send_state <> {_SENT}
 LEFT JOIN {Contact._meta.db_table} c ON c.id = d.contact_id
 WHERE a.user_id = %(user)s AND a.id = %(pk)s
 ORDER BY d.updated_at DESC, d.id DESC
-"""  # noqa: S608 - only the models' table and column names and placeholders are written in
+"""  # noqa: S608 - only the models' table and column names, a state and placeholders
 
 
 def application_with_open_drafts(*, user_id: int, pk: int) -> tuple[Application, list[Draft]]:
@@ -45,8 +47,8 @@ def application_with_open_drafts(*, user_id: int, pk: int) -> tuple[Application,
     indistinguishable from none."""
     if id_or_none(pk) is None:  # a number no row can have (the ORM's lookups find none)
         raise Http404("No such application.")
-    params = {"user": user_id, "pk": pk, "sent": Draft.SendState.SENT}
-    with connection.cursor() as cursor:
+    params = {"user": user_id, "pk": pk}
+    with planned_cursor() as cursor:
         cursor.execute(_APPLICATION_SQL, params)
         rows = cursor.fetchall()
     if not rows:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, Todo
 
 from accounts.models import User
+from followup_site.raw_sql import constants, planned_cursor
 from interviews.models import Application, Company, Contact, Interview
 from reminders.models import Reminder
 from reminders.titles import task_title
@@ -185,6 +186,9 @@ class _Read:
 # rest of a poll. Timestamps are read as text: parsing a thousand of them into datetimes is
 # most of the cost of a poll, and only a feed that has to be built again needs them as
 # datetimes. Both databases write them in UTC (Django's PostgreSQL connections run in UTC).
+# The open states are written in as constants: PostgreSQL's one plan for any values (see
+# planned_cursor) can then read the open tasks' partial index.
+_OPEN_STATES = constants(Reminder.OPEN_STATES)
 _TASKS = _Read(
     columns="r.id, r.kind, r.custom_title, r.note, r.due_at, r.notify_at, r.updated_at, "
     "a.role, co.name, c.name",
@@ -193,7 +197,7 @@ _TASKS = _Read(
 LEFT JOIN {Application._meta.db_table} a ON a.id = r.application_id
 LEFT JOIN {Company._meta.db_table} co ON co.id = a.company_id
 LEFT JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
-WHERE r.user_id = %(user)s AND r.state IN (%(pending)s, %(notified)s, %(snoozed)s, %(failed)s)""",
+WHERE r.user_id = %(user)s AND r.state IN ({_OPEN_STATES})""",
     order="r.due_at, r.id",
 )
 _INTERVIEWS = _Read(
@@ -219,20 +223,17 @@ _FEED_READS = (_TASKS, _INTERVIEWS, _INTERVIEWERS)
 
 
 def _feed_params(*, user: User, now: datetime) -> dict[str, object]:
-    """The values of the feed's reads: the user, the open states, the interviews' window."""
+    """The values of the feed's reads: the user and the interviews' window (the open states
+    are written in as constants, see planned_cursor)."""
     return {
         "user": user.pk,
-        "pending": Reminder.State.PENDING,
-        "notified": Reminder.State.NOTIFIED,
-        "snoozed": Reminder.State.SNOOZED,
-        "failed": Reminder.State.FAILED,
         "since": connection.ops.adapt_datetimefield_value(now - PAST_INTERVIEWS),
     }
 
 
 def _feed_rows(params: dict[str, object]) -> tuple[list[tuple], ...]:
     """The rows of the feed's three reads."""
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         rows = []
         for read in _FEED_READS:
             cursor.execute(read.rows_sql, params)
@@ -247,7 +248,7 @@ def _database_fingerprint(params: dict[str, object]) -> tuple[str, ...]:
     """A hash of each read's rows, computed by PostgreSQL in one statement: a poll of an
     unchanged feed reads three short strings instead of a thousand rows (see _Read.hash_sql).
     """
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_FINGERPRINT_SQL, params)
         return tuple(cursor.fetchone())
 

@@ -13,12 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from followup_site.dates import LocalDates
-from followup_site.raw_sql import utc_moment
+from followup_site.raw_sql import planned_cursor, utc_moment
 from followup_site.widgets import esc
 from interviews.models import Contact
 from outreach.models import Outreach
@@ -84,7 +83,7 @@ def application_timeline(*, user_id: int, application_id: int) -> list[TimelineR
     ORM, the read cost more processor time to compile and load as models than the
     timeline's markup."""
     params = {"user": user_id, "application": application_id}
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_TIMELINE_SQL, params)
         rows = cursor.fetchall()
     return [_timeline_row(row) for row in rows]

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from followup_site.raw_sql import constants, in_list, utc_moment
+from followup_site.raw_sql import constants, planned_cursor, utc_moment
 from interviews.models import Application, Company, Contact
 from reminders.models import Reminder
 from reminders.titles import task_title
@@ -31,6 +31,12 @@ _KIND_LABELS = dict(Reminder.Kind.choices)
 _STATE_LABELS = dict(Reminder.State.choices)
 # The group name of the recently done rows; ranked after the open groups' names.
 DONE = "~done"
+# The choice values the statements name, written in as constants (see planned_cursor): the
+# open and done tasks' partial indexes (reminders/0011) can then serve the one plan
+# PostgreSQL keeps for any values.
+_OPEN_STATES = constants(Reminder.OPEN_STATES)
+_DONE_STATES = constants((Reminder.State.DONE, Reminder.State.SKIPPED))
+_DONE_LABEL = constants([DONE])
 # What a task row shows (``r`` the task, ``c`` its contact), in the order _task reads it.
 _TASK_COLUMNS = (
     "r.id, r.kind, r.state, r.custom_title, r.due_at, r.notify_at, r.notified_at, "
@@ -186,8 +192,9 @@ def task_list_rows(
 
     The first ``first`` tasks of each group, or those of ``group`` numbered ``start`` + 1 to
     ``stop``; and, with ``done_since``, the last ``done_limit`` tasks done or skipped since
-    then. Every value goes in as a parameter; the text holds only the models' table names
-    and the placeholders.
+    then. Every value goes in as a parameter; the text holds only the models' table names,
+    the placeholders and the states' and groups' names (constants, so that PostgreSQL's one
+    plan for any values reads the partial indexes of open and done tasks).
 
     Each group is its own branch: the tasks in its range of due times, in due order, as many
     as shown (a LIMIT the open-tasks index by user and due time answers after reading those
@@ -205,13 +212,10 @@ def task_list_rows(
         "rows": stop - start,
         "done_since": adapt(done_since) if done_since is not None else None,
         "done_limit": done_limit,
-        "done": DONE,
     }
-    open_states = in_list("open", Reminder.OPEN_STATES, params)
-    done_states = in_list("finished", (Reminder.State.DONE, Reminder.State.SKIPPED), params)
     reminders, contacts = Reminder._meta.db_table, Contact._meta.db_table
     applications, companies = Application._meta.db_table, Company._meta.db_table
-    open_tasks = f"{reminders} r WHERE r.user_id = %(user)s AND r.state IN ({open_states})"
+    open_tasks = f"{reminders} r WHERE r.user_id = %(user)s AND r.state IN ({_OPEN_STATES})"
     if group is None:
         shown = {name: ("%(first)s", "0") for name in _GROUP_BOUNDS}
     else:
@@ -232,10 +236,10 @@ def task_list_rows(
     if done_since is not None:
         branches.append(
             group_branch(
-                label="%(done)s",
+                label=_DONE_LABEL,
                 columns=_OWN_COLUMNS,
                 source=f"{reminders} r WHERE r.user_id = %(user)s",
-                condition=f"r.state IN ({done_states}) AND r.completed_at >= %(done_since)s",
+                condition=f"r.state IN ({_DONE_STATES}) AND r.completed_at >= %(done_since)s",
                 order="{t}.completed_at DESC, {t}.id DESC",
                 limit="%(done_limit)s",
             )
@@ -252,7 +256,7 @@ LEFT JOIN {companies} co ON co.id = a.company_id
 LEFT JOIN {contacts} c ON c.id = r.contact_id
 ORDER BY r.task_group, r.position
 """  # noqa: S608 - only the models' table names and placeholders are written in
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [_shown(row) for row in rows]
@@ -291,15 +295,14 @@ def application_task_rows(*, user_id: int, application: Application) -> list[Tas
     """The open tasks of ``application``, in due order, for its follow-up panel: the
     application (and its company) is at hand, so only the contact's name is joined in."""
     params: dict = {"user": user_id, "application": application.pk}
-    open_states = in_list("open", Reminder.OPEN_STATES, params)
     sql = f"""
 SELECT {_TASK_COLUMNS}
 FROM {Reminder._meta.db_table} r
 LEFT JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
 WHERE r.user_id = %(user)s AND r.application_id = %(application)s
-  AND r.state IN ({open_states})
+  AND r.state IN ({_OPEN_STATES})
 ORDER BY r.due_at, r.id
 """  # noqa: S608 - only the models' table names and placeholders are written in
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(sql, params)
         return [_task(row, application) for row in cursor.fetchall()]

@@ -13,7 +13,7 @@ from django.db import connection
 from django.http import Http404
 
 from followup_site.ids import id_or_none
-from followup_site.raw_sql import ModelColumns, build_instances
+from followup_site.raw_sql import ModelColumns, build_instances, constants, planned_cursor
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft
 from reminders.models import Reminder
@@ -23,20 +23,22 @@ _APPLICATION = ModelColumns(Application, "a")
 _COMPANY = ModelColumns(Company, "co")
 _CONTACT = ModelColumns(Contact, "c")
 _INTERVIEW = ModelColumns(Interview, "i")
+_SENT = constants([Draft.SendState.SENT])
 
 # has_open_drafts: whether a draft written for the task waits to be sent, as
-# outreach.selectors.open_drafts_of counts a draft open (anything but sent).
+# outreach.selectors.open_drafts_of counts a draft open (anything but sent). The state is
+# written in as a constant (see planned_cursor).
 _TASK_SQL = f"""
 SELECT {_REMINDER.sql}, {_APPLICATION.sql}, {_COMPANY.sql}, {_CONTACT.sql}, {_INTERVIEW.sql},
   EXISTS(SELECT 1 FROM {Draft._meta.db_table} d
-    WHERE d.user_id = %(user)s AND d.reminder_id = r.id AND d.send_state <> %(sent)s)
+    WHERE d.user_id = %(user)s AND d.reminder_id = r.id AND d.send_state <> {_SENT})
 FROM {Reminder._meta.db_table} r
 LEFT JOIN {Application._meta.db_table} a ON a.id = r.application_id
 LEFT JOIN {Company._meta.db_table} co ON co.id = a.company_id
 LEFT JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
 LEFT JOIN {Interview._meta.db_table} i ON i.id = r.interview_id
 WHERE r.user_id = %(user)s AND r.id = %(pk)s
-"""  # noqa: S608 - only the models' table and column names and placeholders are written in
+"""  # noqa: S608 - only the models' table and column names, a state and placeholders
 
 
 def task_get(*, user_id: int, pk: int) -> Reminder:
@@ -45,8 +47,8 @@ def task_get(*, user_id: int, pk: int) -> Reminder:
     none, and the task page then need not read them. Http404 if the user has no such task."""
     if id_or_none(pk) is None:  # a number no row can have (the ORM's lookups find none)
         raise Http404("No such task.")
-    params = {"user": user_id, "pk": pk, "sent": Draft.SendState.SENT}
-    with connection.cursor() as cursor:
+    params = {"user": user_id, "pk": pk}
+    with planned_cursor() as cursor:
         cursor.execute(_TASK_SQL, params)
         row = cursor.fetchone()
     if row is None:
