@@ -12,6 +12,7 @@ from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.crispy_layout import crispy_field_html, crispy_form_html, hidden_form_html
+from followup_site.widgets import esc
 
 register = template.Library()
 
@@ -87,6 +88,25 @@ def python_crispy_card(
     if blank and drawn is None:
         formset._blank_card_html = (card.prefix, html)
     return html
+
+
+# What an interviewer card's include (a section with its number) wrote around the card.
+_CARD_SECTION = (
+    '\n<section class="card shadow-sm mb-3 interviewer-card" aria-label="Interviewer {number}">'
+    '\n  <h3 class="card-header h6 mb-0 py-2">Interviewer {number}</h3>'
+    '\n  <div class="card-body">\n    {card}\n  </div>\n</section>\n'
+)
+
+
+@register.simple_tag(takes_context=True)
+def python_interviewer_card(
+    context: template.Context, card: forms.BaseForm, formset: forms.BaseFormSet, number: object
+) -> SafeString:
+    """``{% python_crispy_card card formset %}`` in the interview form's card section,
+    headed "Interviewer <number>": the markup an include of the section's template wrote,
+    without an include (a template looked up, a context pushed and drawn) for each card."""
+    html = python_crispy_card(context, card, formset)
+    return SafeString(_CARD_SECTION.format(number=esc(str(number)), card=html))
 
 
 def _reprefixed(html: str, old: str, new: str) -> SafeString | None:
