@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from accounts.selectors import known_timezones
-from followup_site.crispy_layout import HTML, Column, Div, Field, PythonRendered, Row
+from followup_site.crispy_layout import HTML, Column, Div, Field, PythonRendered, Row, render_name
 from followup_site.field_copies import quick_field_copies
 from followup_site.widgets import Choices, LongSelect
 from interviews.forms import (
@@ -36,13 +36,13 @@ from interviews.forms import (
     greeting_form_fields,
     greeting_initial,
     greeting_name_clean,
-    greeting_rows,
     question_field,
     salutation_style_choices,
 )
 from interviews.models import INTERVIEW_YEARS, Contact, Interview, Note
 from interviews.names import NameParts
 from interviews.note_text import InterviewerDraft, NoteDraft, link_find, notes_from_lines
+from interviews.templatetags import python_forms
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 OPEN_ATTRIBUTE = SafeString(" open")
@@ -266,6 +266,65 @@ class CardText(PythonRendered, LayoutObject):
         return getattr(form, self.attribute)
 
 
+def _same_field(field: forms.Field | None, twin: forms.Field | None) -> bool:
+    """Whether two copies of one declared field are still alike where drawing looks:
+    what a card changes when it is made (the people offered, a greeting's examples) it
+    changes in another choice list or widget."""
+    return (
+        field is not None
+        and twin is not None
+        and type(field) is type(twin)
+        and type(field.widget) is type(twin.widget)
+        and getattr(field, "_choices", None) is getattr(twin, "_choices", None)
+        and field.label == twin.label
+        and field.help_text == twin.help_text
+        and field.required == twin.required
+        and field.disabled == twin.disabled
+        and not callable(field.initial)
+    )
+
+
+class CardField(PythonRendered, LayoutObject):
+    """A card's field by name, drawn as a plain name is, or copied from the blank card.
+
+    On a page with cards already filled in (editing an interview), most boxes of a card
+    are empty: a card with no value of its own for a field, unbound like the blank card,
+    draws it as the blank card did, with its own prefix. {% python_crispy_card %} draws
+    the blank card first and gives its fields' markup to the others (``blank_twin``);
+    a field whose markup holds the blank card's prefix anywhere else is drawn anew.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.fields = [name]
+
+    def render(
+        self, form: forms.Form, context: object, template_pack: str = TEMPLATE_PACK, **kwargs
+    ) -> str:
+        name = self.name
+        twin = getattr(form, "blank_twin", None)
+        rendered = getattr(form, "rendered_fields", None)
+        if (
+            twin is not None
+            and rendered is not None
+            and name not in rendered
+            and name not in form.initial
+            and not form.is_bound
+        ):
+            twin_form, drawn = twin
+            html = drawn.get(name)
+            if html is not None and _same_field(form.fields.get(name), twin_form.fields.get(name)):
+                again = python_forms._reprefixed(html, twin_form.prefix, form.prefix)
+                if again is not None:
+                    rendered.add(name)
+                    return again
+        html = render_name(name, form, context, template_pack=template_pack)
+        record = getattr(form, "drawn_fields", None)
+        if record is not None:
+            record[name] = html
+        return html
+
+
 class KnownContacts:
     """The people a card can pick, read once for the page and shared by all its cards.
 
@@ -395,6 +454,10 @@ class InterviewerForm(forms.Form):
             if shown is not None:
                 self.greeting_summary = f"How to greet them: “{shown.salutation},”"
                 self.greeting_hint = KNOWN_GREETING_HINT
+
+    # {% python_crispy_card %}: the blank card is drawn first, and its fields' markup given
+    # to the others (CardField).
+    drawn_from_blank_twin = True
 
     # One helper for every card: crispy reads it while drawing, never changes it.
     @cached_property
@@ -531,40 +594,48 @@ class InterviewerForm(forms.Form):
         )
 
 
+def _card_columns(*columns: tuple[str, str]) -> Row:
+    return Row(*(Column(CardField(name), css_class=css) for name, css in columns))
+
+
 @cache
 def _card_helper() -> object:
     return crispy_helper(
-        "contact",
+        CardField("contact"),
         Div(
             HTML('<p class="small text-body-secondary mb-2">New to you? Tell us who they are.</p>'),
-            Row(Column("name", css_class="col-md-6"), Column("job_title", css_class="col-md-6")),
-            Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
+            _card_columns(("name", "col-md-6"), ("job_title", "col-md-6")),
+            _card_columns(("email", "col-md-6"), ("phone", "col-md-6")),
             css_class="border rounded p-2 mb-3 bg-body-tertiary",
         ),
         Collapsed(
             GREETING_SUMMARY,
             CardText("greeting_hint"),
-            *greeting_rows(),
-            "greeting_for",
+            # greeting_rows(), each name a CardField.
+            _card_columns(
+                ("honorific", "col-4 col-md-2"),
+                ("given_name", "col-8 col-md-4"),
+                ("family_name", "col-md-3"),
+                ("greeting_name", "col-md-3"),
+            ),
+            Field("salutation_style"),
+            CardField("greeting_for"),
             css_class="mb-3",
             summary_from="greeting_summary",
         ),
-        "topics",
-        "interests",
-        "skills",
-        "answers_to_fix",
+        CardField("topics"),
+        CardField("interests"),
+        CardField("skills"),
+        CardField("answers_to_fix"),
         Collapsed(
             "Their question and what you would say now",
-            "fix_question",
-            "fix_better_answer",
+            CardField("fix_question"),
+            CardField("fix_better_answer"),
             css_class="mb-3",
         ),
-        "questions",
-        Row(
-            Column("follow_up_not_before", css_class="col-md-5"),
-            Column("follow_up_preference", css_class="col-md-7"),
-        ),
-        "other",
+        CardField("questions"),
+        _card_columns(("follow_up_not_before", "col-md-5"), ("follow_up_preference", "col-md-7")),
+        CardField("other"),
         unmentioned=True,
     )
 

@@ -74,19 +74,34 @@ def python_crispy_card(
     copies for another) are the same form with another prefix: the first one is drawn, each
     other one is that markup with its own prefix. On the interview form that is one card of
     twenty fields drawn the fewer.
+
+    A form class that says ``drawn_from_blank_twin`` goes further: before a card filled in
+    but unbound (a person already on the interview), the blank card (``empty_form``) is
+    drawn, recording each field's markup, and the card is given them (``blank_twin``) to
+    copy the fields it has no value of its own for (``CardField``).
     """
-    blank = not (formset.is_bound or card.is_bound or card.initial)
+    unbound = not (formset.is_bound or card.is_bound)
+    blank = unbound and not card.initial
     drawn = getattr(formset, "_blank_card_html", None) if blank else None
     if drawn is not None:
-        html = _reprefixed(drawn[1], drawn[0], card.prefix)
+        html = drawn[1] if drawn[0] == card.prefix else _reprefixed(drawn[1], drawn[0], card.prefix)
         if html is not None:
             return html
+    twins = getattr(card, "drawn_from_blank_twin", False)
+    if twins and unbound and not blank:
+        if getattr(formset, "_blank_card_html", None) is None:
+            python_crispy_card(context, formset.empty_form, formset)
+        card.blank_twin = getattr(formset, "_blank_fields", None)
+    elif twins and blank and drawn is None:
+        card.drawn_fields = {}
     with context.push(card=card):
         html = _PythonCrispyFormNode("card", None, template_pack=get_template_pack()).render(
             context
         )
     if blank and drawn is None:
         formset._blank_card_html = (card.prefix, html)
+        if twins:
+            formset._blank_fields = (card, card.drawn_fields)
     return html
 
 
@@ -109,13 +124,22 @@ def python_interviewer_card(
     return SafeString(_CARD_SECTION.format(number=esc(str(number)), card=html))
 
 
+_prefix_starts: dict[str, re.Pattern] = {}
+
+
 def _reprefixed(html: str, old: str, new: str) -> SafeString | None:
     """A card's markup with prefix ``new`` for ``old``: its ids, names and labels' targets,
     each at the start of a quoted attribute (``"id_``, ``"div_id_``, ``"``); escaped text
     never holds a quote. None where the old prefix shows anywhere else (in a person's name,
     say): such a card is drawn as any other."""
-    start = re.compile(f'"((?:div_)?(?:id_)?){re.escape(old)}-')
-    replaced, count = start.subn(lambda found: f'"{found[1]}{new}-', html)
+    start = _prefix_starts.get(old)
+    if start is None:
+        start = re.compile(f'"((?:div_)?(?:id_)?){re.escape(old)}-')
+        if len(_prefix_starts) < 100:
+            _prefix_starts[old] = start
+    # A replacement template (its backslashes doubled), not a function called per match.
+    escaped = new.replace("\\", "\\\\")
+    replaced, count = start.subn(f'"\\g<1>{escaped}-', html)
     if count != html.count(f"{old}-"):
         return None
     return mark_safe(replaced)  # noqa: S308 - drawn markup, with a prefix of our own
