@@ -14,26 +14,35 @@ field goes through ``copy.deepcopy`` as before.
 from __future__ import annotations
 
 import copy
-from functools import cache
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django import forms
 from django.forms.widgets import ChoiceWidget
 
+from followup_site.widgets import Choices
+
 FormClass = TypeVar("FormClass", bound=type[forms.BaseForm])
 
-_FIELD_COPIES = (forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__)
-_WIDGET_COPIES = (forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__)
+# How a field or widget class is copied: Django's own steps for a field (FIELD), a choice
+# field (CHOICE_FIELD: its choices deep-copied too), a model choice field without a queryset
+# (a field's steps, as ModelChoiceField's __deepcopy__ takes them), a widget (WIDGET) or a
+# choice widget (CHOICE_WIDGET: its choices copied too); None: by ``copy.deepcopy``.
+FIELD, CHOICE_FIELD, MODEL_CHOICE_FIELD, WIDGET, CHOICE_WIDGET = range(5)
+_FIELD_COPIES = {
+    forms.Field.__deepcopy__: FIELD,
+    forms.ChoiceField.__deepcopy__: CHOICE_FIELD,
+    forms.ModelChoiceField.__deepcopy__: MODEL_CHOICE_FIELD,
+}
+_WIDGET_COPIES = {forms.Widget.__deepcopy__: WIDGET, ChoiceWidget.__deepcopy__: CHOICE_WIDGET}
+_kinds: dict[type, int | None] = {}
 
 
-@cache
-def _copied_as_usual(kind: type, copies: tuple) -> bool:
-    """Whether ``copy.copy`` of such an object is a new instance with the same ``__dict__``
-    (no ``__copy__``, reducer, state hooks or slots of its own), and its ``__deepcopy__``
-    one of Django's ``copies``."""
-    return (
-        kind.__deepcopy__ in copies
-        and not hasattr(kind, "__copy__")
+def _copied_as_usual(kind: type, copies: dict) -> int | None:
+    """How such an object is copied: one of Django's ``copies`` (its ``__deepcopy__``), where
+    ``copy.copy`` of it is a new instance with the same ``__dict__`` (no ``__copy__``,
+    reducer, state hooks or slots of its own); None otherwise."""
+    usual = (
+        not hasattr(kind, "__copy__")
         and kind.__reduce_ex__ is object.__reduce_ex__
         and kind.__reduce__ is object.__reduce__
         and kind.__getstate__ is object.__getstate__
@@ -41,45 +50,55 @@ def _copied_as_usual(kind: type, copies: tuple) -> bool:
         and kind.__new__ is object.__new__
         and not any("__slots__" in vars(base) for base in kind.__mro__)
     )
+    return copies.get(kind.__deepcopy__) if usual else None
 
 
-def _shallow(instance: Any) -> Any:
-    """``copy.copy`` for an object copied as usual."""
-    clone = object.__new__(type(instance))
-    clone.__dict__.update(instance.__dict__)
-    return clone
+def _kind(kind: type, copies: dict) -> int | None:
+    if kind not in _kinds:
+        _kinds[kind] = _copied_as_usual(kind, copies)
+    return _kinds[kind]
 
 
-def _widget_copy(widget: forms.Widget, memo: dict) -> forms.Widget:
-    known = memo.get(id(widget))
-    if known is not None:
-        return known
-    clone = _shallow(widget)
-    clone.attrs = widget.attrs.copy()
-    if type(widget).__deepcopy__ is ChoiceWidget.__deepcopy__:
-        clone.choices = copy.copy(widget.choices)
-    memo[id(widget)] = clone
-    return clone
+_new = object.__new__
 
 
 def field_copy(field: forms.Field, memo: dict) -> forms.Field:
-    """``copy.deepcopy(field, memo)``."""
+    """``copy.deepcopy(field, memo)``: for the usual classes, the shallow copies (a new
+    instance with the same ``__dict__``) and copied parts that their ``__deepcopy__`` make."""
     known = memo.get(id(field))
     if known is not None:
         return known
-    widget = field.widget
-    if not (
-        _copied_as_usual(type(field), _FIELD_COPIES)
-        and _copied_as_usual(type(widget), _WIDGET_COPIES)
+    field_class, widget = type(field), field.widget
+    widget_class = type(widget)
+    kind = _kinds[field_class] if field_class in _kinds else _kind(field_class, _FIELD_COPIES)
+    widget_kind = (
+        _kinds[widget_class] if widget_class in _kinds else _kind(widget_class, _WIDGET_COPIES)
+    )
+    if (
+        kind is None
+        or widget_kind is None
+        or (kind == MODEL_CHOICE_FIELD and field.queryset is not None)
     ):
         return copy.deepcopy(field, memo)
-    clone = _shallow(field)
+    clone = _new(field_class)
+    clone.__dict__.update(field.__dict__)
     memo[id(field)] = clone
-    clone.widget = _widget_copy(widget, memo)
+    widget_clone = memo.get(id(widget))
+    if widget_clone is None:
+        widget_clone = _new(widget_class)
+        widget_clone.__dict__.update(widget.__dict__)
+        widget_clone.attrs = widget.attrs.copy()
+        if widget_kind == CHOICE_WIDGET:
+            choices = widget.choices
+            # Choices are immutable: copying one gives it back.
+            widget_clone.choices = choices if type(choices) is Choices else copy.copy(choices)
+        memo[id(widget)] = widget_clone
+    clone.widget = widget_clone
     clone.error_messages = field.error_messages.copy()
     clone.validators = field.validators[:]
-    if type(field).__deepcopy__ is forms.ChoiceField.__deepcopy__:
-        clone._choices = copy.deepcopy(field._choices, memo)
+    if kind == CHOICE_FIELD:
+        choices = field._choices
+        clone._choices = choices if type(choices) is Choices else copy.deepcopy(choices, memo)
     return clone
 
 

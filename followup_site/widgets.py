@@ -78,6 +78,7 @@ class Choices(BaseChoiceIterator):
             for value, label in normalised
         )
         self._markup: tuple[tuple[str, ...], ...] | None = None
+        self._joined: tuple[str, dict[str, tuple[int, int, str]]] | None = None
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         return iter(self._choices)
@@ -99,6 +100,33 @@ class Choices(BaseChoiceIterator):
         if self._markup is None:
             self._markup = tuple(_option_markup(self._choices))
         return self._markup
+
+    def joined(self) -> tuple[str, dict[str, tuple[int, int, str]]]:
+        """The options' markup as one text, none selected, and for each value where its
+        first option starts and ends in that text and how it reads selected: a select of
+        one chosen value is that text with one option swapped, not a walk over hundreds."""
+        if self._joined is None:
+            parts: list[str] = []
+            length = 0
+            first: dict[str, tuple[int, int, str]] = {}
+            for item in self.markup():
+                kind = item[0]
+                if kind == "option":
+                    text = f"{item[2]}{item[3]}"
+                    if item[1] not in first:
+                        first[item[1]] = (
+                            length,
+                            length + len(text),
+                            f"{item[2]} selected{item[3]}",
+                        )
+                elif kind == "group":
+                    text = item[1]
+                else:
+                    text = "</optgroup>"
+                parts.append(text)
+                length += len(text)
+            self._joined = ("".join(parts), first)
+        return self._joined
 
 
 def _option_markup(choices: Iterable[tuple[Any, Any]]) -> Iterator[tuple[str, ...]]:
@@ -128,10 +156,21 @@ def select_html(
     """A ``<select>`` as Django's select templates draw it: the same attributes, groups and
     options, the first option whose value is chosen marked ``selected`` (every chosen one
     for a multiple select). Whitespace between the options aside, the markup is Django's."""
-    markup = choices.markup() if isinstance(choices, Choices) else _option_markup(choices)
     chosen = set(chosen)
     multiple = bool(attrs.get("multiple"))
-    parts = [f'<select name="{esc(name)}"{attrs_html(attrs)}>']
+    opening = f'<select name="{esc(name)}"{attrs_html(attrs)}>'
+    if isinstance(choices, Choices):
+        if not multiple and len(chosen) <= 1:
+            text, first = choices.joined()
+            found = first.get(next(iter(chosen))) if chosen else None
+            if found is None:
+                return mark_safe(f"{opening}{text}</select>")  # noqa: S308 - escaped in Choices
+            start, end, selected = found
+            return mark_safe(f"{opening}{text[:start]}{selected}{text[end:]}</select>")  # noqa: S308
+        markup = choices.markup()
+    else:
+        markup = _option_markup(choices)
+    parts = [opening]
     has_selected = False
     for item in markup:
         kind = item[0]

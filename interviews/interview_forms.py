@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from accounts.selectors import known_timezones
-from followup_site.crispy_layout import HTML, Column, Div, Field, PythonRendered, Row
+from followup_site.crispy_layout import HTML, Column, Div, Field, PythonRendered, Row, render_name
 from followup_site.field_copies import quick_field_copies
 from followup_site.widgets import Choices, LongSelect
 from interviews.forms import (
@@ -36,17 +36,21 @@ from interviews.forms import (
     greeting_form_fields,
     greeting_initial,
     greeting_name_clean,
-    greeting_rows,
     question_field,
     salutation_style_choices,
 )
 from interviews.models import INTERVIEW_YEARS, Contact, Interview, Note
 from interviews.names import NameParts
 from interviews.note_text import InterviewerDraft, NoteDraft, link_find, notes_from_lines
+from interviews.templatetags import python_forms
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 OPEN_ATTRIBUTE = SafeString(" open")
 GREETING_EXAMPLE = "“Dr. Anja Becker” is greeted “Hi Anja,”."
+GREETING_SUMMARY = "How to greet them"
+_HINT = '<p class="small text-body-secondary mb-2">{}</p>'
+GREETING_HINT = SafeString(_HINT.format(f"{NAME_PARTS_FROM_NAME} {GREETING_EXAMPLE}"))
+KNOWN_GREETING_HINT = SafeString(_HINT.format("Corrections here are saved to their contact."))
 
 
 @cache
@@ -116,18 +120,11 @@ class InterviewForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = timezone_choices()
-        self.helper = crispy_helper(
-            Row(
-                Column("date", css_class="col-12 col-md-3"),
-                Column("start_time", css_class="col-6 col-md-3"),
-                Column("end_time", css_class="col-6 col-md-3"),
-                Column("timezone", css_class="col-12 col-md-3"),
-            ),
-            Row(
-                Column(Field("format"), css_class="col-md-4"),
-                Column("location", css_class="col-md-8"),
-            ),
-        )
+
+    # One helper for every instance: crispy reads it while drawing, never changes it.
+    @cached_property
+    def helper(self) -> object:
+        return _interview_helper()
 
     def clean_general_notes(self) -> str:
         return _lines_check(text=self.cleaned_data["general_notes"])
@@ -171,6 +168,22 @@ class InterviewForm(forms.Form):
         }
 
 
+@cache
+def _interview_helper() -> object:
+    return crispy_helper(
+        Row(
+            Column("date", css_class="col-12 col-md-3"),
+            Column("start_time", css_class="col-6 col-md-3"),
+            Column("end_time", css_class="col-6 col-md-3"),
+            Column("timezone", css_class="col-12 col-md-3"),
+        ),
+        Row(
+            Column(Field("format"), css_class="col-md-4"),
+            Column("location", css_class="col-md-8"),
+        ),
+    )
+
+
 # --- Interviewers ---------------------------------------------------------------------------
 
 
@@ -211,27 +224,105 @@ class Collapsed(PythonRendered, LayoutObject):
     interviewer, where ids made for a Bootstrap collapse would repeat.
     """
 
-    def __init__(self, summary: str, *fields: object, css_class: str = "") -> None:
+    def __init__(
+        self, summary: str, *fields: object, css_class: str = "", summary_from: str = ""
+    ) -> None:
         self.summary = summary
         self.fields = list(fields)
         self.css_class = css_class
+        # The name of the form's attribute that holds the summary, where it is the card's own.
+        self.summary_from = summary_from
 
     def render(
         self, form: forms.Form, context: object, template_pack: str = TEMPLATE_PACK, **kwargs
     ) -> str:
         # Already safe: crispy's field templates escape what users typed.
         inner = self.get_rendered_fields(form, context, template_pack, **kwargs)
-        names = [pointer.name for pointer in self.get_field_names()]
         opened = form.is_bound and (
-            any(form[name].errors for name in names) or bool(form.non_field_errors())
+            any(form[pointer.name].errors for pointer in self.get_field_names())
+            or bool(form.non_field_errors())
         )
+        summary = getattr(form, self.summary_from) if self.summary_from else self.summary
         return format_html(
             '<details class="{}"{}><summary>{}</summary><div class="pt-2">{}</div></details>',
             self.css_class,
             OPEN_ATTRIBUTE if opened else "",
-            self.summary,
+            summary,
             inner,
         )
+
+
+class CardText(PythonRendered, LayoutObject):
+    """Markup of the form's own, kept in its attribute ``attribute``: the part of a layout
+    shared by every card that differs from card to card."""
+
+    def __init__(self, attribute: str) -> None:
+        self.attribute = attribute
+        self.fields = []
+
+    def render(
+        self, form: forms.Form, context: object, template_pack: str = TEMPLATE_PACK, **kwargs
+    ) -> str:
+        return getattr(form, self.attribute)
+
+
+def _same_field(field: forms.Field | None, twin: forms.Field | None) -> bool:
+    """Whether two copies of one declared field are still alike where drawing looks:
+    what a card changes when it is made (the people offered, a greeting's examples) it
+    changes in another choice list or widget."""
+    return (
+        field is not None
+        and twin is not None
+        and type(field) is type(twin)
+        and type(field.widget) is type(twin.widget)
+        and getattr(field, "_choices", None) is getattr(twin, "_choices", None)
+        and field.label == twin.label
+        and field.help_text == twin.help_text
+        and field.required == twin.required
+        and field.disabled == twin.disabled
+        and not callable(field.initial)
+    )
+
+
+class CardField(PythonRendered, LayoutObject):
+    """A card's field by name, drawn as a plain name is, or copied from the blank card.
+
+    On a page with cards already filled in (editing an interview), most boxes of a card
+    are empty: a card with no value of its own for a field, unbound like the blank card,
+    draws it as the blank card did, with its own prefix. {% python_crispy_card %} draws
+    the blank card first and gives its fields' markup to the others (``blank_twin``);
+    a field whose markup holds the blank card's prefix anywhere else is drawn anew.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.fields = [name]
+
+    def render(
+        self, form: forms.Form, context: object, template_pack: str = TEMPLATE_PACK, **kwargs
+    ) -> str:
+        name = self.name
+        twin = getattr(form, "blank_twin", None)
+        rendered = getattr(form, "rendered_fields", None)
+        if (
+            twin is not None
+            and rendered is not None
+            and name not in rendered
+            and name not in form.initial
+            and not form.is_bound
+        ):
+            twin_form, drawn = twin
+            html = drawn.get(name)
+            if html is not None and _same_field(form.fields.get(name), twin_form.fields.get(name)):
+                again = python_forms._reprefixed(html, twin_form.prefix, form.prefix)
+                if again is not None:
+                    rendered.add(name)
+                    return again
+        html = render_name(name, form, context, template_pack=template_pack)
+        record = getattr(form, "drawn_fields", None)
+        if record is not None:
+            record[name] = html
+        return html
 
 
 class KnownContacts:
@@ -355,50 +446,23 @@ class InterviewerForm(forms.Form):
         contact.choices = known_contacts.choices
         if not known_contacts:
             contact.widget = forms.HiddenInput()
-        summary, hint = "How to greet them", f"{NAME_PARTS_FROM_NAME} {GREETING_EXAMPLE}"
+        # The greeting section's summary line and hint: a known person's saved greeting, or
+        # how blank boxes are filled in. Read by the card's layout, shared by every card.
+        self.greeting_summary, self.greeting_hint = GREETING_SUMMARY, GREETING_HINT
         if not self.is_bound and self.initial.get("contact") and "greeting_for" not in self.initial:
             shown = self._greeting_prefill(contact_pk=self.initial["contact"])
             if shown is not None:
-                summary = f"How to greet them: “{shown.salutation},”"
-                hint = "Corrections here are saved to their contact."
-        self.helper = crispy_helper(
-            "contact",
-            Div(
-                HTML(
-                    '<p class="small text-body-secondary mb-2">'
-                    "New to you? Tell us who they are.</p>"
-                ),
-                Row(
-                    Column("name", css_class="col-md-6"), Column("job_title", css_class="col-md-6")
-                ),
-                Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
-                css_class="border rounded p-2 mb-3 bg-body-tertiary",
-            ),
-            Collapsed(
-                summary,
-                HTML(f'<p class="small text-body-secondary mb-2">{hint}</p>'),
-                *greeting_rows(),
-                "greeting_for",
-                css_class="mb-3",
-            ),
-            "topics",
-            "interests",
-            "skills",
-            "answers_to_fix",
-            Collapsed(
-                "Their question and what you would say now",
-                "fix_question",
-                "fix_better_answer",
-                css_class="mb-3",
-            ),
-            "questions",
-            Row(
-                Column("follow_up_not_before", css_class="col-md-5"),
-                Column("follow_up_preference", css_class="col-md-7"),
-            ),
-            "other",
-            unmentioned=True,
-        )
+                self.greeting_summary = f"How to greet them: “{shown.salutation},”"
+                self.greeting_hint = KNOWN_GREETING_HINT
+
+    # {% python_crispy_card %}: the blank card is drawn first, and its fields' markup given
+    # to the others (CardField).
+    drawn_from_blank_twin = True
+
+    # One helper for every card: crispy reads it while drawing, never changes it.
+    @cached_property
+    def helper(self) -> object:
+        return _card_helper()
 
     def _greeting_prefill(self, *, contact_pk: object) -> Contact | None:
         """Show a known person's saved greeting, to correct it on the card."""
@@ -528,6 +592,52 @@ class InterviewerForm(forms.Form):
             else None,
             salutation_style=data["salutation_style"] if shown else "",
         )
+
+
+def _card_columns(*columns: tuple[str, str]) -> Row:
+    return Row(*(Column(CardField(name), css_class=css) for name, css in columns))
+
+
+@cache
+def _card_helper() -> object:
+    return crispy_helper(
+        CardField("contact"),
+        Div(
+            HTML('<p class="small text-body-secondary mb-2">New to you? Tell us who they are.</p>'),
+            _card_columns(("name", "col-md-6"), ("job_title", "col-md-6")),
+            _card_columns(("email", "col-md-6"), ("phone", "col-md-6")),
+            css_class="border rounded p-2 mb-3 bg-body-tertiary",
+        ),
+        Collapsed(
+            GREETING_SUMMARY,
+            CardText("greeting_hint"),
+            # greeting_rows(), each name a CardField.
+            _card_columns(
+                ("honorific", "col-4 col-md-2"),
+                ("given_name", "col-8 col-md-4"),
+                ("family_name", "col-md-3"),
+                ("greeting_name", "col-md-3"),
+            ),
+            Field("salutation_style"),
+            CardField("greeting_for"),
+            css_class="mb-3",
+            summary_from="greeting_summary",
+        ),
+        CardField("topics"),
+        CardField("interests"),
+        CardField("skills"),
+        CardField("answers_to_fix"),
+        Collapsed(
+            "Their question and what you would say now",
+            CardField("fix_question"),
+            CardField("fix_better_answer"),
+            css_class="mb-3",
+        ),
+        CardField("questions"),
+        _card_columns(("follow_up_not_before", "col-md-5"), ("follow_up_preference", "col-md-7")),
+        CardField("other"),
+        unmentioned=True,
+    )
 
 
 class BaseInterviewerFormSet(forms.BaseFormSet):

@@ -12,6 +12,7 @@ from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
 from followup_site.crispy_layout import crispy_field_html, crispy_form_html, hidden_form_html
+from followup_site.widgets import esc
 
 register = template.Library()
 
@@ -73,20 +74,57 @@ def python_crispy_card(
     copies for another) are the same form with another prefix: the first one is drawn, each
     other one is that markup with its own prefix. On the interview form that is one card of
     twenty fields drawn the fewer.
+
+    A form class that says ``drawn_from_blank_twin`` goes further: before a card filled in
+    but unbound (a person already on the interview), the blank card (``empty_form``) is
+    drawn, recording each field's markup, and the card is given them (``blank_twin``) to
+    copy the fields it has no value of its own for (``CardField``).
     """
-    blank = not (formset.is_bound or card.is_bound or card.initial)
+    unbound = not (formset.is_bound or card.is_bound)
+    blank = unbound and not card.initial
     drawn = getattr(formset, "_blank_card_html", None) if blank else None
     if drawn is not None:
-        html = _reprefixed(drawn[1], drawn[0], card.prefix)
+        html = drawn[1] if drawn[0] == card.prefix else _reprefixed(drawn[1], drawn[0], card.prefix)
         if html is not None:
             return html
+    twins = getattr(card, "drawn_from_blank_twin", False)
+    if twins and unbound and not blank:
+        if getattr(formset, "_blank_card_html", None) is None:
+            python_crispy_card(context, formset.empty_form, formset)
+        card.blank_twin = getattr(formset, "_blank_fields", None)
+    elif twins and blank and drawn is None:
+        card.drawn_fields = {}
     with context.push(card=card):
         html = _PythonCrispyFormNode("card", None, template_pack=get_template_pack()).render(
             context
         )
     if blank and drawn is None:
         formset._blank_card_html = (card.prefix, html)
+        if twins:
+            formset._blank_fields = (card, card.drawn_fields)
     return html
+
+
+# What an interviewer card's include (a section with its number) wrote around the card.
+_CARD_SECTION = (
+    '\n<section class="card shadow-sm mb-3 interviewer-card" aria-label="Interviewer {number}">'
+    '\n  <h3 class="card-header h6 mb-0 py-2">Interviewer {number}</h3>'
+    '\n  <div class="card-body">\n    {card}\n  </div>\n</section>\n'
+)
+
+
+@register.simple_tag(takes_context=True)
+def python_interviewer_card(
+    context: template.Context, card: forms.BaseForm, formset: forms.BaseFormSet, number: object
+) -> SafeString:
+    """``{% python_crispy_card card formset %}`` in the interview form's card section,
+    headed "Interviewer <number>": the markup an include of the section's template wrote,
+    without an include (a template looked up, a context pushed and drawn) for each card."""
+    html = python_crispy_card(context, card, formset)
+    return SafeString(_CARD_SECTION.format(number=esc(str(number)), card=html))
+
+
+_STARTS = ('"', '"id_', '"div_', '"div_id_')
 
 
 def _reprefixed(html: str, old: str, new: str) -> SafeString | None:
@@ -94,8 +132,20 @@ def _reprefixed(html: str, old: str, new: str) -> SafeString | None:
     each at the start of a quoted attribute (``"id_``, ``"div_id_``, ``"``); escaped text
     never holds a quote. None where the old prefix shows anywhere else (in a person's name,
     say): such a card is drawn as any other."""
-    start = re.compile(f'"((?:div_)?(?:id_)?){re.escape(old)}-')
-    replaced, count = start.subn(lambda found: f'"{found[1]}{new}-', html)
+    if old.startswith(("id_", "div_")) or new.startswith(("id_", "div_")):
+        # A prefix that looks like an id's start: one pattern, so no start is taken twice.
+        start = re.compile(f'"((?:div_)?(?:id_)?){re.escape(old)}-')
+        replaced, count = start.subn(lambda found: f'"{found[1]}{new}-', html)
+    else:
+        # Four plain replacements, faster than a pattern with a call per match; each
+        # start begins with a quote and differs from the others right after it.
+        replaced, count = html, 0
+        for start in _STARTS:
+            needle = f"{start}{old}-"
+            found = replaced.count(needle)
+            if found:
+                count += found
+                replaced = replaced.replace(needle, f"{start}{new}-")
     if count != html.count(f"{old}-"):
         return None
     return mark_safe(replaced)  # noqa: S308 - drawn markup, with a prefix of our own

@@ -20,6 +20,7 @@ class _Sample(forms.Form):
     long = forms.ChoiceField(choices=Choices([("x", "X")]))
     multi = forms.MultipleChoiceField(choices=[("a", "A")])
     split = forms.SplitDateTimeField(required=False)
+    person = forms.ModelChoiceField(queryset=None, required=False, empty_label="No one")
 
 
 def test_copies_equal_deepcopys_and_share_nothing_mutable():
@@ -44,6 +45,23 @@ def test_copies_equal_deepcopys_and_share_nothing_mutable():
     assert list(quick["pick"].choices) == [("a", "A"), ("b", "B")]
     assert quick["pick"].choices is not base["pick"].choices
     assert quick["long"].choices is base["long"].choices  # immutable, shared as deepcopy does
+    assert quick["person"].queryset is None
+    assert quick["person"].empty_label == "No one"
+
+
+def test_a_model_choice_field_with_a_queryset_gets_its_own_queryset_as_deepcopy_gives():
+    from interviews.models import Contact
+
+    queryset = Contact.objects.none()
+    form_class = quick_field_copies(
+        type("WithQuery", (forms.Form,), {"person": forms.ModelChoiceField(queryset=queryset)})
+    )
+    field = form_class.base_fields["person"]
+    clone = copy.deepcopy(form_class.base_fields)["person"]
+    assert clone is not field
+    assert clone.queryset is not field.queryset
+    assert clone.queryset.model is Contact
+    assert clone.widget.choices.field is clone
 
 
 def test_a_widget_two_fields_share_is_copied_once():

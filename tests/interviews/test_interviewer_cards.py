@@ -82,3 +82,54 @@ def test_a_card_whose_prefix_shows_elsewhere_is_not_reprefixed():
     )
     text = f"{html}<option>interviewers-1-name</option>"
     assert python_forms._reprefixed(text, "interviewers-1", "interviewers-2") is None
+
+
+@pytest.mark.parametrize("names", ["plain", "with prefixes"])
+def test_a_panel_of_four_is_drawn_as_card_by_card_copying_the_blank_cards_fields(
+    user, logged_in_client, monkeypatch, names
+):
+    interview = InterviewFactory(application__user=user)
+    company = interview.application.company
+    people = [
+        ContactFactory(user=user, company=company, name=f"{NAMES[number % 3]} {number}")
+        for number in range(4)
+    ]
+    if names == "plain":
+        Contact.objects.filter(user=user).update(name="Plain Name")
+    Contact.objects.filter(pk=people[1].pk).update(
+        honorific="Dr.<", given_name="Zoë", family_name='"Q"', salutation_style="formal"
+    )
+    interview.interviewers.set(people)
+    request = ("get", reverse("interviews:interview_edit", args=[interview.pk]))
+    copied = []
+    reprefixed = python_forms._reprefixed
+
+    def spy(html: str, old: str, new: str):
+        again = reprefixed(html, old, new)
+        copied.append((old, new, again is not None))
+        return again
+
+    with monkeypatch.context() as patched:
+        patched.setattr(python_forms, "_reprefixed", spy)
+        shared = _page(logged_in_client, *request)
+    drawn = _card_by_card(monkeypatch, logged_in_client, *request)
+
+    assert parse_html(shared) == parse_html(drawn)
+    assert shared.count('class="card shadow-sm mb-3 interviewer-card"') == 6
+    assert "Dear Dr.&lt; &quot;Q&quot;," in shared
+    # The filled-in cards' empty boxes came from the blank card (drawn first, as __prefix__).
+    from_blank = {new for old, new, done in copied if done and old.endswith("__prefix__")}
+    assert {f"interviewers-{number}" for number in range(4)} <= from_blank
+
+
+def test_a_card_with_its_own_choices_for_a_field_draws_it_itself():
+    from interviews.interview_forms import InterviewerForm, KnownContacts, _same_field
+
+    known = KnownContacts(contacts=[], queryset_maker=Contact.objects.none)
+    blank, card = (InterviewerForm(known_contacts=known) for _ in range(2))
+    assert _same_field(card.fields["topics"], blank.fields["topics"])
+    assert _same_field(card.fields["contact"], blank.fields["contact"])
+    card.fields["salutation_style"].choices = [("first_name", "By first name: “Hi Zoë,”")]
+    assert not _same_field(card.fields["salutation_style"], blank.fields["salutation_style"])
+    card.fields["topics"].label = "Other topics"
+    assert not _same_field(card.fields["topics"], blank.fields["topics"])
