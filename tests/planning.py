@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 
 from followup_site.raw_sql import planned_cursor
 
@@ -36,3 +36,18 @@ def generic_plan(sql: str, params: dict | list | tuple) -> str:
         arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
         cursor.execute(f"EXPLAIN EXECUTE {name}{arguments}", values)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def index_plan(sql: str, params: dict | list | tuple, *, table: str) -> str:
+    """The plan each database keeps for ``sql`` once ``table``'s statistics are fresh, with
+    sequential and bitmap scans switched off on PostgreSQL (its generic plan), so that it
+    shows which index *can* serve the statement whatever the table's size here; SQLite's
+    ``EXPLAIN QUERY PLAN`` otherwise."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            return generic_plan(sql, params)
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())

@@ -14,13 +14,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from reminders.board import board_applications
 from reminders.models import Reminder
 from tests.factories import ApplicationFactory, ReminderFactory, UserFactory
-from tests.planning import generic_plan
+from tests.planning import index_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +52,7 @@ def test_the_board_reads_each_next_action_from_the_index():
     with connection.execute_wrapper(capture):
         board_applications(user=user, now=now, order="next")
     sql, params = next((s, p) for s, p in statements if "WITH apps AS" in s)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("ANALYZE reminders_reminder")
-        if connection.vendor == "postgresql":
-            # The plan the page keeps: the statement is prepared, with one plan for any values.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            plan = generic_plan(sql, params)
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    plan = index_plan(sql, params, table="reminders_reminder")
 
     assert INDEX in plan, plan
     if connection.vendor == "postgresql":

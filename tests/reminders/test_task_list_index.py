@@ -14,13 +14,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from reminders.models import Reminder
 from reminders.task_list_query import application_task_rows, task_list_rows
 from tests.factories import ApplicationFactory, ReminderFactory, UserFactory
-from tests.planning import generic_plan
+from tests.planning import index_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -54,21 +54,6 @@ def _statements(read) -> list[tuple[str, dict]]:
     return statements
 
 
-def _plan(sql: str, params: dict) -> str:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("ANALYZE reminders_reminder")
-        if connection.vendor == "postgresql":
-            # The plan the page keeps: the statement is prepared, with one plan for any values.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            # The read above prepared it already, and its plan may be kept from before these
-            # settings (ANALYZE of an unchanged table invalidates nothing): plan it again.
-            cursor.execute("DISCARD PLANS")
-            return generic_plan(sql, params)
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return "\n".join(str(row[-1]) for row in cursor.fetchall())
-
-
 def _busy_user():
     user = UserFactory()
     now = timezone.now()
@@ -99,7 +84,7 @@ def test_the_task_list_reads_each_group_from_the_open_and_done_indexes():
         )
     )
 
-    plan = _plan(*statement)
+    plan = index_plan(*statement, table="reminders_reminder")
 
     assert OPEN_DUE in plan, plan
     assert DONE in plan, plan
@@ -120,7 +105,7 @@ def test_a_group_of_the_task_list_is_read_from_the_open_index():
         )
     )
 
-    plan = _plan(*statement)
+    plan = index_plan(*statement, table="reminders_reminder")
 
     assert OPEN_DUE in plan, plan
     assert DONE not in plan, plan
@@ -132,7 +117,7 @@ def test_the_panel_reads_its_applications_open_tasks_from_the_index():
         lambda: application_task_rows(user_id=user.pk, application=application)
     )
 
-    plan = _plan(*statement)
+    plan = index_plan(*statement, table="reminders_reminder")
 
     # Either open-tasks index serves it (SQLite takes the user's, already in due order);
     # the states' plain index, or a scan, would not.
