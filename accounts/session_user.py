@@ -25,13 +25,13 @@ from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
 from followup_site.ids import id_or_none
-from followup_site.raw_sql import ModelColumns
+from followup_site.raw_sql import ModelColumns, planned_cursor
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 _COLUMNS = ModelColumns(User, "u")
 _SQL = (
     f"SELECT {_COLUMNS.sql} FROM {User._meta.db_table} u "  # noqa: S608 - names from the model
-    f"WHERE u.{User._meta.pk.column} = %s"
+    f"WHERE u.{User._meta.pk.column} = %(pk)s"
 )
 _BACKEND = ModelBackend()
 
@@ -42,8 +42,9 @@ def read_user(user_id: object) -> User | None:
     pk = id_or_none(user_id)
     if pk is None:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL, [pk])
+    # Every signed-in page runs it: prepared, it is planned once per connection.
+    with planned_cursor() as cursor:
+        cursor.execute(_SQL, {"pk": pk})
         row = cursor.fetchone()
     if row is None:
         return None

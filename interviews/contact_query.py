@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import Http404
 
 from followup_site.ids import id_or_none
-from followup_site.raw_sql import utc_moment
+from followup_site.raw_sql import ModelColumns, constants, planned_cursor, utc_moment
 from followup_site.row_urls import url_for_id
 from interviews.models import Application, Company, Contact, Interview, Note
 from interviews.selectors import NoteGroup, notes_group_by_kind
@@ -30,11 +30,15 @@ _INTERVIEWERS = Interview.interviewers.through._meta.db_table
 _Draft = Contact._meta.get_field("drafts").related_model
 _FORMAT_LABELS = dict(Interview.Format.choices)
 
+_CONTACT = ModelColumns(Contact, "c")
+# Each read is prepared and planned once per connection (followup_site.raw_sql.planned_cursor);
+# the draft state is written in as a constant.
 _CONTACT_SQL = f"""
-SELECT c.*, co.name AS company_name, EXISTS (
+SELECT {_CONTACT.sql}, co.name, EXISTS (
   SELECT 1 FROM {_Draft._meta.db_table} d
-  WHERE d.contact_id = c.id AND d.user_id = c.user_id AND d.send_state <> %(sent)s
-) AS has_open_drafts
+  WHERE d.contact_id = c.id AND d.user_id = c.user_id
+    AND d.send_state <> {constants([_Draft.SendState.SENT])}
+)
 FROM {Contact._meta.db_table} c
 LEFT JOIN {_COMPANIES} co ON co.id = c.company_id
 WHERE c.id = %(pk)s AND c.user_id = %(user)s
@@ -46,13 +50,15 @@ def contact_page_get(*, user_id: int, pk: int) -> Contact:
     ``has_open_drafts``: whether a draft to them waits to be sent."""
     if id_or_none(pk) is None:  # a number no row can have (the ORM's lookups find none)
         raise Http404("No contact matches the given query.")
-    params = {"pk": pk, "user": user_id, "sent": _Draft.SendState.SENT}
-    found = list(Contact.objects.raw(_CONTACT_SQL, params))
-    if not found:
+    with planned_cursor() as cursor:
+        cursor.execute(_CONTACT_SQL, {"pk": pk, "user": user_id})
+        row = cursor.fetchone()
+    if row is None:
         raise Http404("No contact matches the given query.")
-    contact = found[0]
-    contact.company_name = contact.company_name or ""
-    contact.has_open_drafts = bool(contact.has_open_drafts)
+    contact = _CONTACT.build(row[: len(_CONTACT)], connection)
+    company_name, has_open_drafts = row[len(_CONTACT) :]
+    contact.company_name = company_name or ""
+    contact.has_open_drafts = bool(has_open_drafts)
     return contact
 
 
@@ -85,7 +91,7 @@ ORDER BY i.starts_at DESC, i.id DESC
 
 def contact_interviews(*, contact: Contact) -> list[ContactInterview]:
     """The interviews the contact sat in, newest first."""
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_INTERVIEWS_SQL, {"contact": contact.pk, "user": contact.user_id})
         rows = cursor.fetchall()
     return [
@@ -142,7 +148,7 @@ ORDER BY i.starts_at, n.created_at, n.id
 def contact_note_groups(*, contact: Contact) -> list[NoteGroup]:
     """Everything noted about the contact, across interviews, grouped by kind; in each kind
     in the order of the interviews, then as written."""
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_NOTES_SQL, {"contact": contact.pk, "user": contact.user_id})
         rows = cursor.fetchall()
     notes = [

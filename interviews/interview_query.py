@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import Http404
 
 from followup_site.ids import id_or_none
-from followup_site.raw_sql import ModelColumns, build_instances
+from followup_site.raw_sql import ModelColumns, build_instances, planned_cursor
 from interviews.models import Application, Company, Contact, Interview, Note
 from interviews.selectors import InterviewSummary, interview_summary
 
@@ -53,7 +53,7 @@ def _rows(sql: str, *, user_id: int, pk: object) -> list[tuple]:
     """The rows of a read of the user's row ``pk``; Http404 for none."""
     if id_or_none(pk) is None:  # a number no row can have (the ORM's lookups find none)
         raise Http404("No such row.")
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:  # each read planned once per connection
         cursor.execute(sql, {"user": user_id, "pk": pk})
         rows = cursor.fetchall()
     if not rows:
@@ -66,7 +66,7 @@ def interview_page_read(*, user_id: int, pk: object) -> InterviewSummary:
     grouped per interviewer and kind (``selectors.interview_summary``). Http404 if the user
     has no such interview."""
     rows = _rows(_INTERVIEW_SQL, user_id=user_id, pk=pk)
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_NOTES_SQL, {"interview": pk})
         note_rows = cursor.fetchall()
     columns = (_INTERVIEW, _APPLICATION, _COMPANY, _CONTACT)

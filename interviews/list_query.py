@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from followup_site.raw_sql import utc_moment
+from followup_site.raw_sql import constants, planned_cursor, utc_moment
 from interviews.models import Application, Company, Contact, Interview
 
 _STAGE_LABELS = dict(Application.Stage.choices)
@@ -54,22 +54,33 @@ class ApplicationPage(NamedTuple):
     count: int
 
 
-# The applications of the list (the user's, of one stage or all).
-_LISTED = "a.user_id = %(user)s AND (%(stage)s = '' OR a.stage = %(stage)s)"
-# Open applications first, then the most recently active; with the list's total (read once,
-# not a query of its own for the pager).
-_APPLICATIONS_SQL = f"""
+_CLOSED = constants([Application.Stage.CLOSED])
+
+
+def _applications_sql(stage: str) -> str:
+    """The list's read for one stage ("" for all). Open applications first, then the most
+    recently active; with the list's total (read once, not a query of its own for the pager).
+
+    Prepared and planned once per connection (followup_site.raw_sql.planned_cursor), one
+    statement per stage: the stage is written in as a constant, so that the plan is made for
+    it rather than for "this stage, or any" (a parameter the generic plan cannot fold)."""
+    # The applications of the list: the user's, of that stage or all.
+    listed = "a.user_id = %(user)s" + (f" AND a.stage = {constants([stage])}" if stage else "")
+    return f"""
 SELECT a.id, a.role, a.stage, a.closed_reason, co.name,
   (SELECT COUNT(*) FROM {Interview._meta.db_table} i WHERE i.application_id = a.id),
   (SELECT MIN(i.starts_at) FROM {Interview._meta.db_table} i
    WHERE i.application_id = a.id AND i.starts_at > %(now)s),
-  (SELECT COUNT(*) FROM {Application._meta.db_table} a WHERE {_LISTED})
+  (SELECT COUNT(*) FROM {Application._meta.db_table} a WHERE {listed})
 FROM {Application._meta.db_table} a
 JOIN {Company._meta.db_table} co ON co.id = a.company_id
-WHERE {_LISTED}
-ORDER BY CASE WHEN a.stage = %(closed)s THEN 1 ELSE 0 END, a.updated_at DESC, a.id DESC
+WHERE {listed}
+ORDER BY CASE WHEN a.stage = {_CLOSED} THEN 1 ELSE 0 END, a.updated_at DESC, a.id DESC
 LIMIT %(limit)s OFFSET %(offset)s
-"""  # noqa: S608 - only the models' table names and placeholders are written in
+"""  # noqa: S608 - only the models' table names, constants and placeholders are written in
+
+
+_APPLICATIONS_SQL = {stage: _applications_sql(stage) for stage in ["", *Application.Stage.values]}
 
 
 def application_list_rows(
@@ -80,14 +91,12 @@ def application_list_rows(
     earliest one still to come; and how many the list has (0 if the page has no rows)."""
     params = {
         "user": user_id,
-        "stage": stage,
-        "closed": Application.Stage.CLOSED,
         "limit": limit,
         "offset": offset,
         "now": connection.ops.adapt_datetimefield_value(now),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_APPLICATIONS_SQL, params)
+    with planned_cursor() as cursor:
+        cursor.execute(_APPLICATIONS_SQL[stage], params)
         rows = cursor.fetchall()
     page = [
         ApplicationRow(
@@ -142,7 +151,7 @@ def contact_list_rows(*, user_id: int, offset: int, limit: int) -> list[ContactR
     """``limit`` of the user's contacts, from ``offset`` in name order, each with its
     company's name and how many interviews they sat in."""
     params = {"user": user_id, "limit": limit, "offset": offset}
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_CONTACTS_SQL, params)
         rows = cursor.fetchall()
     return [

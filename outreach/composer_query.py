@@ -14,7 +14,13 @@ from django.db import connection
 from django.http import Http404
 
 from followup_site.ids import id_or_none
-from followup_site.raw_sql import ModelColumns, build_instances, utc_moment
+from followup_site.raw_sql import (
+    ModelColumns,
+    build_instances,
+    constants,
+    planned_cursor,
+    utc_moment,
+)
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft, MessageTemplate
 
@@ -23,13 +29,16 @@ _APPLICATION = ModelColumns(Application, "a")
 _COMPANY = ModelColumns(Company, "co")
 _CONTACT = ModelColumns(Contact, "c")
 _CONTACT_COMPANY = ModelColumns(Company, "cc")
+# Written in as a constant: these reads are prepared and planned once for any values
+# (followup_site.raw_sql.planned_cursor).
+_SENT = constants([Draft.SendState.SENT])
 
 # The open drafts a composer page may resume: the user's not sent, to the contact; which
 # of them is said by the rule of ``draft_open_key`` (``{which}``); ``{column}`` is what is
 # read of the one it picks.
 _OPEN_DRAFT = f"""
 SELECT d.{{column}} FROM {Draft._meta.db_table} d
-WHERE d.user_id = %(user)s AND d.send_state <> %(sent)s AND d.contact_id = {{contact}}
+WHERE d.user_id = %(user)s AND d.send_state <> {_SENT} AND d.contact_id = {{contact}}
   AND {{which}}
 ORDER BY d.updated_at DESC, d.id DESC
 LIMIT 1
@@ -68,9 +77,8 @@ def interview_target_get(
         "user": user_id,
         "interview": interview_pk,
         "contact": contact_pk,
-        "sent": Draft.SendState.SENT,
     }
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_INTERVIEW_TARGET_SQL, params)
         row = cursor.fetchone()
     if row is None:
@@ -99,7 +107,7 @@ def draft_open_key(
     """The pk and template key of the open draft ``selectors.draft_open_for`` resumes, by
     the same rules (a task's own draft, else the interview's, else the application's),
     last saved first; None if there is none."""
-    params = {"user": user_id, "contact": contact_id, "sent": Draft.SendState.SENT}
+    params = {"user": user_id, "contact": contact_id}
     if reminder_id is not None:
         which, params["of"] = "d.reminder_id = %(of)s", reminder_id
     elif interview_id is not None:
@@ -112,7 +120,7 @@ def draft_open_key(
 SELECT d.id, d.template_key FROM {Draft._meta.db_table} d
 WHERE d.id = ({_OPEN_DRAFT.format(column="id", contact="%(contact)s", which=which)})
 """  # noqa: S608 - only the model's table and column names and placeholders are written in
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return None if row is None else (row[0], row[1])
@@ -129,7 +137,7 @@ ORDER BY t.occasion, t.name, t.id
 def own_templates(*, user_id: int) -> list[tuple]:
     """The user's own templates in their model's order, as ``(key, name, occasion, subject,
     body, updated_at)``: what a template choice holds of one."""
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_TEMPLATES_SQL, {"user": user_id})
         rows = cursor.fetchall()
     return [

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
-
-from followup_site.raw_sql import utc_moment
+from followup_site.raw_sql import constants, planned_cursor, utc_moment
 from interviews.models import Application, Company, Contact
 from outreach.models import Draft
 
@@ -57,7 +55,8 @@ class DraftRow:
     is_interrupted = Draft.is_interrupted
 
 
-# Open means anything but sent, last saved first, as ``selectors.open_drafts_of``.
+# Open means anything but sent, last saved first, as ``selectors.open_drafts_of``. Prepared
+# (planned once per connection, followup_site.raw_sql.planned_cursor): the state a constant.
 _OPEN_DRAFTS_SQL = f"""
 SELECT d.id, d.occasion, d.subject, d.body, d.send_state, d.send_error, d.send_started_at,
   d.updated_at, a.id, a.role, co.name, c.name, c.email
@@ -65,7 +64,7 @@ FROM {Draft._meta.db_table} d
 JOIN {Application._meta.db_table} a ON a.id = d.application_id
 JOIN {Company._meta.db_table} co ON co.id = a.company_id
 JOIN {Contact._meta.db_table} c ON c.id = d.contact_id
-WHERE d.user_id = %(user)s AND d.send_state <> %(sent)s
+WHERE d.user_id = %(user)s AND d.send_state <> {constants([Draft.SendState.SENT])}
 ORDER BY d.updated_at DESC, d.id DESC
 """  # noqa: S608 - only the models' table and column names and placeholders are written in
 
@@ -73,8 +72,8 @@ ORDER BY d.updated_at DESC, d.id DESC
 def open_draft_rows(*, user_id: int) -> list[DraftRow]:
     """The user's open drafts as ``open_drafts_of`` orders them, each with what its row
     shows of its application, company and contact."""
-    with connection.cursor() as cursor:
-        cursor.execute(_OPEN_DRAFTS_SQL, {"user": user_id, "sent": Draft.SendState.SENT})
+    with planned_cursor() as cursor:
+        cursor.execute(_OPEN_DRAFTS_SQL, {"user": user_id})
         rows = cursor.fetchall()
     return [
         DraftRow(

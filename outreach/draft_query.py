@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import Http404
 
 from followup_site.ids import id_or_none
-from followup_site.raw_sql import ModelColumns, build_instances
+from followup_site.raw_sql import ModelColumns, build_instances, planned_cursor
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft
 
@@ -49,7 +49,7 @@ def draft_get(*, user_id: int, pk: int) -> Draft:
     such draft."""
     if id_or_none(pk) is None:  # a number no row can have (the ORM's lookups find none)
         raise Http404("No such draft.")
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:  # planned once per connection
         cursor.execute(_DRAFT_SQL, {"user": user_id, "pk": pk})
         row = cursor.fetchone()
     if row is None:

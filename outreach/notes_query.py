@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from django.db import connection
-
+from followup_site.raw_sql import planned_cursor
 from interviews.models import Application, Contact, Interview, Note
 
 _KIND_LABELS = dict(Note.Kind.choices)
@@ -27,7 +26,7 @@ JOIN {Interview._meta.db_table} i ON i.id = n.interview_id
 JOIN {Application._meta.db_table} a ON a.id = i.application_id
 LEFT JOIN {Contact._meta.db_table} c ON c.id = n.contact_id
 WHERE a.user_id = %(user)s AND i.application_id = %(application)s
-  AND (%(contact)s IS NULL OR n.contact_id = %(contact)s OR n.contact_id IS NULL)
+  AND (CAST(%(contact)s AS bigint) IS NULL OR n.contact_id = %(contact)s OR n.contact_id IS NULL)
 ORDER BY n.created_at, n.id
 """  # noqa: S608 - only the models' table names and placeholders are written in
 
@@ -66,7 +65,7 @@ def notes_about(*, user_id: int, application_id: int, contact_id: int | None) ->
     particular (every note of the application without a person), oldest first: the rows of
     ``interviews.selectors.notes_about``."""
     params = {"user": user_id, "application": application_id, "contact": contact_id}
-    with connection.cursor() as cursor:
+    with planned_cursor() as cursor:
         cursor.execute(_NOTES_SQL, params)
         rows = cursor.fetchall()
     return [

@@ -16,6 +16,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from accounts.models import User
+from followup_site.raw_sql import constants, planned_cursor
 from interviews.models import Application, Contact, Interview, Note
 from outreach.cadence import THANK_YOU_WITHIN, Cadence, allowed_from
 from outreach.checklist import Check, ChecklistInput, checklist_compute
@@ -66,18 +67,21 @@ class ContactHistory:
 
 _OUTREACH, _NOTE = Outreach._meta.db_table, Note._meta.db_table
 _INTERVIEW, _APPLICATION = Interview._meta.db_table, Application._meta.db_table
+_OUTGOING = constants([Outreach.Direction.OUTGOING])
+_FOLLOW_UP = constants([Note.Kind.FOLLOW_UP])
 # The last exchange (the left join gives a row of NULLs when there is none), the last message
 # out and the latest "not before" wish, each found as last_contact, last_outgoing_at and
-# not_before_wish find theirs, through the same indexes.
+# not_before_wish find theirs, through the same indexes. Prepared and planned once per
+# connection (followup_site.raw_sql.planned_cursor): the direction and kind are constants.
 _HISTORY_SQL = f"""
 SELECT latest.id, latest.occurred_at, latest.channel, latest.direction,
   (SELECT o.occurred_at FROM {_OUTREACH} o
-    WHERE o.user_id = %(user)s AND o.contact_id = %(contact)s AND o.direction = %(outgoing)s
+    WHERE o.user_id = %(user)s AND o.contact_id = %(contact)s AND o.direction = {_OUTGOING}
     ORDER BY o.occurred_at DESC LIMIT 1),
   (SELECT n.follow_up_not_before FROM {_NOTE} n
     JOIN {_INTERVIEW} i ON i.id = n.interview_id
     JOIN {_APPLICATION} a ON a.id = i.application_id
-    WHERE a.user_id = %(user)s AND n.contact_id = %(contact)s AND n.kind = %(follow_up)s
+    WHERE a.user_id = %(user)s AND n.contact_id = %(contact)s AND n.kind = {_FOLLOW_UP}
       AND n.follow_up_not_before IS NOT NULL
     ORDER BY n.follow_up_not_before DESC LIMIT 1)
 FROM (SELECT 1) AS one
@@ -103,16 +107,8 @@ def contact_history(*, user: User, contact: Contact) -> ContactHistory:
     compile its two subqueries, ten times what the query costs; the composer and every draft's
     page read it.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _HISTORY_SQL,
-            {
-                "user": user.pk,
-                "contact": contact.pk,
-                "outgoing": Outreach.Direction.OUTGOING.value,
-                "follow_up": Note.Kind.FOLLOW_UP.value,
-            },
-        )
+    with planned_cursor() as cursor:
+        cursor.execute(_HISTORY_SQL, {"user": user.pk, "contact": contact.pk})
         pk, occurred_at, channel, direction, last_outgoing_at, not_before = cursor.fetchone()
     occurred = Outreach._meta.get_field("occurred_at")
     last = None
