@@ -42,12 +42,16 @@ def index_plan(sql: str, params: dict | list | tuple, *, table: str) -> str:
     """The plan each database keeps for ``sql`` once ``table``'s statistics are fresh, with
     sequential and bitmap scans switched off on PostgreSQL (its generic plan), so that it
     shows which index *can* serve the statement whatever the table's size here; SQLite's
-    ``EXPLAIN QUERY PLAN`` otherwise."""
+    ``EXPLAIN QUERY PLAN`` otherwise. It runs in a savepoint rolled back at the end, so the
+    settings and statistics are as they were."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")
-        if connection.vendor == "postgresql":
+        try:
+            cursor.execute(f"ANALYZE {table}")
+            if connection.vendor != "postgresql":
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+                return "\n".join(str(row[-1]) for row in cursor.fetchall())
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
             return generic_plan(sql, params)
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        finally:
+            transaction.set_rollback(True)
