@@ -208,6 +208,22 @@ def test_a_new_user_sees_empty_charts_without_errors(client_for):
     assert "Nothing sent yet." in body
 
 
+def test_an_interview_still_within_its_24_hours_is_not_reported_as_no_interview(client_for):
+    user = UserFactory()
+    ended = datetime.now(UTC) - timedelta(hours=3)
+    InterviewFactory(
+        application=ApplicationFactory(user=user, stage="interviewing"),
+        starts_at=ended - timedelta(hours=1),
+        ends_at=ended,
+    )
+
+    body = client_for(user).get("/stats/").content.decode()
+
+    assert "no interviews yet" not in body
+    assert '<dd class="col-5 fs-5" id="thank-yous-in-time">none counted yet</dd>' in body
+    assert "An interview counts for thank-yous once its 24 hours are over." in body
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_query_count_does_not_grow_with_the_applications(
     rows, client_for, django_assert_num_queries, session_queries
