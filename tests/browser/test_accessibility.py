@@ -86,9 +86,18 @@ PAGES = (
     Page("signup", lambda s: "/accounts/signup/", logged_in=False),
 )
 
-# Pages whose full-page screenshots are kept in test-artifacts/ in every mode, to look at
-# (a few: a tall page's screenshot takes up to a second).
-SCREENSHOTS = {"dashboard", "application", "composer"}
+# Pages whose full-page screenshots are kept in test-artifacts/ in every mode, to look at:
+# the main pages of a job search, at both widths and in both themes (not all of PAGES: a tall
+# page's screenshot takes up to a second).
+SCREENSHOTS = {
+    "dashboard",
+    "application",
+    "interview-new",
+    "tasks",
+    "composer",
+    "search",
+    "stats",
+}
 
 
 def seed() -> Seeded:
