@@ -191,6 +191,12 @@ class Interview(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
+        indexes = [
+            # An application's interviews by start: its next one and its latest that has
+            # started (what the board's cards and the "next" order read for each application)
+            # from the index alone, with no visit to the rows.
+            models.Index(fields=["application", "starts_at"], name="interview_app_starts_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),

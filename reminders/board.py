@@ -178,6 +178,7 @@ class BoardCard:
     open_drafts: int = 0
     days_since_contact: int | None = None
     waiting_days: int | None = None
+    interview_ahead_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -233,9 +234,9 @@ def board_shown(values: Iterable[str]) -> frozenset[str]:
 
 
 def _describe(card: BoardCard, row: BoardRow, *, today: date, zone: tzinfo, now: datetime) -> None:
-    """Fill in a card from its row: its next action, the days since the last contact (email
-    or call either way, or interview) and, if the last word was ours, the days waiting for a
-    reply: calendar days in the user's zone."""
+    """Fill in a card from its row: its next action, its next interview (open applications
+    only), the days since the last contact (email or call either way, or interview) and, if
+    the last word was ours, the days waiting for a reply: calendar days in the user's zone."""
     if row.action_pk is not None:
         card.next_action = NextAction(
             pk=row.action_pk,
@@ -246,6 +247,8 @@ def _describe(card: BoardCard, row: BoardRow, *, today: date, zone: tzinfo, now:
             due_at=row.action_due_at,
             is_overdue=row.action_due_at < now,
         )
+    if card.is_open:
+        card.interview_ahead_at = row.next_interview_at
     last_in, last_out = row.last_in, row.last_out
     moments = [m for m in (last_in, last_out, row.last_interview_at) if m is not None]
     if moments:

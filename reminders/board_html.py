@@ -110,7 +110,14 @@ def _card(card: BoardCard, writer: CardWriter) -> str:
             f"{esc(writer.local_text(action.due_at))}</span>"
         )
     else:
-        action_html = _NOTHING_PLANNED if is_open else ""
+        action_html = ""
+    if card.interview_ahead_at is not None:
+        action_html += (
+            f'<span class="d-block" data-interview-ahead>Interview '
+            f"{esc(writer.local_text(card.interview_ahead_at))}</span>"
+        )
+    elif action is None and is_open:
+        action_html = _NOTHING_PLANNED
     days = card.days_since_contact
     if days is None:
         contact = "No contact yet"

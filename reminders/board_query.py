@@ -7,13 +7,14 @@ of that. It runs on PostgreSQL and SQLite alike (window functions, correlated su
 nothing else), and the tests run it on both.
 
 1. ``apps``: the user's applications with their company name and what the order sorts by
-   (the next open task's due time, or the latest outreach and interview that has started),
-   each a subquery on the application's own rows, by their foreign-key index; ``active``:
-   the latest of the last edit, outreach and interview.
+   (the earlier of the next open task's due time and the next interview's start, or the
+   latest outreach and interview that has started), each a subquery on the application's
+   own rows, by their foreign-key index; ``active``: the latest of the last edit, outreach
+   and interview.
 2. ``ranked``: each stage's applications numbered in the board's order, and counted.
 3. ``kept``: the rows the page shows (see :func:`board_rows`), each with, by subqueries run
-   for those rows only, its latest interview that has started, its latest email or call
-   each way, its recent bounces, its open drafts and its next action's id.
+   for those rows only, its latest interview that has started and its next one, its latest
+   email or call each way, its recent bounces, its open drafts and its next action's id.
 4. The next action's row and its contact's name, joined by that id among the application's
    open tasks: by the id alone, the planner hashed all the user's tasks (3,000 for the bench
    user) to find a few dozen; among the open ones it reads and hashes only those (about
@@ -36,8 +37,8 @@ from reminders.task_list_query import group_branch, group_counts
 # What each order sorts a column by; ties, like the ORM's, by the most recent edit.
 _ORDER_BY = {
     # Overdue next actions come first on their own: they are due before now. (NULLS LAST,
-    # not "IS NULL" first: that would run the next_due_at subquery twice.)
-    "next": "next_due_at ASC NULLS LAST, updated_at DESC, id DESC",
+    # not "IS NULL" first: that would run the next_step_at subquery twice.)
+    "next": "next_step_at ASC NULLS LAST, updated_at DESC, id DESC",
     "activity": "last_activity_at DESC, id DESC",
     "company": "LOWER(company_name), LOWER(role), id",
 }
@@ -73,6 +74,8 @@ class BoardRow:
     action_contact_id: int | None
     action_contact_name: str | None
     action_due_at: datetime | None
+    # The start of its next interview, if one is still to come.
+    next_interview_at: datetime | None
 
 
 def board_rows(
@@ -109,9 +112,16 @@ def board_rows(
     # Each order computes, for every application, only what it sorts by. Subqueries on the
     # application's own rows, not the user's rows grouped and joined in: with stale table
     # statistics the planner chose to run such a join's grouping once per application.
-    next_due = (
-        f"(SELECT MIN(r.due_at) FROM {reminders} r "  # noqa: S608 - names from the models
-        f"WHERE r.application_id = a.id AND r.state IN ({_OPEN_STATES}))"
+    # What the "next" order sorts by: the application's next step, the earlier of its next
+    # open task and its next interview (an application whose one plan is an interview on
+    # Thursday sorts before a check-in due next month). One subquery of both, so that the
+    # sort runs each once a row: a CASE over two columns ran each subquery up to three times.
+    next_step = (
+        "(SELECT MIN(s.at) FROM ("  # noqa: S608 - names from the models
+        f"SELECT MIN(r.due_at) AS at FROM {reminders} r "
+        f"WHERE r.application_id = a.id AND r.state IN ({_OPEN_STATES}) "
+        f"UNION ALL SELECT MIN(i.starts_at) FROM {interviews} i "
+        "WHERE i.application_id = a.id AND i.starts_at > %(now)s) s)"
         if order == "next"
         else "NULL"
     )
@@ -119,6 +129,11 @@ def board_rows(
         f"(SELECT MAX(o.occurred_at) FROM {outreach} o WHERE o.application_id = a.id)"  # noqa: S608
         if order == "activity"
         else "NULL"
+    )
+    # The next interview to come, which an open card shows: for the kept rows only.
+    next_interview = (
+        f"(SELECT MIN(i.starts_at) FROM {interviews} i "  # noqa: S608 - names from the models
+        "WHERE i.application_id = ranked.id AND i.starts_at > %(now)s)"
     )
     # The latest interview that has started: what every card shows (the days since contact),
     # read for the kept rows only, unless the order sorts by it (then for every one, once).
@@ -151,7 +166,7 @@ def board_rows(
 WITH apps AS (
   SELECT a.id, a.stage, a.closed_reason, a.role, a.updated_at, c.name AS company_name,
     {sorted_interview} AS last_interview_at,
-    {next_due} AS next_due_at,
+    {next_step} AS next_step_at,
     {last_outreach} AS last_outreach_at
   FROM {applications} a JOIN {companies} c ON c.id = a.company_id
   WHERE a.user_id = %(user)s
@@ -169,10 +184,12 @@ ranked AS (
 )
 SELECT kept.id, kept.stage, kept.closed_reason, kept.company_name, kept.role,
   kept.interviewed_at, kept.stage_count, kept.last_in, kept.last_out, kept.bounced,
-  kept.open_drafts, na.id, na.kind, na.custom_title, na.contact_id, nc.name, na.due_at
+  kept.open_drafts, na.id, na.kind, na.custom_title, na.contact_id, nc.name, na.due_at,
+  kept.interview_ahead_at
 FROM (
   SELECT ranked.*,
     {shown_interview} AS interviewed_at,
+    {next_interview} AS interview_ahead_at,
     (SELECT MAX(o.occurred_at) FROM {outreach} o
       WHERE o.application_id = ranked.id AND o.direction = {_INCOMING}) AS last_in,
     (SELECT MAX(o.occurred_at) FROM {outreach} o
@@ -217,6 +234,7 @@ ORDER BY kept.position, kept.id
             action_contact_id=row[14],
             action_contact_name=row[15],
             action_due_at=utc_moment(row[16]),
+            next_interview_at=utc_moment(row[17]),
         )
         for row in rows
     ]
