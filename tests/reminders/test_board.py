@@ -328,6 +328,65 @@ def test_a_card_says_how_long_since_contact_how_long_waiting_drafts_and_bounces(
     assert column_of(html, answered) == "applied"
 
 
+def card_of(html: str, application: Application) -> str:
+    return html[html.index(f'id="application-{application.pk}"') :].split("</article>")[0]
+
+
+@ZONES
+def test_an_interview_ahead_is_on_its_card_and_a_next_step_in_the_boards_order(zone, client_for):
+    seeker = user_in(zone)
+    # Thursday 5 June, 10:00 on the user's own clock, three days ahead.
+    thursday = local(zone, 2025, 6, 5, 10, 0)
+    only_interview = ApplicationFactory(user=seeker, stage="screening", company__name="Wayne")
+    InterviewFactory(
+        application=only_interview, starts_at=thursday, ends_at=thursday + timedelta(hours=1)
+    )
+    # Its first interview is over; the next one is after its follow-up.
+    both = ApplicationFactory(user=seeker, stage="screening", company__name="Both")
+    InterviewFactory(
+        application=both,
+        starts_at=NOW - timedelta(days=2),
+        ends_at=NOW - timedelta(days=2) + timedelta(hours=1),
+    )
+    InterviewFactory(
+        application=both,
+        starts_at=thursday + timedelta(days=7),
+        ends_at=thursday + timedelta(days=7, hours=1),
+    )
+    ReminderFactory(
+        user=seeker, application=both, title="Follow up", due_at=NOW + timedelta(days=1)
+    )
+    check_in = ApplicationFactory(user=seeker, stage="screening", company__name="Later")
+    ReminderFactory(user=seeker, application=check_in, due_at=NOW + timedelta(days=30))
+    overdue = ApplicationFactory(user=seeker, stage="screening", company__name="Overdue")
+    ReminderFactory(user=seeker, application=overdue, due_at=NOW - timedelta(hours=2))
+    idle = ApplicationFactory(user=seeker, stage="screening", company__name="Idle")
+    closed = ApplicationFactory(
+        user=seeker, stage="closed", closed_reason="withdrawn", company__name="Closed"
+    )
+    InterviewFactory(application=closed, starts_at=thursday, ends_at=thursday + timedelta(hours=1))
+
+    with time_machine.travel(NOW, tick=False):
+        client = client_for(seeker)
+        html = client.get(DASHBOARD).content.decode()
+        closed_html = client.get(reverse("board_column", args=["closed"])).content.decode()
+
+    card = card_of(html, only_interview)
+    assert '<span class="d-block" data-interview-ahead>Interview Thu 5 Jun, 10:00</span>' in card
+    assert "Nothing planned" not in card
+    card = card_of(html, both)
+    assert "Follow up" in card
+    assert "data-interview-ahead>Interview Thu 12 Jun, 10:00</span>" in card
+    assert "Nothing planned" in card_of(html, idle)
+    assert "data-interview-ahead" not in card_of(html, idle) + card_of(html, check_in)
+    # A closed application's interview is no plan of the user's.
+    assert "data-interview-ahead" not in card_of(closed_html, closed)
+    # By next step: the overdue task, tomorrow's follow-up, Thursday's interview, the
+    # check-in next month, then the application with nothing planned.
+    expected = [overdue, both, only_interview, check_in, idle]
+    assert sorted(expected, key=lambda a: html.index(f'id="application-{a.pk}"')) == expected
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_board_escapes_what_users_and_their_contacts_wrote(user, logged_in_client):
     """The cards are written in Python (reminders/board_html.py): every name, role and
