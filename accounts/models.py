@@ -118,9 +118,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Followup sends nothing on the account's behalf and shows it no captured mail.
     email_verified_at = models.DateTimeField("email verified", null=True, blank=True)
 
-    # When the user last opened the dashboard: its Today strip lists the replies that came
-    # in since then. None until the first visit.
+    # When the user last opened the dashboard (to within accounts.services.DASHBOARD_SEEN_EVERY),
+    # and where the current visit's new replies begin: the previous visit's last look. The
+    # Today strip lists the replies that came in since then. None until the first visit, and
+    # the second None throughout the first visit.
     dashboard_seen_at = models.DateTimeField(null=True, blank=True)
+    dashboard_replies_since = models.DateTimeField(null=True, blank=True)
 
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

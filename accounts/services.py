@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import enum
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -301,22 +301,43 @@ def user_token_rotate(*, user: User, token: str) -> str:
     return getattr(user, field)
 
 
+# A visit to the dashboard lasts while the user comes back within DASHBOARD_VISIT_GAP of their
+# last look: throughout it, the Today strip keeps the replies that were new when it began, so
+# that a reload, or the phone after the laptop, does not make them vanish unread. The last
+# look is stored at most every DASHBOARD_SEEN_EVERY: most reloads write nothing.
+DASHBOARD_VISIT_GAP = timedelta(minutes=30)
+DASHBOARD_SEEN_EVERY = timedelta(minutes=5)
+
+
 def user_dashboard_seen(*, user: User, now: datetime) -> datetime | None:
-    """Mark the dashboard as seen at ``now``; returns the previous visit (None on the first).
+    """Mark the dashboard as seen at ``now``; returns where this visit's new replies begin:
+    the last look of the previous visit (None throughout the first visit).
 
-    A single UPDATE of one column, so that a dashboard view does not rewrite the whole user
-    row (and cannot overwrite a settings change saved meanwhile).
+    A single UPDATE of two columns, so that a dashboard view does not rewrite the whole
+    user row (and cannot overwrite a settings change saved meanwhile), and only when a visit
+    begins or the last look stored is DASHBOARD_SEEN_EVERY old.
     """
-    previous = user.dashboard_seen_at
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        _dashboard_seen_without_waiting_for_disk(user_id=user.pk, now=now)
+    last, since = user.dashboard_seen_at, user.dashboard_replies_since
+    if last is None:
+        write = True
+    elif now - last >= DASHBOARD_VISIT_GAP:
+        since, write = last, True
     else:
-        User.objects.filter(pk=user.pk).update(dashboard_seen_at=now)
-    user.dashboard_seen_at = now
-    return previous
+        write = now - last >= DASHBOARD_SEEN_EVERY
+    if write:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            _dashboard_seen_without_waiting_for_disk(user_id=user.pk, now=now, since=since)
+        else:
+            User.objects.filter(pk=user.pk).update(
+                dashboard_seen_at=now, dashboard_replies_since=since
+            )
+        user.dashboard_seen_at, user.dashboard_replies_since = now, since
+    return since
 
 
-def _dashboard_seen_without_waiting_for_disk(*, user_id: int, now: datetime) -> None:
+def _dashboard_seen_without_waiting_for_disk(
+    *, user_id: int, now: datetime, since: datetime | None
+) -> None:
     """The same UPDATE, committed without waiting for its WAL to reach the disk.
 
     Waiting for the disk (1 to 3 ms, more under load) was the dashboard's slowest query, for
@@ -328,7 +349,8 @@ def _dashboard_seen_without_waiting_for_disk(*, user_id: int, now: datetime) -> 
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {User._meta.db_table} SET dashboard_seen_at = %s "  # noqa: S608 - the model's table
+            f"UPDATE {User._meta.db_table} "  # noqa: S608 - the model's table
+            "SET dashboard_seen_at = %s, dashboard_replies_since = %s "
             "WHERE id = %s AND set_config('synchronous_commit', 'off', true) = 'off'",
-            [now, user_id],
+            [now, since, user_id],
         )

@@ -73,8 +73,33 @@ def test_a_dashboard_visit_is_stored_and_leaves_the_connections_commits_durable(
     assert user_dashboard_seen(user=user, now=first) is None
     assert user_dashboard_seen(user=user, now=first + timedelta(hours=1)) == first
 
-    assert User.objects.get(pk=user.pk).dashboard_seen_at == first + timedelta(hours=1)
+    stored = User.objects.get(pk=user.pk)
+    assert (stored.dashboard_seen_at, stored.dashboard_replies_since) == (
+        first + timedelta(hours=1),
+        first,
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.parametrize(
+    ("minutes_later", "written"),
+    [(1, False), (4, False), (5, True), (29, True), (30, True)],
+)
+def test_a_look_within_a_visit_is_written_only_every_five_minutes(
+    minutes_later, written, django_assert_num_queries
+):
+    first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    user = UserFactory(dashboard_seen_at=first, dashboard_replies_since=first - timedelta(days=1))
+    later = first + timedelta(minutes=minutes_later)
+
+    with django_assert_num_queries(1 if written else 0):
+        since = user_dashboard_seen(user=user, now=later)
+
+    # Half an hour after the last look a new visit begins: its new replies start there.
+    assert since == (first if minutes_later >= 30 else first - timedelta(days=1))
+    stored = User.objects.get(pk=user.pk)
+    assert stored.dashboard_seen_at == (later if written else first)
+    assert stored.dashboard_replies_since == since

@@ -210,6 +210,52 @@ def test_replies_show_once_since_the_last_visit(client_for):
     assert "Re: next steps" in html and "Re: our talk" not in html
 
 
+def test_a_reply_stays_new_through_the_visit_on_every_device_and_goes_with_it(client_for):
+    """A visit lasts while the user comes back within half an hour: reloads, a task opened
+    and the phone after the laptop all keep the replies that were new when it began."""
+    seeker = UserFactory(timezone="Europe/Berlin")
+    application = ApplicationFactory(user=seeker)
+    laptop, phone = client_for(seeker), client_for(seeker)
+
+    def replies(client, at: datetime) -> list[str]:
+        with time_machine.travel(at, tick=False):
+            html = client.get(DASHBOARD).content.decode()
+        return re.findall(r'data-today="reply".*?“(.*?)”', html, re.S)
+
+    assert replies(laptop, NOW - timedelta(days=1)) == []  # yesterday's visit
+    with time_machine.travel(NOW - timedelta(hours=8), tick=False):
+        OutreachFactory(
+            user=seeker,
+            application=application,
+            direction=Outreach.Direction.INCOMING,
+            subject="Re: the offer",
+            occurred_at=NOW - timedelta(hours=8),
+        )
+
+    # This morning's visit: the reply stays on every look, on both devices.
+    for minutes, client in ((0, laptop), (4, laptop), (12, laptop), (20, phone), (25, laptop)):
+        assert replies(client, NOW + timedelta(minutes=minutes)) == ["Re: the offer"], minutes
+    seeker.refresh_from_db()
+    assert seeker.dashboard_seen_at == NOW + timedelta(minutes=25)
+    assert seeker.dashboard_replies_since == NOW - timedelta(days=1)
+
+    # Back after 45 minutes away: a new visit, and the reply is no longer new.
+    with time_machine.travel(NOW + timedelta(minutes=70), tick=False):
+        html = phone.get(DASHBOARD).content.decode()
+    assert 'data-today="reply"' not in html
+    assert "No new replies since your last visit" in html
+    with time_machine.travel(NOW + timedelta(minutes=80), tick=False):
+        OutreachFactory(
+            user=seeker,
+            application=application,
+            direction=Outreach.Direction.INCOMING,
+            subject="Re: start date",
+            occurred_at=NOW + timedelta(minutes=80),
+        )
+    assert replies(laptop, NOW + timedelta(minutes=85)) == ["Re: start date"]
+    assert replies(laptop, NOW + timedelta(minutes=99)) == ["Re: start date"]
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_next_interview_opens_its_application(user, logged_in_client):
     later = ApplicationFactory(user=user, role="Later role")
