@@ -406,6 +406,10 @@ def test_fifty_applications_at_a_glance_on_a_laptop_and_a_phone(page, screenshot
         ),
     ]
     assert today_entries(page) == laptop_today
+    # Wayne's one plan is that interview: its card says so, not "Nothing planned".
+    assert words(page.locator(f"#application-{wayne.pk} [data-next-action]").inner_text()) == (
+        f"Interview {local_text(seeded.next_interview_at)}"
+    )
     # Under six hours left reads red, more reads amber.
     assert "text-bg-danger" in page.locator("[data-today='thank-you'] .badge").first.get_attribute(
         "class"
@@ -461,8 +465,8 @@ def test_fifty_applications_at_a_glance_on_a_laptop_and_a_phone(page, screenshot
     assert words(page.inner_text("#thank-yous-in-time")).startswith("11 of 12 ")
     screenshot(page, "fifty-stats-wide")
 
-    # 6. On the phone, later: Initech has answered meanwhile. Only that reply is new (Maya's
-    #    was listed at the last visit), and Initech is no longer waiting.
+    # 6. On the phone, minutes later: Initech has answered meanwhile. It is the same visit, so
+    #    Maya's reply is still listed as new, under Kenji's; Initech is no longer waiting.
     initech = apps["Initech"]
     kenji_reply = outreach_record(
         user=seeded.user,
@@ -477,9 +481,9 @@ def test_fifty_applications_at_a_glance_on_a_laptop_and_a_phone(page, screenshot
     page.set_viewport_size(PHONE)
     page.goto("/")
     page.get_by_role("heading", name="Today").wait_for()
-    phone_today = [entry for entry in laptop_today if entry[0] != "reply"]
+    phone_today = list(laptop_today)
     phone_today.insert(
-        -1,
+        -2,
         (
             "reply",
             "Reply Kenji Watanabe at Initech: “Re: Backend developer: following up” "
