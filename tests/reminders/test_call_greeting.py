@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from interviews import services
 from reminders.models import Reminder
-from tests.factories import ApplicationFactory, ReminderFactory
+from tests.factories import ApplicationFactory, InterviewFactory, ReminderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +41,22 @@ def test_a_call_about_no_one_in_particular_says_hi_there(logged_in_client, user)
     call = ReminderFactory(user=user, kind=Reminder.Kind.PHONE_CALL)
     page = logged_in_client.get(reverse("reminders:call_for_reminder", args=[call.pk]))
     assert "“Hi there, this is" in page.content.decode()
+
+
+def test_the_opening_line_says_interviewed_only_once_an_interview_has_begun(logged_in_client, user):
+    application = ApplicationFactory(user=user, role="Site reliability engineer")
+    call = ReminderFactory(user=user, application=application, kind=Reminder.Kind.PHONE_CALL)
+    url = reverse("reminders:call_for_reminder", args=[call.pk])
+    ahead = timezone.now() + timedelta(days=2)
+    InterviewFactory(application=application, starts_at=ahead, ends_at=ahead + timedelta(hours=1))
+
+    page = logged_in_client.get(url).content.decode()
+    assert "I applied for the Site reliability engineer role" in page
+    assert "This is a short, friendly follow-up on your application." in page
+    assert "interviewed" not in page and "agreed to talk to you once already" not in page
+
+    began = timezone.now() - timedelta(minutes=5)
+    InterviewFactory(application=application, starts_at=began, ends_at=began + timedelta(hours=1))
+    page = logged_in_client.get(url).content.decode()
+    assert "I interviewed for the Site reliability engineer role" in page
+    assert "They agreed to talk to you once already" in page
