@@ -481,6 +481,7 @@ def _seed() -> dict:
     """Replace the bench user with a fresh one and its search of 200 applications."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
+    from django.db.models import F
     from django.utils import timezone
 
     from accounts.models import User
@@ -497,6 +498,9 @@ def _seed() -> dict:
             full_name="Bench User",
             timezone="Europe/Berlin",
             email_verified_at=now,
+            # A returning user: their last visit to the dashboard was yesterday.
+            dashboard_seen_at=now - timedelta(days=1),
+            dashboard_replies_since=now - timedelta(days=2),
         )
         companies = Company.objects.bulk_create(
             Company(user=user, name=f"Company {i:03}", website=f"https://c{i}.example.com")
@@ -580,6 +584,8 @@ def _seed() -> dict:
             for k in range(OUTREACHES_PER_APPLICATION)
         )
         del outreaches
+        # Each recorded when it happened, as the inbound webhook and the composer record them.
+        Outreach.objects.filter(user=user).update(created_at=F("occurred_at"))
         reminder_kinds = [k for k in Reminder.Kind if k != Reminder.Kind.CLOSE_SUGGESTION]
         reminders = []
         for i in range(REMINDERS):
