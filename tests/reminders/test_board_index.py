@@ -14,13 +14,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from reminders.board import board_applications
 from reminders.models import Reminder
 from tests.factories import ApplicationFactory, ReminderFactory, UserFactory
-from tests.planning import index_plan
+from tests.planning import generic_plan, index_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,39 @@ def test_the_board_reads_each_next_action_from_the_index():
         assert "reminder_due_idx" not in plan, plan
     else:
         assert not re.search(r"SCAN r\b", plan), plan
+
+
+def test_each_next_action_is_read_among_its_own_applications_tasks():
+    """The next action's row is found by the card's application, never by hashing every
+    user's open tasks: in a database of many users that hash grows with all of them."""
+    user = UserFactory()
+    now = timezone.now()
+    for application in ApplicationFactory.create_batch(120, user=user):
+        for days in (1, 2, 3):
+            ReminderFactory(user=user, application=application, due_at=now + timedelta(days=days))
+
+    statements = []
+
+    def capture(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        board_applications(user=user, now=now, order="next")
+    sql, params = next((s, p) for s, p in statements if "WITH apps AS" in s)
+
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+            plan = generic_plan(sql, params)
+            transaction.set_rollback(True)
+        lines = plan.splitlines()
+        for number, line in enumerate(lines):
+            if " on reminders_reminder" in line:
+                condition = next((later for later in lines[number + 1 :] if "Cond:" in later), "")
+                assert "Index" in line and "application_id =" in condition, plan
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+        assert not re.search(r"SCAN (r|na)\b", plan), plan
