@@ -187,6 +187,8 @@ class OutreachForm(forms.Form):
 
     #: The value of the hidden ``what`` field that picks this form in the view.
     what = ""
+    #: The heading of the form's own page (what the panel's button opens without JavaScript).
+    heading = "Log it"
     submit_label = "Save"
     success_message = "Logged."
 
@@ -205,7 +207,7 @@ class OutreachForm(forms.Form):
     ) -> None:
         """``contacts``: the people one may pick, a queryset for a posted form (it checks the
         choice against it); for a blank one, which only draws them, they may come as
-        ``people_choices`` instead, read once for the follow-up panel's three forms."""
+        ``people_choices`` instead, read by the query that also orders them."""
         kwargs.setdefault("prefix", self.what)
         super().__init__(*args, **kwargs)
         if isinstance(contacts, Choices):
@@ -218,9 +220,10 @@ class OutreachForm(forms.Form):
             self.fields["contact"].initial = default_contact.pk
         if "purpose" in self.fields and default_purpose in dict(self.fields["purpose"].choices):
             self.fields["purpose"].initial = default_purpose
-        self.helper = form_helper(submit=self.submit_label)
+        self.helper = crispy_layout.FormHelper()
         self.helper.layout = crispy_layout.Layout(*self.fields)
-        # The template writes the <form> tag: it adds the hidden ``what`` the view reads.
+        # The template writes the <form> tag, which adds the hidden ``what`` the view reads,
+        # and the buttons: ``submit_label``'s beside a Cancel.
         self.helper.form_tag = False
         # None of these widgets has media; looking for it walks every widget's classes.
         self.helper.include_media = False
@@ -228,8 +231,7 @@ class OutreachForm(forms.Form):
     @classmethod
     def people_choices(cls, contacts: Iterable[Contact]) -> Choices:
         """The options the contact select draws for ``contacts`` (or rows with their pk, name
-        and job title), as it draws them from its queryset: normalised once, and their
-        markup written once, for as many blank forms as offer them."""
+        and job title), as it draws them from its queryset, without reading it again."""
         field = cls.base_fields["contact"]
         return Choices(
             [("", field.empty_label), *((c.pk, field.label_from_instance(c)) for c in contacts)]
@@ -244,6 +246,7 @@ class OutreachForm(forms.Form):
 
 class OutreachSentForm(OutreachForm):
     what = "sent"
+    heading = "Log what you sent"
     submit_label = "Log it as sent"
     success_message = "Logged as sent."
 
@@ -285,6 +288,7 @@ class OutreachSentForm(OutreachForm):
 
 class OutreachCallForm(OutreachForm):
     what = "call"
+    heading = "Log a call"
     submit_label = "Log the call"
     success_message = "Call logged."
 
@@ -304,6 +308,7 @@ class OutreachCallForm(OutreachForm):
 
 class OutreachReplyForm(OutreachForm):
     what = "reply"
+    heading = "Log their reply"
     submit_label = "Log their reply"
     success_message = "Reply logged."
 

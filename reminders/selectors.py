@@ -15,10 +15,10 @@ from django.utils import timezone
 from accounts.models import User
 from followup_site.clock import in_quiet_hours, quiet_hours_end_after
 from followup_site.paging import page_offset
-from interviews.application_query import Person, application_people
+from interviews.application_query import application_people
 from interviews.models import Application, Contact, Note
 from outreach import notes_query
-from outreach.forms import OUTREACH_FORMS, OutreachForm
+from outreach.forms import OutreachForm
 from outreach.notes_query import NoteRow
 from reminders import notify_times, planner
 from reminders.models import PURPOSE_OF_KIND, Reminder
@@ -280,44 +280,40 @@ def application_panel_context(
     application: Application,
     reminder: Reminder | None = None,
     bound_form: OutreachForm | None = None,
-    people: Iterable[Person] | None = None,
 ) -> dict[str, object]:
     """Everything ``reminders/includes/application_panel.html`` needs, for one application.
 
     Keys: ``application``, ``panel_reminder`` (the task the forms log against, or None),
     ``panel_tasks`` (open tasks other than ``reminder``), ``panel_outreaches`` (the
-    timeline, newest first) and ``sent_form``, ``call_form``, ``reply_form``.
-    ``bound_form`` replaces its unbound twin, so that a form that failed validation shows
-    again with its errors. ``people``, the contacts in application_contacts' order, are
-    read by the hand-written ``interviews.application_query.application_people`` unless the
-    caller has them already.
+    timeline, newest first) and ``panel_form``: ``bound_form``, a form that failed
+    validation, shown open again with its errors, or None. The blank logging forms are not
+    built here: a button of the panel asks ``outreach_log`` for one (``outreach_form_blank``)
+    when the user wants it, which most visits never do.
     """
     context = application_panel_data(user=user, application=application)
     if reminder is not None:
         # The task page shows its own task above the panel; list only the others here.
         context["panel_tasks"] = [t for t in context["panel_tasks"] if t.pk != reminder.pk]
-    default_contact = reminder.contact if reminder is not None else None
-    default_purpose = PURPOSE_OF_KIND.get(reminder.kind, "") if reminder is not None else ""
-    # The three blank forms offer the same people: read once, and their options normalised
-    # and written once for the three selects (a form given a queryset would read it again
-    # each time it draws its select).
-    if people is None:
-        people = application_people(
-            user_id=user.pk, application_id=application.pk, company_id=application.company_id
-        ).contacts
-    choices = OutreachForm.people_choices(people)
-    forms_by_what = {
-        what: form_class(
-            contacts=choices, default_contact=default_contact, default_purpose=default_purpose
-        )
-        for what, form_class in OUTREACH_FORMS.items()
-    }
-    if bound_form is not None:
-        forms_by_what[bound_form.what] = bound_form
-    context.update(
-        panel_reminder=reminder,
-        sent_form=forms_by_what["sent"],
-        call_form=forms_by_what["call"],
-        reply_form=forms_by_what["reply"],
-    )
+    context.update(panel_reminder=reminder, panel_form=bound_form)
     return context
+
+
+def outreach_form_blank(
+    *,
+    user: User,
+    application: Application,
+    form_class: type[OutreachForm],
+    reminder: Reminder | None = None,
+) -> OutreachForm:
+    """A blank logging form of ``form_class`` for one application: its person and purpose
+    those of ``reminder`` if given, its people those of ``application_contacts`` in the same
+    order, read by the hand-written ``interviews.application_query.application_people`` (one
+    query, and no second one when the select is drawn)."""
+    people = application_people(
+        user_id=user.pk, application_id=application.pk, company_id=application.company_id
+    ).contacts
+    return form_class(
+        contacts=OutreachForm.people_choices(people),
+        default_contact=reminder.contact if reminder is not None else None,
+        default_purpose=PURPOSE_OF_KIND.get(reminder.kind, "") if reminder is not None else "",
+    )

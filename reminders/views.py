@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
@@ -34,7 +35,7 @@ from interviews import services as interview_services
 from interviews.forms import ApplicationStageForm
 from interviews.models import Application
 from outreach import selectors as outreach_selectors
-from outreach.forms import OUTREACH_FORMS, CallLogForm
+from outreach.forms import OUTREACH_FORMS, CallLogForm, OutreachForm
 from outreach.models import Outreach
 from outreach.services.delivery import call_log
 from outreach.services.timeline import outreach_record
@@ -54,14 +55,18 @@ from reminders.services.task_actions import (
 )
 
 
-def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the button was on, if it is one of ours; else to ``default``."""
-    target = request.POST.get("next", "")
+def _safe_next(request: HttpRequest, target: str, default: str) -> str:
+    """``target`` if it is a page of ours to go back to; else ``default``."""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
-    return redirect(default)
+        return target
+    return default
+
+
+def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the button was on, if it is one of ours; else to ``default``."""
+    return redirect(_safe_next(request, request.POST.get("next", ""), default))
 
 
 def _own_reminder(request: HttpRequest, pk: int) -> Reminder:
@@ -151,7 +156,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application, open_drafts = application_page_query.application_with_open_drafts(
         user_id=request.user.pk, pk=pk
     )
-    # The interviewers and the people the panel's forms offer, read together.
+    # The interviewers of each interview, for its timeline.
     people = application_query.application_people(
         user_id=request.user.pk, application_id=application.pk, company_id=application.company_id
     )
@@ -165,9 +170,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "now": timezone.now(),
             "open_drafts": open_drafts,
-            **selectors.application_panel_context(
-                user=request.user, application=application, people=people.contacts
-            ),
+            **selectors.application_panel_context(user=request.user, application=application),
         },
     )
 
@@ -280,43 +283,87 @@ def task_skip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def outreach_log(request: HttpRequest, app_pk: int) -> HttpResponse:
-    """Record an email or card sent, a call made, or a reply received, for one application."""
+    """Record an email or card sent, a call made, or a reply received, for one application.
+
+    A GET shows the blank form of one kind (``what``): the fragment the follow-up panel loads
+    into place (htmx), or a page of its own (the panel's buttons without JavaScript)."""
     application = get_object_or_404(
         Application.objects.select_related("company"), pk=app_pk, user=request.user
     )
-    form_class = OUTREACH_FORMS.get(request.POST.get("what", ""))
+    data = request.POST if request.method == "POST" else request.GET
+    form_class = OUTREACH_FORMS.get(data.get("what", ""))
     if form_class is None:
-        return HttpResponseBadRequest("Unknown kind of outreach.")
+        return HttpResponseBadRequest(
+            "Unknown kind of outreach: log what you sent, a call or a reply.",
+            content_type="text/plain",
+        )
     reminder = None
-    reminder_pk = id_or_none(request.POST.get("reminder"))
+    reminder_pk = id_or_none(data.get("reminder"))
     if reminder_pk is not None:
         reminder = get_object_or_404(
             selectors.reminders_of(user=request.user),
             pk=reminder_pk,
             application=application,
         )
+    default_next = (
+        reverse("reminders:task_detail", args=[reminder.pk])
+        if reminder is not None
+        else application.get_absolute_url()
+    )
+    next_url = _safe_next(request, data.get("next", ""), default_next)
+    if request.method == "GET":
+        form = selectors.outreach_form_blank(
+            user=request.user, application=application, form_class=form_class, reminder=reminder
+        )
+        return _outreach_form_page(request, application, form, reminder, next_url)
     contacts = selectors.application_contacts(user=request.user, application=application)
     form = form_class(request.POST, contacts=contacts)
     if not form.is_valid():
-        if reminder is not None:
-            context = _detail_context(request, reminder, bound_form=form)
-            return render(request, "reminders/task_detail.html", context)
-        context = selectors.application_panel_context(
-            user=request.user, application=application, bound_form=form
-        )
-        return render(request, "reminders/outreach_form.html", context)
+        return _outreach_form_page(request, application, form, reminder, next_url)
+    _outreach_save(request, application, form, reminder)
+    messages.success(request, form_class.success_message)
+    return redirect(next_url)
+
+
+def _outreach_form_page(
+    request: HttpRequest,
+    application: Application,
+    form: OutreachForm,
+    reminder: Reminder | None,
+    next_url: str,
+) -> HttpResponse:
+    """One logging form: a blank one alone for htmx (the panel loads it in place); one sent
+    with errors from a task open again in that task's panel; else on a page of its own."""
+    if form.is_bound and reminder is not None:
+        context = _detail_context(request, reminder, bound_form=form)
+        context["panel_next"] = next_url
+        return render(request, "reminders/task_detail.html", context)
+    context = {"application": application, "form": form, "log_reminder": reminder, "next": next_url}
+    if request.htmx and not form.is_bound:
+        template = "reminders/includes/outreach_log_form.html"
+    else:
+        template = "reminders/outreach_form.html"
+    response = render(request, template, context)
+    # One address, two answers: a cache must not hand the fragment to a plain visit.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _outreach_save(
+    request: HttpRequest, application: Application, form: OutreachForm, reminder: Reminder | None
+) -> None:
     data = form.cleaned_data
-    outgoing = form_class.what != "reply"
+    outgoing = form.what != "reply"
     purpose = {"call": Outreach.Purpose.CALL, "reply": Outreach.Purpose.REPLY}.get(
-        form_class.what, data.get("purpose", "")
+        form.what, data.get("purpose", "")
     )
     outreach_record(
         user=request.user,
         application=application,
         direction=Outreach.Direction.OUTGOING if outgoing else Outreach.Direction.INCOMING,
-        channel=Outreach.Channel.CALL if form_class.what == "call" else data["channel"],
+        channel=Outreach.Channel.CALL if form.what == "call" else data["channel"],
         occurred_at=data["occurred_at"],
         contact=data["contact"],
         purpose=purpose,
@@ -325,13 +372,6 @@ def outreach_log(request: HttpRequest, app_pk: int) -> HttpResponse:
         subject=data.get("subject", ""),
         body=data.get("body", ""),
     )
-    messages.success(request, form_class.success_message)
-    default = (
-        reverse("reminders:task_detail", args=[reminder.pk])
-        if reminder is not None
-        else application.get_absolute_url()
-    )
-    return _redirect_back(request, default)
 
 
 # Tasks carried out by a message: which occasion the composer should suggest for each kind.

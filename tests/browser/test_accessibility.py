@@ -19,6 +19,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from interviews.models import Application, Interview, Note
@@ -55,6 +56,10 @@ class Seeded:
     interview: Interview
     thank_you: Reminder
 
+    @property
+    def log_url(self) -> str:
+        return reverse("reminders:outreach_log", args=[self.application.pk])
+
 
 @dataclass(frozen=True)
 class Page:
@@ -73,6 +78,8 @@ PAGES = (
     Page("tasks", lambda s: "/tasks/"),
     Page("composer", lambda s: f"/tasks/compose/reminder/{s.thank_you.pk}/"),
     Page("task", lambda s: f"/tasks/{s.thank_you.pk}/"),
+    # The follow-up panel's "I sent it" without JavaScript: the form on a page of its own.
+    Page("outreach-log", lambda s: f"{s.log_url}?what=sent&reminder={s.thank_you.pk}"),
     Page("interview", lambda s: f"/interviews/{s.interview.pk}/"),
     Page("contacts", lambda s: "/contacts/"),
     Page("contact", lambda s: f"/contacts/{s.thank_you.contact_id}/"),

@@ -2,9 +2,10 @@
 
 Chromium enforces the header each page is served with and reports anything it blocks as a
 ``securitypolicyviolation`` event; the test collects those from every page it opens and
-fails on any. It also uses each page's script (Bootstrap's collapse, the interviewer card
-added in place, the composer's autosave and note snippets, select-on-focus, the time zone
-guessed at sign-up), so a script the policy blocked would show as a missing behaviour too.
+fails on any. It also uses each page's script (a logging form loaded in place by htmx, the
+interviewer card added in place, the composer's autosave and note snippets, select-on-focus,
+the time zone guessed at sign-up), so a script the policy blocked would show as a missing
+behaviour too.
 """
 
 from __future__ import annotations
@@ -101,10 +102,12 @@ def test_no_page_breaks_the_content_security_policy_and_every_script_still_works
     visit(page, "/")
     page.get_by_text("SRE").first.wait_for()
 
-    # The application page: Bootstrap's collapse opens the "I sent it" form.
+    # The application page: "I sent it" loads its form in place (htmx, followup.js).
     visit(page, f"/applications/{application.pk}/")
     page.get_by_role("button", name="I sent it").first.click()
-    page.locator("#log-sent.show").wait_for()
+    page.locator('#log-form form[data-what="sent"]').wait_for()
+    assert page.get_attribute('button[value="sent"]', "aria-expanded") == "true"
+    assert page.url.endswith(f"/applications/{application.pk}/")
 
     # The interview form adds an interviewer card in place, without a round trip.
     visit(page, f"/applications/{application.pk}/interviews/new/")

@@ -132,7 +132,7 @@ def test_a_call_is_logged_from_the_task_page_and_shows_in_the_timeline(page, see
     page.get_by_text("Their move to event sourcing").wait_for()
     assert page.get_by_text("Sailing on weekends").count() == 0
     page.get_by_role("button", name="I called").click()
-    page.locator("#log-call.show").wait_for()
+    page.locator('#log-form form[data-what="call"]').wait_for()
     page.get_by_label("Left a voicemail").check()
     page.fill("[name=call-body]", "Left my number and the role")
     screenshot(page, "task-detail")

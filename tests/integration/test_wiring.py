@@ -166,9 +166,13 @@ def test_the_application_page_shows_the_follow_up_panel_with_tasks_and_outreach(
     assert 'id="follow-up-panel"' in html
     assert "Thank Ana Lima" in html
     assert "Following up on Tuesday" in html
-    for label in ("I sent it", "I called", "They replied"):
-        assert label in html
-    assert reverse("reminders:outreach_log", args=[application.pk]) in html
+    # Three buttons of one GET form that asks for the logging form chosen; none is drawn yet.
+    log_url = reverse("reminders:outreach_log", args=[application.pk])
+    assert f'<form method="get" action="{log_url}"' in html
+    for what, label in (("sent", "I sent it"), ("call", "I called"), ("reply", "They replied")):
+        assert f'name="what" value="{what}"' in html
+        assert f">{label}</button>" in html
+    assert "sent-occurred_at" not in html
 
 
 @time_machine.travel(NOW, tick=False)
@@ -176,9 +180,15 @@ def test_an_email_logged_from_the_application_page_shows_on_its_timeline(user, l
     application = ApplicationFactory(user=user)
     contact = ContactFactory(user=user, company=application.company, name="Ana Lima")
     InterviewFactory(application=application).interviewers.add(contact)
+    log_url = reverse("reminders:outreach_log", args=[application.pk])
+    # "I sent it" asks for its form, which offers the interviewer.
+    form = logged_in_client.get(
+        log_url, {"what": "sent", "next": application.get_absolute_url()}
+    ).content.decode()
+    assert f'<option value="{contact.pk}">Ana Lima' in form
 
     response = logged_in_client.post(
-        reverse("reminders:outreach_log", args=[application.pk]),
+        log_url,
         {
             "what": "sent",
             "next": application.get_absolute_url(),

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 
 from interviews.application_query import application_people
-from interviews.models import Application
+from interviews.models import Application, Contact
+from outreach.forms import OutreachCallForm, OutreachForm
 from reminders.board import board_applications, today_strip
 from reminders.models import Reminder
 from reminders.selectors import application_contacts, application_panel_context
@@ -73,7 +74,7 @@ def test_the_today_strip_counts_by_the_users_midnight(django_assert_num_queries)
     assert not strip.nothing_due
 
 
-def test_the_panel_context_has_open_tasks_the_timeline_and_three_forms():
+def test_the_panel_context_has_open_tasks_the_timeline_and_no_blank_form():
     user = UserFactory()
     application = ApplicationFactory(user=user)
     task = ReminderFactory(user=user, application=application)
@@ -84,7 +85,19 @@ def test_the_panel_context_has_open_tasks_the_timeline_and_three_forms():
 
     assert [row.pk for row in context["panel_tasks"]] == [task.pk]
     assert [row.pk for row in context["panel_outreaches"]] == [outreach.pk]
-    assert {"sent_form", "call_form", "reply_form"} <= context.keys()
+    # The logging forms are loaded when a button asks for one (reminders.views.outreach_log).
+    assert context["panel_form"] is None
+    assert not any(isinstance(value, OutreachForm) for value in context.values())
+
+
+def test_the_panel_context_carries_a_form_sent_with_errors():
+    user = UserFactory()
+    application = ApplicationFactory(user=user)
+    form = OutreachCallForm({"call-call_outcome": "?"}, contacts=Contact.objects.none())
+
+    context = application_panel_context(user=user, application=application, bound_form=form)
+
+    assert context["panel_form"] is form
 
 
 def test_the_panel_context_refuses_another_users_application():
