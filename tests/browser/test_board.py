@@ -151,7 +151,9 @@ def test_the_menu_moves_a_card_in_place_and_keeps_the_keyboard_on_it(page, seeke
     card_in(page, "interviewing", initech).wait_for()
     assert page.evaluate("window.boardMark") == "kept"
     # Focus comes back once htmx has settled the swapped board, a moment after the swap.
-    page.wait_for_function(f"document.activeElement.id === 'stage-{initech.pk}'")
+    # Predicates are arrow functions: Playwright evals a bare expression again on each poll,
+    # which the page's CSP (no 'unsafe-eval') refuses once the first check comes back false.
+    page.wait_for_function(f"() => document.activeElement.id === 'stage-{initech.pk}'")
     page.reload()
     card_in(page, "interviewing", initech).wait_for()
 
@@ -276,7 +278,7 @@ def test_show_all_loads_a_column_in_place_and_its_cards_still_drag(page, seeker,
     assert applied.count() == 4
     # The keyboard lands on the first card it added.
     page.wait_for_function(
-        "document.activeElement.closest('.board-card') === "
+        "() => document.activeElement.closest('.board-card') === "
         "document.querySelectorAll('#board-column-applied .board-card')[2]"
     )
 
