@@ -151,8 +151,7 @@ def test_the_menu_moves_a_card_in_place_and_keeps_the_keyboard_on_it(page, seeke
     card_in(page, "interviewing", initech).wait_for()
     assert page.evaluate("window.boardMark") == "kept"
     # Focus comes back once htmx has settled the swapped board, a moment after the swap.
-    # Predicates are arrow functions: Playwright evals a bare expression again on each poll,
-    # which the page's CSP (no 'unsafe-eval') refuses once the first check comes back false.
+    # A function, not a bare expression: see test_wait_predicates.py.
     page.wait_for_function(f"() => document.activeElement.id === 'stage-{initech.pk}'")
     page.reload()
     card_in(page, "interviewing", initech).wait_for()
