@@ -464,6 +464,11 @@ class InterviewerForm(forms.Form):
     def helper(self) -> object:
         return _card_helper()
 
+    def blank_card_parts(self) -> tuple[str, str]:
+        """What the card's layout reads of the card itself (CardText, the greeting's summary
+        line): part of what a blank card's markup is drawn from (python_forms)."""
+        return (self.greeting_summary, self.greeting_hint)
+
     def _greeting_prefill(self, *, contact_pk: object) -> Contact | None:
         """Show a known person's saved greeting, to correct it on the card."""
         contact = self.known_contacts.get(contact_pk)

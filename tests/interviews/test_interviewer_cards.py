@@ -1,7 +1,8 @@
 """The interview form's blank cards (the spare card and the card template) drawn once and
 re-prefixed ({% python_crispy_card %}): the page is the one drawn card by card, for the
 log and edit pages, the "add another" path and a bound form with errors, whatever the
-names of the people offered."""
+names of the people offered. A blank card drawn for an earlier page is taken again only
+when it is drawn from the same parts (the people offered above all)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,15 @@ def _page(client, method: str, path: str, data: dict | None = None) -> str:
 def _card_by_card(monkeypatch, client, *request) -> str:
     with monkeypatch.context() as patched:
         patched.setattr(python_forms, "_reprefixed", lambda html, old, new: None)
+        patched.setattr(python_forms, "_blank_card_from_earlier", lambda card, formset: None)
         return _page(client, *request)
+
+
+@pytest.fixture(autouse=True)
+def _no_blank_cards_from_other_tests():
+    python_forms._BLANK_CARDS.clear()
+    yield
+    python_forms._BLANK_CARDS.clear()
 
 
 @pytest.fixture
@@ -133,3 +142,117 @@ def test_a_card_with_its_own_choices_for_a_field_draws_it_itself():
     assert not _same_field(card.fields["salutation_style"], blank.fields["salutation_style"])
     card.fields["topics"].label = "Other topics"
     assert not _same_field(card.fields["topics"], blank.fields["topics"])
+
+
+def _contact_options(html: str, prefix: str) -> list[str]:
+    select = re.search(f'<select name="{prefix}-contact".*?</select>', html, re.S)
+    assert select, prefix
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select[0])
+
+
+@pytest.mark.parametrize("page", ["log", "edit"])
+def test_a_blank_card_drawn_before_is_taken_again_as_drawn_anew(
+    user, logged_in_client, monkeypatch, interview, page
+):
+    # Names that hold no prefix: every blank card after the first is re-prefixed.
+    Contact.objects.filter(user=user).update(name="Plain Name")
+    path = {
+        "log": reverse("interviews:interview_log", args=[interview.application.pk]),
+        "edit": reverse("interviews:interview_edit", args=[interview.pk]),
+    }[page]
+    first = _page(logged_in_client, "get", path)
+    assert len(python_forms._BLANK_CARDS) == 1
+    drawn = 0
+    draw = python_forms._PythonCrispyFormNode.render
+
+    def counting(node, context):
+        nonlocal drawn
+        drawn += 1
+        return draw(node, context)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(python_forms._PythonCrispyFormNode, "render", counting)
+        again = _page(logged_in_client, "get", path)
+    fresh = _card_by_card(monkeypatch, logged_in_client, "get", path)
+
+    assert parse_html(again) == parse_html(first) == parse_html(fresh)
+    # The interview form and the filled-in card (edit) only: no blank card drawn.
+    assert drawn == {"log": 1, "edit": 2}[page]
+
+
+def test_the_blank_card_offers_whoever_is_known_when_the_page_opens(
+    user, logged_in_client, interview
+):
+    path = reverse("interviews:interview_edit", args=[interview.pk])
+    company = interview.application.company
+    before = _contact_options(_page(logged_in_client, "get", path), "interviewers-__prefix__")
+    assert "Grace Hopper" not in before
+
+    grace = ContactFactory(user=user, company=company, name="Grace Hopper")
+    added = _contact_options(_page(logged_in_client, "get", path), "interviewers-__prefix__")
+    Contact.objects.filter(pk=grace.pk).update(name="Grace B. Hopper")
+    renamed = _contact_options(_page(logged_in_client, "get", path), "interviewers-__prefix__")
+    Contact.objects.filter(user=user).exclude(pk__in=interview.interviewers.all()).delete()
+    alone = _contact_options(_page(logged_in_client, "get", path), "interviewers-__prefix__")
+
+    assert sorted(added) == sorted([*before, "Grace Hopper"])
+    assert sorted(renamed) == sorted([*before, "Grace B. Hopper"])
+    assert alone == [before[0], "Ana &lt;script&gt;&quot;&#x27;&amp;"]
+    assert len(python_forms._BLANK_CARDS) == 4
+
+
+def test_someone_elses_blank_card_is_never_shown(
+    logged_in_client, interview, other_user, client_for
+):
+    theirs = InterviewFactory(application__user=other_user)
+    recruiter = ContactFactory(
+        user=other_user, company=theirs.application.company, name="Their Recruiter"
+    )
+    # One person on each interview: both pages draw the same blank card first (__prefix__).
+    theirs.interviewers.set([recruiter])
+    their_page = _page(
+        client_for(other_user), "get", reverse("interviews:interview_edit", args=[theirs.pk])
+    )
+    my_page = _page(
+        logged_in_client, "get", reverse("interviews:interview_edit", args=[interview.pk])
+    )
+
+    assert "Their Recruiter" in their_page
+    assert "Their Recruiter" not in my_page
+    assert len(python_forms._BLANK_CARDS) == 2
+
+
+def test_blank_cards_kept_are_bounded(monkeypatch):
+    from interviews.interview_forms import InterviewerForm, KnownContacts
+
+    monkeypatch.setattr(python_forms, "BLANK_CARDS_KEPT", 3)
+    keys = []
+    for number in range(5):
+        known = KnownContacts(contacts=[], queryset_maker=Contact.objects.none)
+        card = InterviewerForm(known_contacts=known, prefix=f"interviewers-{number}")
+        keys.append(python_forms._blank_card_key(card))
+        card._blank_card_key = keys[-1]
+
+        class Drawn:
+            _blank_card_html = (card.prefix, f"<p>{number}</p>")
+            _blank_fields = None
+
+        python_forms._blank_card_keep(card, Drawn)
+
+    assert len(set(keys)) == 5
+    assert list(python_forms._BLANK_CARDS) == keys[2:]
+
+
+def test_a_card_with_a_value_worked_out_when_drawn_is_drawn_each_time():
+    import datetime
+
+    from interviews.interview_forms import InterviewerForm, KnownContacts
+
+    known = KnownContacts(contacts=[], queryset_maker=Contact.objects.none)
+    card = InterviewerForm(known_contacts=known)
+    assert python_forms._blank_card_key(card) is not None
+    card.fields["follow_up_not_before"].initial = datetime.date.today
+    assert python_forms._blank_card_key(card) is None
+    card.fields["follow_up_not_before"].initial = None
+    card.fields["topics"].widget.attrs["data-list"] = ["a", "b"]
+    assert python_forms._blank_card_key(card) is None
