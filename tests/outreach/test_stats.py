@@ -348,3 +348,30 @@ def test_the_thanked_interviews_are_matched_with_the_thank_yous_in_one_pass():
         cursor.execute("ANALYZE interviews_interview")
         plan = generic_plan(sql, params)
     assert "Semi Join" in plan, plan
+
+
+def test_chart_labels_are_escaped_and_long_ones_cut():
+    from outreach.stats import Bar, _scaled
+    from outreach.templatetags.charts import bar_chart, column_chart
+
+    hostile = '<script>alert("x")</script>'
+    bars = [
+        Bar(hostile, 3, 4),
+        Bar("Café étude: a label well past eighteen characters", 1, 2),
+        Bar("Email", 0, 0),
+    ]
+    rates = bar_chart(
+        _scaled(bars, by_rate=True), chart_id="c", caption="Sent & answered", rates=True
+    )
+    columns = column_chart(_scaled(list(bars), columns=True), chart_id="w", caption="<weeks>")
+
+    assert "<script>" not in rates + columns
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    # The chart's label is cut to 18 characters; the table beside it keeps the whole text.
+    assert 'text-anchor="end">&lt;script&gt;alert(&quot;x&quot;…</text>' in rates
+    assert f'<th scope="row">{escaped}</th><td>3</td><td>4</td><td>75%</td>' in rates
+    assert ">Café étude: a lab…</text>" in rates
+    assert "<td>0</td><td>0</td><td>none sent</td>" in rates
+    assert "<caption>Sent &amp; answered</caption>" in rates
+    assert "<caption>&lt;weeks&gt;</caption>" in columns
+    assert f'text-anchor="middle">{escaped}</text>' in columns
