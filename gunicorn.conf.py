@@ -6,6 +6,7 @@ command line keeps the app, the address and the number of workers.
 from __future__ import annotations
 
 import gc
+import logging
 
 # Container objects allocated, less those freed, before the garbage collector's youngest
 # generation is collected (Python's default is 700). A form page such as the interview edit
@@ -17,11 +18,25 @@ YOUNG_GENERATION_THRESHOLD = 7_000
 
 
 def post_worker_init(worker: object) -> None:
-    """Set the objects of the loaded app (modules, settings, URL patterns) aside from the
-    garbage collector once the worker has imported it: they live as long as the worker, and
-    every full collection would otherwise walk them all again, a pause of a few milliseconds
-    landing on whichever request set it off. Then collect the youngest generation less often
+    """Once the worker has loaded the app, do what its first requests would otherwise do
+    (import the views, compile the templates, build the long selects: followup_site/warmup.py).
+    Then set what it loaded (modules, settings, URL patterns, templates) aside from the
+    garbage collector: it lives as long as the worker, and every full collection would
+    otherwise walk it all again, a pause of a few milliseconds landing on whichever request
+    set it off. Then collect the youngest generation less often
     (``YOUNG_GENERATION_THRESHOLD``); the older generations keep their default ratios."""
+    _warm_up()
     gc.freeze()
     _, middle, oldest = gc.get_threshold()
     gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, oldest)
+
+
+def _warm_up() -> None:
+    from followup_site.warmup import warm_up
+
+    try:
+        warm_up()
+    except Exception:
+        # A page that cannot be drawn fails in its own requests, with the usual error
+        # report; it must not keep the worker, and every other page, from starting.
+        logging.getLogger(__name__).exception("Warm-up failed: this worker starts cold.")

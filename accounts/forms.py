@@ -147,7 +147,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 _DIGEST_HOURS = Choices((hour, f"{hour:02d}:00") for hour in range(24))
 
 
-def _zone_choices() -> Choices:
+def zone_choices() -> Choices:
     """Every zone with its offset now; the list and its options' markup are built once per
     quarter of an hour, when the offsets can change (accounts.selectors.timezone_choices)."""
     now = datetime.now(UTC)
@@ -162,7 +162,7 @@ def _zone_choices_at(quarter: datetime) -> Choices:
 
 
 @lru_cache(maxsize=1)
-def _country_choices() -> Choices:
+def country_select_choices() -> Choices:
     return Choices(country_choices())
 
 
@@ -238,8 +238,8 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = _zone_choices()
-        self.fields["country"].choices = _country_choices()
+        self.fields["timezone"].choices = zone_choices()
+        self.fields["country"].choices = country_select_choices()
         self._limit_number_inputs()
         self.helper = FormHelper()
         self.helper.form_method = "post"
