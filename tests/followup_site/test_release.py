@@ -61,3 +61,19 @@ def test_the_image_and_compose_run_the_release_script():
     assert "collectstatic" not in dockerfile
     assert "scripts/build-release migrate" in compose
     assert "manage.py migrate" not in compose
+
+
+def test_the_image_compiles_the_bytecode_of_every_package_it_runs():
+    """Workers write no bytecode (PYTHONDONTWRITEBYTECODE): whatever the build does not compile
+    is compiled again from source by every worker that starts."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    compiled = next(line for line in dockerfile.splitlines() if "compileall" in line).split()
+    packages = {
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name not in {"tests", "bench"}  # neither runs in the image
+    }
+
+    assert "UV_COMPILE_BYTECODE=1" in dockerfile
+    assert {"followup_site", "accounts", "interviews", "reminders", "outreach"} <= packages
+    assert packages <= set(compiled)
