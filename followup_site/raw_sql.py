@@ -5,9 +5,11 @@ alike."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 import psycopg
 from django.db import connection as default_connection
@@ -106,6 +108,82 @@ def planned_cursor(connection: BaseDatabaseWrapper | None = None) -> Iterator[Cu
         cursor = connection.make_cursor(raw)
     with cursor:
         yield cursor
+
+
+T = TypeVar("T")
+U = TypeVar("U")
+Rows = list[tuple]
+
+
+@dataclass(frozen=True, slots=True)
+class Reads(Generic[T]):
+    """Hand-written SELECTs (run by :func:`planned_cursor`) and how their rows become one
+    result: ``build`` is called with each statement's rows, in order. Reads that a page
+    needs together are run together (:func:`run_together`), in one round trip on
+    PostgreSQL."""
+
+    statements: tuple[tuple[str, dict[str, Any]], ...]
+    build: Callable[..., T]
+
+    @classmethod
+    def one(cls, sql: str, params: dict[str, Any], build: Callable[[Rows], T]) -> Reads[T]:
+        return cls(((sql, params),), build)
+
+    @classmethod
+    def combined(cls, *parts: Reads, build: Callable[..., T]) -> Reads[T]:
+        """The statements of ``parts``, their results handed in order to ``build``."""
+
+        def built(*rows: Rows) -> T:
+            results, start = [], 0
+            for part in parts:
+                end = start + len(part.statements)
+                results.append(part.build(*rows[start:end]))
+                start = end
+            return build(*results)
+
+        return cls(tuple(statement for part in parts for statement in part.statements), built)
+
+    def then(self, after: Callable[[T], U]) -> Reads[U]:
+        build = self.build
+        return Reads(self.statements, lambda *rows: after(build(*rows)))
+
+    def run(self) -> T:
+        return run_together(self)[0]
+
+
+def run_together(*reads: Reads) -> list:
+    """Each of ``reads``' results, in order, its statements run as one batch.
+
+    On PostgreSQL the batch goes out in a pipeline: every statement is sent before the
+    first answer is read, and the server answers them in order, so the batch takes one
+    round trip instead of one a statement (each costs some 0.1 ms of client and server
+    time beyond its own work). A failing statement raises Django's database error, as on
+    its own. On SQLite the statements run one after the other.
+    """
+    batch = Reads.combined(*reads, build=lambda *results: list(results))
+    return batch.build(*_fetch_all(batch.statements, default_connection))
+
+
+def _fetch_all(
+    statements: Sequence[tuple[str, dict[str, Any]]], connection: BaseDatabaseWrapper
+) -> list[Rows]:
+    if connection.vendor != "postgresql" or len(statements) < 2 or not _PIPELINES:
+        fetched = []
+        for sql, params in statements:
+            with planned_cursor(connection) as cursor:
+                cursor.execute(sql, params)
+                fetched.append(cursor.fetchall())
+        return fetched
+    with ExitStack() as cursors_open:
+        cursors = [cursors_open.enter_context(planned_cursor(connection)) for _ in statements]
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+            return [cursor.fetchall() for cursor in cursors]
+
+
+# Pipelines need libpq 14 or later; psycopg's binary package brings its own.
+_PIPELINES = psycopg.Pipeline.is_supported()
 
 
 class ModelColumns:

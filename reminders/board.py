@@ -22,6 +22,7 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 
 from accounts.models import User
+from followup_site.raw_sql import Reads
 from followup_site.row_urls import id_url_maker
 from interviews.models import Application, Company, Contact
 from outreach.models import Outreach
@@ -31,6 +32,7 @@ from reminders.board_query import (
     NextInterviewRow,
     NoticeRow,
     TodayReplyRow,
+    TodayTaskRow,
     board_rows,
     next_interview_row,
     notice_rows,
@@ -273,16 +275,49 @@ def board_applications(
     are counted, and listed only if ``shown`` names them. The card just ``moved`` is always
     on the page (at the end of its column if past the first ones).
     """
+    return board_applications_read(user=user, now=now, order=order, shown=shown, moved=moved).run()
+
+
+def board_applications_read(
+    *,
+    user: User,
+    now: datetime | None = None,
+    order: str = DEFAULT_ORDER,
+    shown: Iterable[str] = (),
+    moved: int | None = None,
+) -> Reads[Board]:
+    """:func:`board_applications`' query and how its rows become the board, to be run
+    beside other reads."""
     now = now or timezone.now()
     order = board_order(order)
     shown = board_shown(shown)
-    columns = {stage: BoardColumn(stage=stage, label=stage.label) for stage in BOARD_STAGES}
-    closed = BoardColumn(stage=Application.Stage.CLOSED, label=Application.Stage.CLOSED.label)
-    for column in (*columns.values(), closed):
-        column.shown_all = column.stage in shown
     zone = user.zone
     today = now.astimezone(zone).date()
-    rows = board_rows(
+
+    def board(rows: list[BoardRow]) -> Board:
+        columns = {stage: BoardColumn(stage=stage, label=stage.label) for stage in BOARD_STAGES}
+        closed = BoardColumn(stage=Application.Stage.CLOSED, label=Application.Stage.CLOSED.label)
+        for column in (*columns.values(), closed):
+            column.shown_all = column.stage in shown
+        for row in rows:
+            column = columns.get(row.stage, closed)
+            column.count = row.stage_count
+            if column is closed and not closed.shown_all and row.pk != moved:
+                continue  # read for the count only: the closed ones load when opened
+            card = BoardCard(
+                pk=row.pk,
+                stage=row.stage,
+                closed_reason=row.closed_reason,
+                company_name=row.company_name,
+                role=row.role,
+                bounced=row.bounced,
+                open_drafts=row.open_drafts,
+            )
+            _describe(card, row, today=today, zone=zone, now=now)
+            column.shown.append(card)
+        return Board(columns=list(columns.values()), closed=closed, order=order)
+
+    return board_rows(
         user_id=user.pk,
         now=now,
         order=order,
@@ -290,24 +325,7 @@ def board_applications(
         shown=shown,
         moved=moved,
         bounce_days=BOUNCE_SHOWN_DAYS,
-    )
-    for row in rows:
-        column = columns.get(row.stage, closed)
-        column.count = row.stage_count
-        if column is closed and not closed.shown_all and row.pk != moved:
-            continue  # read for the count only: the closed ones load when opened
-        card = BoardCard(
-            pk=row.pk,
-            stage=row.stage,
-            closed_reason=row.closed_reason,
-            company_name=row.company_name,
-            role=row.role,
-            bounced=row.bounced,
-            open_drafts=row.open_drafts,
-        )
-        _describe(card, row, today=today, zone=zone, now=now)
-        column.shown.append(card)
-    return Board(columns=list(columns.values()), closed=closed, order=order)
+    ).then(board)
 
 
 # --- Today ----------------------------------------------------------------------------------
@@ -359,45 +377,64 @@ def today_strip(*, user: User, now: datetime, replies_since: datetime | None) ->
     ``replies_since`` (the user's last visit). The next interview: the earliest still to
     come of an open application.
     """
-    groups: dict[str, list[TodayTask]] = {"overdue": [], "thank_you": [], "today": []}
-    counts = dict.fromkeys(groups, 0)
-    zone = user.zone
-    local_text = LocalText(zone)
-    for row in today_task_rows(
-        user_id=user.pk,
-        now=now,
-        end_of_today=_local_day_end(user=user, now=now),
-        limit=STRIP_LIMIT,
-    ):
-        groups[row.group].append(
-            TodayTask(
-                pk=row.pk,
-                kind=row.kind,
-                custom_title=row.custom_title,
-                contact_id=row.contact_id,
-                contact_name=row.contact_name,
-                company_name=row.company_name,
-                due_at=row.due_at,
-                is_overdue=row.due_at < now,
-                # Whole hours left, rounded down; under an hour reads "under 1 h".
-                hours_left=max(int((row.due_at - now).total_seconds() // 3600), 0),
-                due_text=local_text(row.due_at),
-                due_time=local_text.clock(row.due_at),
+    return today_strip_read(user=user, now=now, replies_since=replies_since).run()
+
+
+def today_strip_read(
+    *, user: User, now: datetime, replies_since: datetime | None
+) -> Reads[TodayStrip]:
+    """:func:`today_strip`'s three queries and how their rows become the strip, to be run
+    beside other reads."""
+    local_text = LocalText(user.zone)
+
+    def strip(
+        tasks: list[TodayTaskRow],
+        replies: list[TodayReplyRow],
+        next_interview: NextInterviewRow | None,
+    ) -> TodayStrip:
+        groups: dict[str, list[TodayTask]] = {"overdue": [], "thank_you": [], "today": []}
+        counts = dict.fromkeys(groups, 0)
+        for row in tasks:
+            groups[row.group].append(
+                TodayTask(
+                    pk=row.pk,
+                    kind=row.kind,
+                    custom_title=row.custom_title,
+                    contact_id=row.contact_id,
+                    contact_name=row.contact_name,
+                    company_name=row.company_name,
+                    due_at=row.due_at,
+                    is_overdue=row.due_at < now,
+                    # Whole hours left, rounded down; under an hour reads "under 1 h".
+                    hours_left=max(int((row.due_at - now).total_seconds() // 3600), 0),
+                    due_text=local_text(row.due_at),
+                    due_time=local_text.clock(row.due_at),
+                )
             )
+            counts[row.group] = row.group_count
+        return TodayStrip(
+            overdue=groups["overdue"],
+            overdue_count=counts["overdue"],
+            due_today=groups["today"],
+            due_today_count=counts["today"],
+            thank_yous=groups["thank_you"],
+            thank_you_count=counts["thank_you"],
+            replies=replies,
+            replies_since=replies_since,
+            next_interview=next_interview,
         )
-        counts[row.group] = row.group_count
+
     since = replies_since or now - timedelta(days=FIRST_VISIT_REPLIES_DAYS)
-    replies = today_reply_rows(user_id=user.pk, since=since, limit=STRIP_LIMIT)
-    return TodayStrip(
-        overdue=groups["overdue"],
-        overdue_count=counts["overdue"],
-        due_today=groups["today"],
-        due_today_count=counts["today"],
-        thank_yous=groups["thank_you"],
-        thank_you_count=counts["thank_you"],
-        replies=replies,
-        replies_since=replies_since,
-        next_interview=next_interview_row(user_id=user.pk, now=now),
+    return Reads.combined(
+        today_task_rows(
+            user_id=user.pk,
+            now=now,
+            end_of_today=_local_day_end(user=user, now=now),
+            limit=STRIP_LIMIT,
+        ),
+        today_reply_rows(user_id=user.pk, since=since, limit=STRIP_LIMIT),
+        next_interview_row(user_id=user.pk, now=now),
+        build=strip,
     )
 
 
@@ -456,11 +493,22 @@ def dashboard_notices(*, user: User, now: datetime) -> Notices:
     """The emails that bounced lately and the replies kept while the account was inactive,
     read in one query (:func:`reminders.board_query.notice_rows`): one is outgoing, the
     other incoming."""
-    notices = Notices(bounced=[], inactive_replies=[])
-    rows = notice_rows(user_id=user.pk, bounced_since=now - timedelta(days=BOUNCE_SHOWN_DAYS))
-    for row in rows:
-        if row.direction == Outreach.Direction.OUTGOING:
-            notices.bounced.append(_notice_outreach(row))
-        else:
-            notices.inactive_replies.append(_notice_outreach(row))
-    return notices
+    return dashboard_notices_read(user=user, now=now).run()
+
+
+def dashboard_notices_read(*, user: User, now: datetime) -> Reads[Notices]:
+    """:func:`dashboard_notices`' query and how its rows become the notices, to be run
+    beside other reads."""
+
+    def notices(rows: list[NoticeRow]) -> Notices:
+        found = Notices(bounced=[], inactive_replies=[])
+        for row in rows:
+            if row.direction == Outreach.Direction.OUTGOING:
+                found.bounced.append(_notice_outreach(row))
+            else:
+                found.inactive_replies.append(_notice_outreach(row))
+        return found
+
+    return notice_rows(user_id=user.pk, bounced_since=now - timedelta(days=BOUNCE_SHOWN_DAYS)).then(
+        notices
+    )

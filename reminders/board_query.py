@@ -22,6 +22,10 @@ nothing else), and the tests run it on both.
    tasks. (That join, on PostgreSQL, hashed every open task of every user once it had
    statistics: 0.2 to 0.7 ms a page for one user of 200 applications, and growing with all
    users' tasks.)
+
+The Today strip's and the notices' reads follow. Each function here returns its statement
+and how its rows are read (``followup_site.raw_sql.Reads``), not the rows: the dashboard
+runs all five together, in one round trip on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from followup_site.raw_sql import constants, planned_cursor, utc_moment
+from followup_site.raw_sql import Reads, constants, utc_moment
 from interviews.models import Application, Company, Contact, Interview
 from outreach.models import Draft, Outreach
 from reminders.models import Reminder
@@ -90,7 +94,7 @@ def board_rows(
     shown: frozenset[str],
     moved: int | None,
     bounce_days: int,
-) -> list[BoardRow]:
+) -> Reads[list[BoardRow]]:
     """The cards on the page, in order, with each column's total: the first ``limit`` of
     each open stage, every one of the stages in ``shown``, the first closed one (read for
     the count), and the application ``moved``.
@@ -244,9 +248,10 @@ FROM (
 LEFT JOIN {contacts} nc ON nc.id = na.contact_id
 ORDER BY kept.position, kept.id
 """  # noqa: S608 - only the models' table names, placeholders and _ORDER_BY are written in
-    with planned_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    return Reads.one(sql, params, _board_rows)
+
+
+def _board_rows(rows: list[tuple]) -> list[BoardRow]:
     return [
         BoardRow(
             pk=row[0],
@@ -298,7 +303,7 @@ _STRIP_GROUPS = {
 
 def today_task_rows(
     *, user_id: int, now: datetime, end_of_today: datetime, limit: int
-) -> list[TodayTaskRow]:
+) -> Reads[list[TodayTaskRow]]:
     """The first ``limit`` open tasks of each Today group by due time, with each group's
     count, in one query.
 
@@ -346,9 +351,10 @@ LEFT JOIN {applications} a ON a.id = t.application_id
 LEFT JOIN {companies} co ON co.id = a.company_id
 ORDER BY t.due_at, t.id
 """  # noqa: S608 - only the models' table names and placeholders are written in
-    with planned_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    return Reads.one(sql, params, _today_task_rows)
+
+
+def _today_task_rows(rows: list[tuple]) -> list[TodayTaskRow]:
     return [
         TodayTaskRow(*row[:6], utc_moment(row[6]), row[7], row[8])  # type: ignore[arg-type]
         for row in rows
@@ -365,7 +371,7 @@ class TodayReplyRow:
     company_name: str
 
 
-def today_reply_rows(*, user_id: int, since: datetime, limit: int) -> list[TodayReplyRow]:
+def today_reply_rows(*, user_id: int, since: datetime, limit: int) -> Reads[list[TodayReplyRow]]:
     """The latest ``limit`` replies recorded after ``since``, newest first."""
     adapt = connection.ops.adapt_datetimefield_value
     outreach, contacts = Outreach._meta.db_table, Contact._meta.db_table
@@ -385,9 +391,10 @@ LIMIT %(limit)s
         "since": adapt(since),
         "limit": limit,
     }
-    with planned_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    return Reads.one(sql, params, _today_reply_rows)
+
+
+def _today_reply_rows(rows: list[tuple]) -> list[TodayReplyRow]:
     return [
         TodayReplyRow(row[0], row[1], row[2], utc_moment(row[3]), row[4], row[5]) for row in rows
     ]
@@ -401,7 +408,7 @@ class NextInterviewRow:
     company_name: str
 
 
-def next_interview_row(*, user_id: int, now: datetime) -> NextInterviewRow | None:
+def next_interview_row(*, user_id: int, now: datetime) -> Reads[NextInterviewRow | None]:
     """The earliest interview still to come of the user's open applications, if any."""
     interviews, applications = Interview._meta.db_table, Application._meta.db_table
     companies = Company._meta.db_table
@@ -418,10 +425,14 @@ LIMIT 1
         "user": user_id,
         "now": connection.ops.adapt_datetimefield_value(now),
     }
-    with planned_cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return NextInterviewRow(row[0], utc_moment(row[1]), row[2], row[3]) if row else None
+    return Reads.one(sql, params, _next_interview_row)
+
+
+def _next_interview_row(rows: list[tuple]) -> NextInterviewRow | None:
+    if not rows:
+        return None
+    row = rows[0]
+    return NextInterviewRow(row[0], utc_moment(row[1]), row[2], row[3])
 
 
 # --- The notices ----------------------------------------------------------------------------
@@ -444,7 +455,7 @@ class NoticeRow:
     contact_email: str | None
 
 
-def notice_rows(*, user_id: int, bounced_since: datetime) -> list[NoticeRow]:
+def notice_rows(*, user_id: int, bounced_since: datetime) -> Reads[list[NoticeRow]]:
     """The dashboard's two notices in one query, newest first: the emails that bounced or
     were marked as spam since ``bounced_since`` (as ``outreach.selectors.bounced_outreaches``)
     and the replies kept while the account was inactive (as
@@ -471,7 +482,8 @@ WHERE o.user_id = %(user)s AND (
 )
 ORDER BY o.occurred_at DESC, o.id DESC
 """  # noqa: S608 - only the models' table names and placeholders are written in
-    with planned_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    return Reads.one(sql, params, _notice_rows)
+
+
+def _notice_rows(rows: list[tuple]) -> list[NoticeRow]:
     return [NoticeRow(*row[:3], utc_moment(row[3]), *row[4:]) for row in rows]  # type: ignore[misc]

@@ -3,9 +3,17 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from psycopg import pq
 
 from accounts.models import User
-from followup_site.raw_sql import constants, in_list, planned_cursor, utc_moment
+from followup_site.raw_sql import (
+    Reads,
+    constants,
+    in_list,
+    planned_cursor,
+    run_together,
+    utc_moment,
+)
 
 
 def test_utc_moment_reads_every_form_the_two_databases_give():
@@ -78,3 +86,49 @@ def test_the_planned_cursor_raises_djangos_errors_and_leaves_the_orm_unprepared(
         for _ in range(6):
             list(User.objects.filter(pk=1))
         assert _prepared('SELECT "accounts_user"') == []
+
+
+def _numbers(first: int, last: int) -> Reads[list[int]]:
+    sql = (
+        "SELECT n FROM (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) t "
+        "WHERE n BETWEEN %(first)s AND %(last)s ORDER BY n"
+    )
+    return Reads.one(sql, {"first": first, "last": last}, lambda rows: [n for (n,) in rows])
+
+
+def test_reads_run_together_give_each_its_own_result_in_order(db):
+    pair = Reads.combined(_numbers(1, 1), _numbers(2, 3), build=lambda a, b: (a, b))
+    total = _numbers(1, 3).then(sum)
+    with CaptureQueriesContext(connection) as log:
+        results = run_together(total, pair, _numbers(3, 3))
+
+    assert results == [6, ([1], [2, 3]), [3]]
+    assert len(log.captured_queries) == 4
+    assert _numbers(2, 2).run() == [2]
+
+
+def test_on_postgresql_a_batch_goes_out_in_one_pipeline(db):
+    """Each statement of a batch is sent while the connection is in pipeline mode (so none
+    waits for the answer to the one before); a read alone is sent as usual."""
+    seen = []
+
+    def note_pipeline(execute, sql, params, many, context):
+        if connection.vendor == "postgresql":
+            seen.append(connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF)
+        else:
+            seen.append(False)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_pipeline):
+        run_together(_numbers(1, 2), _numbers(2, 3))
+        run_together(_numbers(1, 1))
+
+    assert seen == ([True, True, False] if connection.vendor == "postgresql" else [False] * 3)
+
+
+def test_a_failing_statement_in_a_batch_raises_djangos_error_and_the_connection_goes_on(db):
+    broken = Reads.one("SELECT no_such_column FROM accounts_user", {}, list)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        run_together(_numbers(1, 1), broken, _numbers(2, 2))
+
+    assert run_together(_numbers(1, 2), _numbers(3, 3)) == [[1, 2], [3]]
