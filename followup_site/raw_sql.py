@@ -5,7 +5,7 @@ alike."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -113,6 +113,7 @@ def planned_cursor(connection: BaseDatabaseWrapper | None = None) -> Iterator[Cu
 T = TypeVar("T")
 U = TypeVar("U")
 Rows = list[tuple]
+Params = Mapping[str, Any] | Sequence[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +123,11 @@ class Reads(Generic[T]):
     needs together are run together (:func:`run_together`), in one round trip on
     PostgreSQL."""
 
-    statements: tuple[tuple[str, dict[str, Any]], ...]
+    statements: tuple[tuple[str, Params], ...]
     build: Callable[..., T]
 
     @classmethod
-    def one(cls, sql: str, params: dict[str, Any], build: Callable[[Rows], T]) -> Reads[T]:
+    def one(cls, sql: str, params: Params, build: Callable[[Rows], T]) -> Reads[T]:
         return cls(((sql, params),), build)
 
     @classmethod
@@ -165,7 +166,7 @@ def run_together(*reads: Reads) -> list:
 
 
 def _fetch_all(
-    statements: Sequence[tuple[str, dict[str, Any]]], connection: BaseDatabaseWrapper
+    statements: Sequence[tuple[str, Params]], connection: BaseDatabaseWrapper
 ) -> list[Rows]:
     if connection.vendor != "postgresql" or len(statements) < 2 or not _PIPELINES:
         fetched = []

@@ -34,7 +34,7 @@ from django.db import connection
 from django.db.models import Model
 
 from accounts.models import User
-from followup_site.raw_sql import constants, planned_cursor, utc_moment
+from followup_site.raw_sql import Reads, constants, planned_cursor, run_together, utc_moment
 from followup_site.row_urls import url_for_id
 from interviews.models import Application, Note
 from outreach.models import Draft, Outreach
@@ -559,27 +559,33 @@ def search(*, user: User, query: str, filters: Filters, now: datetime) -> Result
         # Only punctuation: nothing to match, and nothing to ask the database.
         return Results(groups=[], searched=True)
     scope = None
+    reads: list[Reads] = []
     if filters.active:
         within = applications_matching_sql(user_id=user.pk, filters=filters, now=now)
         rows = _fetch(*filtered_applications_sql(user_id=user.pk, query=query, within=within))
         scope = [row[0] for row in rows]
         applications = _first([row[:-1] for row in rows if row[-1]])
     else:
-        applications = _first(_fetch(*kind_sql("application", user_id=user.pk, query=query)))
+        reads.append(Reads.one(*kind_sql("application", user_id=user.pk, query=query), _first))
+    # The other kinds' reads need nothing from one another: they go to the database together
+    # (in one round trip on PostgreSQL), with the applications' unless the filters came first.
+    asked = [kind for kind in KINDS if kind != "application"] if query and scope != [] else []
+    reads += [
+        Reads.one(*kind_sql(kind, user_id=user.pk, query=query, scope=scope), _first)
+        for kind in asked
+    ]
+    results = run_together(*reads)
+    if not filters.active:
+        applications = results.pop(0)
     groups = [_application_group(*applications, terms)]
     if query:
-        found = {
-            kind: _first(_fetch(*kind_sql(kind, user_id=user.pk, query=query, scope=scope)))
-            if scope != []
-            else ([], False)
-            for kind in KINDS
-            if kind != "application"
-        }
+        found = dict(zip(asked, results, strict=True))
+        nothing = ([], False)
         groups += [
-            _contact_group(*found["contact"], terms),
-            _note_group(*found["note"], terms, user.zone),
-            _outreach_group(*found["outreach"], terms, user.zone),
-            _draft_group(*found["draft"], terms),
+            _contact_group(*found.get("contact", nothing), terms),
+            _note_group(*found.get("note", nothing), terms, user.zone),
+            _outreach_group(*found.get("outreach", nothing), terms, user.zone),
+            _draft_group(*found.get("draft", nothing), terms),
         ]
     return Results(groups=groups, searched=True)
 
